@@ -1,0 +1,291 @@
+package io.retriever.testkit;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import java.net.URI;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.filesystem.reference.FilesystemConstants;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * An S3 API server in this process for tests, the demo and benchmarks: S3Proxy on 127.0.0.1 and an
+ * ephemeral port, SigV4 authorization with generated credentials, in-memory or directory storage.
+ *
+ * <p>Its knobs make it behave like S3 across a network, so that parallel requests matter: a
+ * first-byte latency per request and a per-request cap on the body's speed. Both can be changed
+ * while requests run.
+ *
+ * <pre>{@code
+ * try (LocalS3 s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(25)).start()) {
+ *   s3.createBucket("data");
+ *   TestObject o = s3.putRandom("data", "big.bin", 100 << 20);
+ *   ... download from s3.endpoint() with s3.accessKey() / s3.secretKey() ...
+ * }
+ * }</pre>
+ *
+ * <p>Concurrency: safe to use from many threads; {@link #close()} stops the server.
+ */
+public final class LocalS3 implements AutoCloseable {
+  /** The region the server claims; any region signs correctly against it. */
+  public static final String REGION = "us-east-1";
+
+  static {
+    quietServerLogs();
+  }
+
+  private final S3Proxy proxy;
+  private final BlobStoreContext context;
+  private final PacedBlobStore store;
+  private final URI endpoint;
+  private final String accessKey;
+  private final String secretKey;
+
+  private LocalS3(Builder builder) throws Exception {
+    this.accessKey = "AK" + randomHex(9).toUpperCase();
+    this.secretKey = randomHex(20);
+    ContextBuilder contextBuilder;
+    if (builder.directory == null) {
+      contextBuilder = ContextBuilder.newBuilder("transient");
+    } else {
+      Properties properties = new Properties();
+      properties.setProperty(FilesystemConstants.PROPERTY_BASEDIR, builder.directory.toString());
+      contextBuilder = ContextBuilder.newBuilder("filesystem").overrides(properties);
+    }
+    this.context = contextBuilder.credentials("local", "local").build(BlobStoreContext.class);
+    this.store = new PacedBlobStore(context.getBlobStore());
+    store.latency(builder.firstByteLatency);
+    store.bytesPerSecond(builder.streamBytesPerSecond);
+    this.proxy =
+        S3Proxy.builder()
+            .blobStore(store)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .ignoreUnknownHeaders(true)
+            .jettyMaxThreads(builder.serverThreads)
+            .build();
+    proxy.start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!"STARTED".equals(proxy.getState())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("S3Proxy did not start within 30 s");
+      }
+      Thread.sleep(5);
+    }
+    this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+  }
+
+  /** Returns a builder for a server with no latency and no speed cap. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts a server with no latency and no speed cap, in memory. */
+  public static LocalS3 start() {
+    return builder().start();
+  }
+
+  /** Returns the server's address, {@code http://127.0.0.1:PORT}. */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** Returns the access key id the server accepts. */
+  public String accessKey() {
+    return accessKey;
+  }
+
+  /** Returns the secret key the server accepts. */
+  public String secretKey() {
+    return secretKey;
+  }
+
+  /** Returns the region to sign with. */
+  public String region() {
+    return REGION;
+  }
+
+  /** Sets the wait before each request is answered. */
+  public LocalS3 firstByteLatency(Duration latency) {
+    store.latency(latency);
+    return this;
+  }
+
+  /** Caps the speed of each response body; 0 removes the cap. */
+  public LocalS3 streamBytesPerSecond(long rate) {
+    store.bytesPerSecond(rate);
+    return this;
+  }
+
+  /**
+   * Returns a new S3 client for this server: explicit endpoint, region and static credentials,
+   * path-style access. The caller closes it.
+   */
+  public S3Client newClient() {
+    return S3Client.builder()
+        .endpointOverride(endpoint)
+        .region(Region.of(REGION))
+        .credentialsProvider(
+            StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
+        .forcePathStyle(true)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .httpClientBuilder(ApacheHttpClient.builder().maxConnections(64))
+        .build();
+  }
+
+  /** Returns the jclouds store behind the server, for fast test set-up without HTTP. */
+  public BlobStore blobStore() {
+    return context.getBlobStore();
+  }
+
+  /** Creates a bucket if it does not exist. */
+  public LocalS3 createBucket(String bucket) {
+    blobStore().createContainerInLocation(null, bucket);
+    return this;
+  }
+
+  /** Stores {@code bytes} under {@code key} and returns what was stored. */
+  public TestObject put(String bucket, String key, byte[] bytes) {
+    Blob blob = blobStore().blobBuilder(key).payload(bytes).contentLength(bytes.length).build();
+    blobStore().putBlob(bucket, blob);
+    return new TestObject(bucket, key, bytes.length, TestData.sha256(bytes));
+  }
+
+  /** Stores {@code size} random, incompressible bytes under {@code key}. */
+  public TestObject putRandom(String bucket, String key, int size) {
+    return put(bucket, key, TestData.random(size, key.hashCode() * 31L + size));
+  }
+
+  /**
+   * Stores {@code count} random objects of {@code size} bytes under {@code prefix}, named by
+   * {@code name} (given the index), and returns them in key order.
+   */
+  public List<TestObject> putMany(String bucket, int count, int size, IntFunction<String> name) {
+    List<TestObject> objects = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      objects.add(putRandom(bucket, name.apply(i), size));
+    }
+    objects.sort((a, b) -> a.key().compareTo(b.key()));
+    return objects;
+  }
+
+  /** Returns the number of object GET requests served so far. */
+  public long getRequests() {
+    return store.gets.get();
+  }
+
+  /** Returns the number of HEAD requests served so far. */
+  public long headRequests() {
+    return store.heads.get();
+  }
+
+  /** Returns the number of LIST requests served so far. */
+  public long listRequests() {
+    return store.lists.get();
+  }
+
+  /** Returns the number of body bytes served so far. */
+  public long bytesServed() {
+    return store.bytesServed.get();
+  }
+
+  /** Stops the server and drops its in-memory data. */
+  @Override
+  public void close() throws Exception {
+    try {
+      proxy.stop();
+    } finally {
+      context.close();
+    }
+  }
+
+  private static String randomHex(int bytes) {
+    byte[] b = new byte[bytes];
+    new SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  /** S3Proxy and Jetty log every request at DEBUG when no configuration says otherwise. */
+  private static void quietServerLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logback) {
+      for (String name : List.of("org.gaul", "org.eclipse.jetty", "org.jclouds", "jclouds")) {
+        logback.getLogger(name).setLevel(Level.WARN);
+      }
+    }
+  }
+
+  /** Configures a {@link LocalS3} before it starts. */
+  public static final class Builder {
+    private Duration firstByteLatency = Duration.ZERO;
+    private long streamBytesPerSecond;
+    private Path directory;
+    private int serverThreads = 512;
+
+    private Builder() {}
+
+    /** Sets the wait before each request is answered, like S3's first-byte latency. */
+    public Builder firstByteLatency(Duration latency) {
+      if (latency.isNegative()) {
+        throw new IllegalArgumentException("latency must not be negative: " + latency);
+      }
+      this.firstByteLatency = latency;
+      return this;
+    }
+
+    /** Caps the speed of each response body in bytes per second; 0 (the default) means none. */
+    public Builder streamBytesPerSecond(long rate) {
+      if (rate < 0) {
+        throw new IllegalArgumentException("rate must not be negative: " + rate);
+      }
+      this.streamBytesPerSecond = rate;
+      return this;
+    }
+
+    /** Stores objects as files under {@code directory} instead of in memory. */
+    public Builder directory(Path directory) {
+      this.directory = directory;
+      return this;
+    }
+
+    /** Sets the most requests the server answers at once (default 512). */
+    public Builder serverThreads(int threads) {
+      if (threads < 8) {
+        throw new IllegalArgumentException("the server needs at least 8 threads, got " + threads);
+      }
+      this.serverThreads = threads;
+      return this;
+    }
+
+    /** Starts the server. */
+    public LocalS3 start() {
+      try {
+        return new LocalS3(this);
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot start LocalS3: " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package io.retriever.testkit;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jclouds.blobstore.BlobStore;
+import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.BlobMetadata;
+import org.jclouds.blobstore.domain.PageSet;
+import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.options.GetOptions;
+import org.jclouds.blobstore.options.ListContainerOptions;
+import org.jclouds.blobstore.util.ForwardingBlobStore;
+import org.jclouds.io.MutableContentMetadata;
+import org.jclouds.io.payloads.InputStreamPayload;
+
+/**
+ * Makes a jclouds blob store answer like S3 does over a real network: each request waits a
+ * first-byte latency, and each response body streams no faster than a per-request rate. It also
+ * counts requests by kind.
+ *
+ * <p>Concurrency: called by many server threads at once. The settings are volatile so a test can
+ * change them while requests are running; the counters are atomic.
+ *
+ * <p>It keeps the blob that the delegate returned and swaps only its payload, so the
+ * {@code Content-Range} that S3Proxy reads from the blob's headers survives; S3Proxy's own latency
+ * middleware loses it.
+ */
+final class PacedBlobStore extends ForwardingBlobStore {
+  /** Wait before each request is answered, in nanoseconds. */
+  private volatile long latencyNanos;
+  /** Per-response body rate in bytes per second; 0 means unlimited. */
+  private volatile long bytesPerSecond;
+
+  /** Number of GET requests for object bodies. */
+  final AtomicLong gets = new AtomicLong();
+  /** Number of HEAD requests for object metadata. */
+  final AtomicLong heads = new AtomicLong();
+  /** Number of LIST requests. */
+  final AtomicLong lists = new AtomicLong();
+  /** Number of body bytes handed to the server for sending. */
+  final AtomicLong bytesServed = new AtomicLong();
+
+  PacedBlobStore(BlobStore delegate) {
+    super(delegate);
+  }
+
+  void latency(Duration latency) {
+    this.latencyNanos = latency.toNanos();
+  }
+
+  void bytesPerSecond(long rate) {
+    this.bytesPerSecond = rate;
+  }
+
+  @Override
+  public Blob getBlob(String container, String name) {
+    return getBlob(container, name, GetOptions.NONE);
+  }
+
+  @Override
+  public Blob getBlob(String container, String name, GetOptions options) {
+    gets.incrementAndGet();
+    pause();
+    Blob blob = delegate().getBlob(container, name, options);
+    if (blob == null || blob.getPayload() == null) {
+      return blob;
+    }
+    MutableContentMetadata metadata = blob.getPayload().getContentMetadata();
+    InputStream body;
+    try {
+      body = blob.getPayload().openStream();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot open the body of " + container + "/" + name, e);
+    }
+    InputStreamPayload paced = new InputStreamPayload(new PacedStream(body, bytesPerSecond));
+    paced.setContentMetadata(metadata);
+    blob.setPayload(paced);
+    return blob;
+  }
+
+  @Override
+  public BlobMetadata blobMetadata(String container, String name) {
+    heads.incrementAndGet();
+    pause();
+    return delegate().blobMetadata(container, name);
+  }
+
+  @Override
+  public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
+    lists.incrementAndGet();
+    pause();
+    return delegate().list(container, options);
+  }
+
+  private void pause() {
+    long nanos = latencyNanos;
+    if (nanos > 0) {
+      sleepNanos(nanos);
+    }
+  }
+
+  private static void sleepNanos(long nanos) {
+    try {
+      TimeUnit.NANOSECONDS.sleep(nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Streams a body no faster than a fixed rate, measured from the first read. */
+  private final class PacedStream extends FilterInputStream {
+    /** Largest read handed out at once, so the pace stays smooth. */
+    private static final int MAX_READ = 64 * 1024;
+
+    private final long rate;
+    private long started;
+    private long sent;
+
+    PacedStream(InputStream in, long rate) {
+      super(in);
+      this.rate = rate;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      int n = read(one, 0, 1);
+      return n < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (rate <= 0) {
+        return count(super.read(b, off, len));
+      }
+      if (started == 0) {
+        started = System.nanoTime();
+      }
+      int n = count(super.read(b, off, Math.min(len, MAX_READ)));
+      if (n > 0) {
+        sent += n;
+        long due = started + (long) (sent * 1e9 / rate);
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+          sleepNanos(wait);
+        }
+      }
+      return n;
+    }
+
+    private int count(int n) {
+      if (n > 0) {
+        bytesServed.addAndGet(n);
+      }
+      return n;
+    }
+  }
+}
