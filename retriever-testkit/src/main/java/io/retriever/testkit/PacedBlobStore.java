@@ -78,6 +78,8 @@ final class PacedBlobStore extends ForwardingBlobStore {
     }
     InputStreamPayload paced = new InputStreamPayload(new PacedStream(body, bytesPerSecond));
     paced.setContentMetadata(metadata);
+    // Setting a payload releases the old one, which would close the stream just opened from it.
+    blob.resetPayload(false);
     blob.setPayload(paced);
     return blob;
   }

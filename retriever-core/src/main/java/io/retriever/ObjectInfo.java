@@ -1,0 +1,30 @@
+package io.retriever;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * An object to download, as the lister found it: where it is, how large it is and which version
+ * (ETag) it was when listed. Every GET for it carries {@code If-Match: eTag}, so a change during
+ * the download is detected rather than mixed into the bytes.
+ *
+ * @param bucket the bucket
+ * @param key the object's key
+ * @param size its size in bytes
+ * @param eTag its entity tag, as S3 returns it (quoted)
+ * @param lastModified when it was last written, or {@code null} if unknown
+ */
+public record ObjectInfo(String bucket, String key, long size, String eTag, Instant lastModified) {
+  public ObjectInfo {
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(key, "key");
+    if (size < 0) {
+      throw new IllegalArgumentException("size must not be negative: " + size);
+    }
+  }
+
+  /** Returns the object's address, {@code s3://bucket/key}. */
+  public String uri() {
+    return "s3://" + bucket + "/" + key;
+  }
+}

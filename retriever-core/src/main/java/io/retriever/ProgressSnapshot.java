@@ -1,0 +1,30 @@
+package io.retriever;
+
+import java.time.Duration;
+
+/**
+ * Where a running download stands.
+ *
+ * @param objectsListed objects found so far
+ * @param bytesListed total size of the objects found so far
+ * @param listingComplete whether every object has been found, so the totals are final
+ * @param objectsDone objects completely downloaded
+ * @param bytesDone bytes downloaded
+ * @param bufferedBytes bytes held in buffers now, as the budget counts them
+ * @param elapsed time since the download started
+ */
+public record ProgressSnapshot(
+    long objectsListed,
+    long bytesListed,
+    boolean listingComplete,
+    long objectsDone,
+    long bytesDone,
+    long bufferedBytes,
+    Duration elapsed) {
+
+  /** Returns the average throughput so far in bytes per second. */
+  public double bytesPerSecond() {
+    double seconds = elapsed.toNanos() / 1e9;
+    return seconds <= 0 ? 0 : bytesDone / seconds;
+  }
+}

@@ -1,0 +1,353 @@
+package io.retriever;
+
+import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.Settings;
+import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.pipeline.Pipeline;
+import io.retriever.internal.s3.S3Access;
+import io.retriever.internal.sink.FileSink;
+import io.retriever.internal.sink.MemorySink;
+import io.retriever.internal.sink.OrderedSink;
+import io.retriever.internal.sink.RealChunkDownload;
+import io.retriever.internal.sink.RealFileDownload;
+import io.retriever.internal.sink.RealMemoryDownload;
+import io.retriever.internal.sink.RealObjectDownload;
+import io.retriever.internal.pipeline.Sink;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Downloads from S3 and S3-compatible stores through a pipeline of stages (lister, chunker,
+ * downloader, sequencer, sink), many ranged GETs at once, with every buffered byte bounded by one
+ * in-flight budget.
+ *
+ * <pre>{@code
+ * try (Retriever retriever = Retriever.builder().region("us-east-1").build()) {
+ *   DownloadSummary summary = retriever
+ *       .toDirectory(DownloadRequest.prefix("bucket", "data/"), Path.of("data"))
+ *       .await();
+ * }
+ * }</pre>
+ *
+ * <p>Thread safety: a retriever may run many downloads at once, from any threads. Closing it
+ * closes the S3 client it built (never one the caller gave).
+ */
+public final class Retriever implements AutoCloseable {
+  /** Default number of downloader workers. */
+  public static final int DEFAULT_CONCURRENCY = 64;
+  /** Default chunk size: 8 MiB. */
+  public static final int DEFAULT_CHUNK_SIZE = 8 << 20;
+  /** Default in-flight byte budget: 256 MiB. */
+  public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L << 20;
+
+  static final int MIN_CHUNK_SIZE = 64 << 10;
+  static final int MAX_CHUNK_SIZE = 1 << 30;
+  static final int MAX_CONCURRENCY = 1024;
+  static final long MAX_IN_FLIGHT_BYTES = 64L << 30;
+
+  private final Settings settings;
+  private final S3Access s3;
+
+  private Retriever(Settings settings) {
+    this.settings = settings;
+    this.s3 = new S3Access(settings);
+  }
+
+  /** Returns a builder with the defaults. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Starts a download read object by object, each as a stream, in order. */
+  public ObjectDownload objects(DownloadRequest request) {
+    return start(request, OrderedSink::new,
+        (pipeline, s) -> new RealObjectDownload(pipeline, (OrderedSink) s));
+  }
+
+  /** Starts a download read chunk by chunk, in order. */
+  public ChunkDownload chunks(DownloadRequest request) {
+    return start(request, OrderedSink::new,
+        (pipeline, s) -> new RealChunkDownload(pipeline, (OrderedSink) s));
+  }
+
+  /** Starts a download of whole objects into memory. */
+  public MemoryDownload toMemory(DownloadRequest request) {
+    return start(request, MemorySink::new,
+        (pipeline, s) -> new RealMemoryDownload(pipeline, (MemorySink) s));
+  }
+
+  /** Starts a download into {@code directory} with the default {@link FileOptions}. */
+  public FileDownload toDirectory(DownloadRequest request, Path directory) {
+    return toDirectory(request, directory, FileOptions.defaults());
+  }
+
+  /**
+   * Starts a download into {@code directory}. Keys under a prefix land at their path below the
+   * prefix's last {@code /} ({@code data/2024/a.bin} from prefix {@code data/} lands at {@code
+   * directory/2024/a.bin}); listed keys land at their whole key.
+   *
+   * @throws RetrieverException if {@code directory} is a file or cannot be created
+   */
+  public FileDownload toDirectory(DownloadRequest request, Path directory, FileOptions options) {
+    if (Files.exists(directory) && !Files.isDirectory(directory)) {
+      throw new RetrieverException(Reason.INVALID, directory + " is a file, but " + request
+          + " may hold many objects; give a directory");
+    }
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot create directory " + directory + " ("
+          + e.getClass().getSimpleName() + ": " + e.getMessage()
+          + "); choose a writable destination", e);
+    }
+    String base = request.isPrefix()
+        ? request.prefix().substring(0, request.prefix().lastIndexOf('/') + 1) : "";
+    Function<ObjectInfo, Path> target =
+        object -> directory.resolve(object.key().substring(base.length()));
+    return toFiles(request, directory, target, options);
+  }
+
+  /**
+   * Starts a download of one object into {@code file}.
+   *
+   * @throws IllegalArgumentException if the request is not for exactly one key
+   */
+  public FileDownload toFile(DownloadRequest request, Path file, FileOptions options) {
+    if (request.isPrefix() || request.keys().size() != 1) {
+      throw new IllegalArgumentException("toFile takes a request for one key, got " + request);
+    }
+    Path absolute = file.toAbsolutePath();
+    Path parent = absolute.getParent();
+    return toFiles(request, parent, object -> absolute, options);
+  }
+
+  private FileDownload toFiles(DownloadRequest request, Path root,
+      Function<ObjectInfo, Path> target, FileOptions options) {
+    return start(request, budget -> new FileSink(root, target, options, budget),
+        (pipeline, s) -> new RealFileDownload(pipeline, (FileSink) s));
+  }
+
+  private <D extends Download> D start(DownloadRequest request,
+      Function<ByteBudget, Sink> sinkFactory, BiFunction<Pipeline, Sink, D> handle) {
+    Objects.requireNonNull(request, "request");
+    ByteBudget budget = new ByteBudget(settings.maxInFlightBytes());
+    Sink sink = sinkFactory.apply(budget);
+    return handle.apply(Pipeline.start(settings, s3, request, sink, budget), sink);
+  }
+
+  /**
+   * Returns the object's metadata, or empty if there is no such key.
+   *
+   * @throws RetrieverException if the bucket does not exist or cannot be reached
+   */
+  public Optional<ObjectInfo> stat(String bucket, String key) {
+    try {
+      return Optional.of(s3.head(bucket, key));
+    } catch (RetrieverException e) {
+      if (e.reason() == Reason.NOT_FOUND) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Lists the objects under {@code prefix}, in key order, fetching pages as the iteration
+   * advances.
+   *
+   * @throws RetrieverException from the iteration, if the listing fails
+   */
+  public Iterable<ObjectInfo> list(String bucket, String prefix) {
+    return () -> new Iterator<>() {
+      private final Iterator<ListObjectsV2Response> pages = s3.list(bucket, prefix);
+      private Iterator<S3Object> page = List.<S3Object>of().iterator();
+
+      @Override
+      public boolean hasNext() {
+        try {
+          while (!page.hasNext() && pages.hasNext()) {
+            page = pages.next().contents().iterator();
+          }
+          return page.hasNext();
+        } catch (RuntimeException e) {
+          throw s3.describe(e, bucket, prefix);
+        }
+      }
+
+      @Override
+      public ObjectInfo next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        S3Object o = page.next();
+        return new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified());
+      }
+    };
+  }
+
+  /** Closes the S3 client this retriever built. Downloads still running fail. */
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  /**
+   * Configures a {@link Retriever}. Each setter checks its value at once and says what is wrong
+   * with it.
+   */
+  public static final class Builder {
+    private int concurrency = DEFAULT_CONCURRENCY;
+    private int chunkSize = DEFAULT_CHUNK_SIZE;
+    private long maxInFlightBytes = DEFAULT_MAX_IN_FLIGHT_BYTES;
+    private int maxAttempts = 5;
+    private Duration progressInterval = Duration.ofMillis(200);
+    private final List<DownloadListener> listeners = new ArrayList<>();
+    private URI endpoint;
+    private String region;
+    private AwsCredentialsProvider credentials;
+    private boolean anonymous;
+    private boolean pathStyle;
+    private S3Client client;
+
+    private Builder() {}
+
+    /** Sets how many GETs run at once (default 64). */
+    public Builder concurrency(int concurrency) {
+      if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
+        throw invalid("concurrency must be between 1 and " + MAX_CONCURRENCY + ", got "
+            + concurrency);
+      }
+      this.concurrency = concurrency;
+      return this;
+    }
+
+    /** Sets the bytes fetched per ranged GET (default 8 MiB; 64 KiB to 1 GiB). */
+    public Builder chunkSize(long bytes) {
+      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
+        throw invalid("chunk size must be between 64 KiB and 1 GiB, got " + bytes
+            + " bytes (e.g. 8MiB)");
+      }
+      this.chunkSize = (int) bytes;
+      return this;
+    }
+
+    /**
+     * Sets the in-flight byte budget that bounds every buffered byte (default 256 MiB). It must
+     * hold at least one chunk.
+     */
+    public Builder maxInFlightBytes(long bytes) {
+      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_IN_FLIGHT_BYTES) {
+        throw invalid("memory budget must be between 64 KiB and 64 GiB, got " + bytes
+            + " bytes (e.g. 256MiB)");
+      }
+      this.maxInFlightBytes = bytes;
+      return this;
+    }
+
+    /** Sets how many times a chunk is tried before the download fails (default 5). */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1 || attempts > 100) {
+        throw invalid("attempts must be between 1 and 100, got " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
+    /** Sets how often listeners receive a progress snapshot (default 200 ms). */
+    public Builder progressInterval(Duration interval) {
+      if (interval.isNegative() || interval.isZero()) {
+        throw invalid("progress interval must be positive, got " + interval);
+      }
+      this.progressInterval = interval;
+      return this;
+    }
+
+    /** Adds a listener; listeners are called in the order they were added. */
+    public Builder addListener(DownloadListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** Sends requests to this endpoint (an S3-compatible store) instead of AWS's. */
+    public Builder endpoint(URI endpoint) {
+      String scheme = endpoint.getScheme();
+      if (!"http".equals(scheme) && !"https".equals(scheme)) {
+        throw invalid("endpoint must be an http:// or https:// URL, got " + endpoint);
+      }
+      this.endpoint = endpoint;
+      return this;
+    }
+
+    /** Sets the region to sign for (otherwise the SDK's region chain, then us-east-1). */
+    public Builder region(String region) {
+      this.region = Objects.requireNonNull(region, "region");
+      return this;
+    }
+
+    /** Signs with these credentials instead of the default chain. */
+    public Builder credentials(AwsCredentialsProvider credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Signs with this access key and secret. */
+    public Builder credentials(String accessKeyId, String secretAccessKey) {
+      return credentials(StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+    }
+
+    /** Sends unsigned requests, for public buckets. */
+    public Builder anonymous() {
+      this.anonymous = true;
+      return this;
+    }
+
+    /** Puts the bucket in the URL path rather than the host name (most S3-compatible stores). */
+    public Builder pathStyle(boolean pathStyle) {
+      this.pathStyle = pathStyle;
+      return this;
+    }
+
+    /**
+     * Uses the caller's client as it is; endpoint, region, credentials and path-style settings
+     * are then ignored, and the caller closes it. Its HTTP client should allow at least {@code
+     * concurrency} connections.
+     */
+    public Builder s3Client(S3Client client) {
+      this.client = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Builds the retriever. */
+    public Retriever build() {
+      if (maxInFlightBytes < chunkSize) {
+        throw invalid("memory budget (" + maxInFlightBytes + " bytes) must hold at least one"
+            + " chunk (" + chunkSize + " bytes); raise the budget or lower the chunk size");
+      }
+      return new Retriever(new Settings(concurrency, chunkSize, maxInFlightBytes, maxAttempts,
+          progressInterval, List.copyOf(listeners), endpoint, region, credentials, anonymous,
+          pathStyle, client));
+    }
+
+    private static RetrieverException invalid(String message) {
+      return new RetrieverException(Reason.INVALID, message);
+    }
+  }
+}

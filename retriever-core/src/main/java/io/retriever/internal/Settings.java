@@ -1,0 +1,38 @@
+package io.retriever.internal;
+
+import io.retriever.DownloadListener;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Everything a {@code Retriever} was built with, validated.
+ *
+ * @param concurrency downloader workers, and so the most GETs in flight at once
+ * @param chunkSize bytes per ranged GET
+ * @param maxInFlightBytes the in-flight byte budget
+ * @param maxAttempts attempts per chunk before it fails (1 means no retry)
+ * @param progressInterval how often listeners get a progress snapshot
+ * @param listeners listeners, in the order they were added
+ * @param endpoint a custom endpoint, or {@code null} for the SDK's resolution
+ * @param region a region, or {@code null} for the SDK's resolution
+ * @param credentials credentials, or {@code null} for the default chain
+ * @param anonymous send unsigned requests (public buckets)
+ * @param pathStyle address buckets in the path rather than the host name
+ * @param client a caller's client, used as it is and never closed, or {@code null}
+ */
+public record Settings(
+    int concurrency,
+    int chunkSize,
+    long maxInFlightBytes,
+    int maxAttempts,
+    Duration progressInterval,
+    List<DownloadListener> listeners,
+    URI endpoint,
+    String region,
+    AwsCredentialsProvider credentials,
+    boolean anonymous,
+    boolean pathStyle,
+    S3Client client) {}

@@ -1,0 +1,18 @@
+package io.retriever.internal.pipeline;
+
+/** The stable names of the pipeline's stages, used for threads, metrics and logs. */
+public final class StageName {
+  public static final String LISTER = "lister";
+  public static final String CHUNKER = "chunker";
+  public static final String DOWNLOADER = "downloader";
+  public static final String SEQUENCER = "sequencer";
+  public static final String SINK = "sink";
+  public static final String PROGRESS = "progress";
+
+  private StageName() {}
+
+  /** Returns the name of a thread of {@code stage}: {@code retriever-downloader-3}. */
+  public static String thread(String stage, int index) {
+    return "retriever-" + stage + (index < 0 ? "" : "-" + index);
+  }
+}

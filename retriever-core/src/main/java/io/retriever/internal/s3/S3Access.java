@@ -1,0 +1,158 @@
+package io.retriever.internal.s3;
+
+import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.internal.Settings;
+import java.time.Duration;
+import java.util.Iterator;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * Retriever's only door to S3: one {@link S3Client}, built from the settings (or the caller's),
+ * and the three requests a download needs.
+ *
+ * <p>Thread safety: all methods may be called concurrently; the SDK client is thread-safe.
+ */
+public final class S3Access implements AutoCloseable {
+  /** The region used when none is configured and none can be resolved. */
+  private static final Region FALLBACK_REGION = Region.US_EAST_1;
+
+  private final S3Client client;
+  private final boolean ownsClient;
+  private final String endpointName;
+
+  public S3Access(Settings settings) {
+    if (settings.client() != null) {
+      this.client = settings.client();
+      this.ownsClient = false;
+      this.endpointName = "the S3 endpoint";
+    } else {
+      this.client = build(settings);
+      this.ownsClient = true;
+      this.endpointName = settings.endpoint() != null ? settings.endpoint().toString()
+          : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL")
+          : "S3";
+    }
+  }
+
+  private static S3Client build(Settings settings) {
+    S3ClientBuilder builder = S3Client.builder()
+        .httpClientBuilder(ApacheHttpClient.builder()
+            // Enough connections for every worker, plus listing and HEADs beside them.
+            .maxConnections(settings.concurrency() + 16)
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(60))
+            .tcpKeepAlive(true))
+        // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on GET.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .forcePathStyle(settings.pathStyle());
+    if (settings.anonymous()) {
+      builder.credentialsProvider(AnonymousCredentialsProvider.create());
+    } else if (settings.credentials() != null) {
+      builder.credentialsProvider(settings.credentials());
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    builder.region(settings.region() != null ? Region.of(settings.region()) : resolveRegion());
+    if (settings.endpoint() != null) {
+      builder.endpointOverride(settings.endpoint());
+    } else {
+      // A bucket in another region is found through its x-amz-bucket-region header.
+      builder.crossRegionAccessEnabled(true);
+    }
+    return builder.build();
+  }
+
+  private static Region resolveRegion() {
+    try {
+      return DefaultAwsRegionProviderChain.builder().build().getRegion();
+    } catch (RuntimeException e) {
+      return FALLBACK_REGION;
+    }
+  }
+
+  /** Returns the endpoint in use, for messages. */
+  public String endpointName() {
+    return endpointName;
+  }
+
+  /** Returns the object's metadata, or fails with a message that names it. */
+  public ObjectInfo head(String bucket, String key) {
+    HeadObjectResponse r;
+    try {
+      r = client.headObject(b -> b.bucket(bucket).key(key));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 && !bucketExists(bucket)) {
+        throw S3Errors.noSuchBucket(bucket, e);
+      }
+      throw describe(e, bucket, key);
+    } catch (RuntimeException e) {
+      throw describe(e, bucket, key);
+    }
+    return new ObjectInfo(bucket, key, r.contentLength(), r.eTag(), r.lastModified());
+  }
+
+  /** Returns whether the bucket exists (a HEAD on it answers anything but 404). */
+  public boolean bucketExists(String bucket) {
+    try {
+      client.headBucket(b -> b.bucket(bucket));
+      return true;
+    } catch (S3Exception e) {
+      return e.statusCode() != 404;
+    } catch (RuntimeException e) {
+      return true;
+    }
+  }
+
+  /** Returns the pages of a listing, fetched as the iterator advances. */
+  public Iterator<ListObjectsV2Response> list(String bucket, String prefix) {
+    ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
+        .build();
+    return client.listObjectsV2Paginator(request).iterator();
+  }
+
+  /**
+   * Sends a GET for {@code [offset, end]} of the object, or for the whole object when {@code
+   * range} is null, on condition that its ETag still matches.
+   */
+  public ResponseInputStream<GetObjectResponse> get(ObjectInfo object, String range) {
+    GetObjectRequest.Builder request = GetObjectRequest.builder()
+        .bucket(object.bucket())
+        .key(object.key());
+    if (object.eTag() != null) {
+      request.ifMatch(object.eTag());
+    }
+    if (range != null) {
+      request.range(range);
+    }
+    return client.getObject(request.build());
+  }
+
+  /** Describes a failure about {@code s3://bucket/key}. */
+  public RetrieverException describe(Throwable error, String bucket, String key) {
+    return S3Errors.describe(error, bucket, "s3://" + bucket + "/" + key, endpointName);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package io.retriever.internal.sink;
+
+import io.retriever.ChunkTask;
+import io.retriever.DownloadedFile;
+import io.retriever.FileOptions;
+import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.pipeline.ChunkWriter;
+import io.retriever.internal.pipeline.ObjectSink;
+import io.retriever.internal.pipeline.Sink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+
+/**
+ * The sink that writes files: each object goes to a temporary file beside its final name, each
+ * chunk written at its offset as it arrives (no reordering), and the file is renamed into place
+ * when its last chunk is in. After a failure, every temporary file is removed; files already
+ * renamed are complete and stay.
+ *
+ * <p>Concurrency: the chunker opens objects; workers write different ranges of a file at once
+ * through positional writes; the worker that finishes an object's last chunk renames it.
+ */
+public final class FileSink implements Sink {
+  /** Bytes each worker moves from the response to the file at a time. */
+  private static final int SCRATCH_SIZE = 256 * 1024;
+  /** Longest file name kept in a temporary file's name. */
+  private static final int MAX_NAME_IN_TEMP = 128;
+
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[SCRATCH_SIZE]);
+
+  private final Path root;
+  private final Function<ObjectInfo, Path> target;
+  private final FileOptions options;
+  private final ByteBudget budget;
+  /** Objects whose temporary file exists and is not yet renamed. */
+  private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
+  /** Completed files by listing position. */
+  private final ConcurrentSkipListMap<Integer, DownloadedFile> done = new ConcurrentSkipListMap<>();
+  /** Objects opened so far; only the chunker thread writes it. */
+  private int opened;
+
+  /**
+   * @param root the directory no file may be written outside of
+   * @param target maps each object to its final path
+   */
+  public FileSink(Path root, Function<ObjectInfo, Path> target, FileOptions options,
+      ByteBudget budget) {
+    this.root = root.toAbsolutePath().normalize();
+    this.target = target;
+    this.options = options;
+    this.budget = budget;
+  }
+
+  @Override
+  public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) throws IOException {
+    Path path = target.apply(object).toAbsolutePath().normalize();
+    if (!path.startsWith(root) || path.equals(root)) {
+      throw new RetrieverException(Reason.INVALID, "key '" + object.key()
+          + "' would be written outside " + root + "; refusing to write it");
+    }
+    if (Files.isDirectory(path)) {
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + " to "
+          + path + ": a directory of that name exists");
+    }
+    if (!options.overwrite() && Files.exists(path)) {
+      throw new RetrieverException(Reason.INVALID, path + " already exists; pass --overwrite"
+          + " (FileOptions.withOverwrite) to replace it");
+    }
+    byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
+    Path temp = tempPath(path);
+    FileObject file;
+    try {
+      file = new FileObject(object, chunks, path, temp, bytes, opened++);
+    } catch (IOException e) {
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + " into "
+          + temp.getParent() + " (" + reason(e) + "); choose a writable destination", e);
+    }
+    unfinished.add(file);
+    return file;
+  }
+
+  /** Creates the directories above {@code path} and returns a fresh temporary name beside it. */
+  private static Path tempPath(Path path) {
+    Path parent = path.getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot create directory " + parent + " ("
+          + reason(e) + "); choose a writable destination", e);
+    }
+    String name = path.getFileName().toString();
+    if (name.length() > MAX_NAME_IN_TEMP) {
+      name = name.substring(0, MAX_NAME_IN_TEMP);
+    }
+    return parent.resolve("." + name + "."
+        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".retriever-part");
+  }
+
+  static String reason(IOException e) {
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return e.toString();
+  }
+
+  @Override
+  public void cleanUp() {
+    for (FileObject file : unfinished) {
+      file.discard();
+    }
+    unfinished.clear();
+  }
+
+  /** Returns the completed files in listing order. */
+  public List<DownloadedFile> files() {
+    return List.copyOf(done.values());
+  }
+
+  /** One object on its way to a file. */
+  private final class FileObject extends ObjectSink {
+    private final Path path;
+    private final Path temp;
+    private final byte[] bytes;
+    private final int ordinal;
+    private final FileChannel channel;
+
+    FileObject(ObjectInfo object, int chunks, Path path, Path temp, byte[] bytes, int ordinal)
+        throws IOException {
+      super(object, chunks);
+      this.path = path;
+      this.temp = temp;
+      this.bytes = bytes;
+      this.ordinal = ordinal;
+      this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    }
+
+    @Override
+    public ChunkWriter writer(ChunkTask task, long sequence) {
+      return new ChunkWriter() {
+        @Override
+        public int readFrom(InputStream body, int position, int max) throws IOException {
+          byte[] buffer = bytes != null ? bytes : SCRATCH.get();
+          int start = bytes != null ? (int) task.offset() + position : 0;
+          int n = body.read(buffer, start, Math.min(max, buffer.length - start));
+          if (n > 0) {
+            write(ByteBuffer.wrap(buffer, start, n), task.offset() + position);
+          }
+          return n;
+        }
+
+        @Override
+        public void finish() {
+          budget.release(task.length());
+        }
+      };
+    }
+
+    private void write(ByteBuffer data, long position) {
+      try {
+        while (data.hasRemaining()) {
+          position += channel.write(data, position);
+        }
+      } catch (IOException e) {
+        throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + temp + " (" + reason(e)
+            + "); check free space and permissions", e);
+      }
+    }
+
+    @Override
+    public void complete() {
+      try {
+        if (options.fsync()) {
+          channel.force(true);
+        }
+        channel.close();
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        throw new RetrieverException(Reason.LOCAL_IO, "cannot move " + temp + " to " + path
+            + " (" + reason(e) + ")", e);
+      }
+      unfinished.remove(this);
+      done.put(ordinal, new DownloadedFile(object(), path, bytes));
+    }
+
+    void discard() {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // Removing the file is what matters.
+      }
+      try {
+        Files.deleteIfExists(temp);
+      } catch (IOException ignored) {
+        // Nothing more can be done; the name marks it as a temporary file.
+      }
+    }
+  }
+}

@@ -1,0 +1,123 @@
+package io.retriever.internal.sink;
+
+import io.retriever.Chunk;
+import io.retriever.ChunkTask;
+import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.pipeline.ChunkWriter;
+import io.retriever.internal.pipeline.ObjectSink;
+import io.retriever.internal.pipeline.Sink;
+import java.io.InputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * The sink for ordered consumers (streams of objects, iterators of chunks): each chunk is read
+ * into its own buffer and waits in the {@link Sequencer} until the consumer takes it; the consumer
+ * gives its bytes back to the budget with {@link #release}.
+ *
+ * <p>Concurrency: the chunker opens objects; workers write chunks; one consumer thread calls
+ * {@link #nextObject}, {@link #take} and {@link #release}.
+ */
+public final class OrderedSink implements Sink {
+  /** An object as the consumer sees it: its chunks are sequence numbers from the first. */
+  public record Planned(ObjectInfo object, int chunks, long firstSequence) {}
+
+  private static final Planned END = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
+  private static final Planned FAILED = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
+
+  private final ByteBudget budget;
+  private final Sequencer sequencer = new Sequencer();
+  /** Objects in download order, then END (or FAILED). */
+  private final BlockingQueue<Planned> order = new LinkedBlockingQueue<>();
+  private volatile RetrieverException failure;
+
+  public OrderedSink(ByteBudget budget) {
+    this.budget = budget;
+  }
+
+  @Override
+  public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) {
+    order.add(new Planned(object, chunks, firstSequence));
+    return new ObjectSink(object, chunks) {
+      @Override
+      public ChunkWriter writer(ChunkTask task, long sequence) {
+        return new BufferWriter(task, sequence);
+      }
+
+      @Override
+      public void complete() {}
+    };
+  }
+
+  @Override
+  public void listingDone() {
+    order.add(END);
+  }
+
+  @Override
+  public void failed(RetrieverException error) {
+    failure = error;
+    order.add(FAILED);
+    sequencer.fail(error);
+  }
+
+  @Override
+  public boolean ordered() {
+    return true;
+  }
+
+  /**
+   * Waits for the next object in order; returns null after the last one.
+   *
+   * @throws RetrieverException the download's failure
+   */
+  public Planned nextObject() throws InterruptedException {
+    Planned next = order.take();
+    if (next == FAILED) {
+      order.add(FAILED);
+      throw failure;
+    }
+    if (next == END) {
+      order.add(END);
+      return null;
+    }
+    return next;
+  }
+
+  /** Waits for the chunk with this sequence number. */
+  public Chunk take(long sequence) throws InterruptedException {
+    return sequencer.take(sequence);
+  }
+
+  /** Gives a taken chunk's bytes back to the budget. */
+  public void release(Chunk chunk) {
+    budget.release(chunk.task().length());
+  }
+
+  /** Reads one chunk into a buffer of its own, then hands it to the sequencer. */
+  private final class BufferWriter implements ChunkWriter {
+    private final ChunkTask task;
+    private final long sequence;
+    private final byte[] buffer;
+
+    BufferWriter(ChunkTask task, long sequence) {
+      this.task = task;
+      this.sequence = sequence;
+      this.buffer = new byte[task.length()];
+    }
+
+    @Override
+    public int readFrom(InputStream body, int position, int max) throws IOException {
+      return body.read(buffer, position, max);
+    }
+
+    @Override
+    public void finish() {
+      sequencer.put(sequence, new Chunk(task, ByteBuffer.wrap(buffer).asReadOnlyBuffer()));
+    }
+  }
+}
