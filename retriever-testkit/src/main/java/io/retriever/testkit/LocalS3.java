@@ -2,7 +2,11 @@ package io.retriever.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import java.io.IOException;
 import java.net.URI;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -172,9 +176,21 @@ public final class LocalS3 implements AutoCloseable {
     return new TestObject(bucket, key, bytes.length, TestData.sha256(bytes));
   }
 
-  /** Stores {@code size} random, incompressible bytes under {@code key}. */
-  public TestObject putRandom(String bucket, String key, int size) {
-    return put(bucket, key, TestData.random(size, key.hashCode() * 31L + size));
+  /**
+   * Stores {@code size} random, incompressible bytes under {@code key}, streaming them so that
+   * objects larger than the heap can be made on directory storage.
+   */
+  public TestObject putRandom(String bucket, String key, long size) {
+    try (DigestInputStream in = new DigestInputStream(
+        TestData.randomStream(size, key.hashCode() * 31L + size),
+        MessageDigest.getInstance("SHA-256"))) {
+      Blob blob = blobStore().blobBuilder(key).payload(in).contentLength(size).build();
+      blobStore().putBlob(bucket, blob);
+      return new TestObject(bucket, key, size, HexFormat.of().formatHex(in.getMessageDigest()
+          .digest()));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot store " + key, e);
+    }
   }
 
   /**

@@ -15,19 +15,50 @@ public final class TestData {
 
   /** Returns {@code size} pseudo-random bytes that depend only on {@code seed}. */
   public static byte[] random(int size, long seed) {
-    byte[] bytes = new byte[size];
-    SplittableRandom random = new SplittableRandom(seed);
-    int i = 0;
-    for (; i + 8 <= size; i += 8) {
-      long v = random.nextLong();
-      for (int b = 0; b < 8; b++) {
-        bytes[i + b] = (byte) (v >>> (8 * b));
+    try (InputStream in = randomStream(size, seed)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AssertionError("an in-memory stream does not fail", e);
+    }
+  }
+
+  /**
+   * Returns a stream of {@code size} pseudo-random bytes that depend only on {@code seed}: the same
+   * bytes as {@link #random}, without holding them all.
+   */
+  public static InputStream randomStream(long size, long seed) {
+    return new InputStream() {
+      private final SplittableRandom random = new SplittableRandom(seed);
+      private long left = size;
+      /** The unread bytes of the last random word, lowest first. */
+      private long word;
+      private int wordLeft;
+
+      @Override
+      public int read() {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
       }
-    }
-    for (; i < size; i++) {
-      bytes[i] = (byte) random.nextInt();
-    }
-    return bytes;
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        if (left == 0) {
+          return -1;
+        }
+        int n = (int) Math.min(len, left);
+        for (int i = 0; i < n; i++) {
+          if (wordLeft == 0) {
+            word = random.nextLong();
+            wordLeft = 8;
+          }
+          b[off + i] = (byte) word;
+          word >>>= 8;
+          wordLeft--;
+        }
+        left -= n;
+        return n;
+      }
+    };
   }
 
   /** Returns the SHA-256 of {@code bytes} as lower-case hex. */
