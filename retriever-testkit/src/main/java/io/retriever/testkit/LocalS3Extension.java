@@ -44,7 +44,7 @@ public final class LocalS3Extension implements ParameterResolver {
     return classContext.getStore(NAMESPACE);
   }
 
-  private static final class Server implements CloseableResource {
+  private static final class Server implements CloseableResource, AutoCloseable {
     final LocalS3 s3 = LocalS3.start();
     final S3Client client = s3.newClient();
 
