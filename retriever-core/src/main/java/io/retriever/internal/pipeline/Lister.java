@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * The lister stage: turns the request into {@link ObjectInfo}s, in order. A prefix is listed page
  * by page, each page flowing on to the chunker while the next is fetched; explicit keys are HEADed
  * in parallel and passed on in the order given. Listed sizes and ETags are used as they are, so no
- * listed object is HEADed.
+ * listed object is HEADed. Keys ending in {@code /} are folder markers and are passed over.
  *
  * <p>Concurrency: runs on the lister thread; HEADs run on a small pool it owns.
  */
@@ -57,8 +57,8 @@ final class Lister {
         throw pipeline.s3.describe(e, bucket, prefix);
       }
       for (S3Object o : page.contents()) {
-        if (o.key().endsWith("/") && o.size() == 0) {
-          continue; // A folder marker, not content.
+        if (o.key().endsWith("/")) {
+          continue; // A folder marker: no file can have that name.
         }
         emit(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
       }

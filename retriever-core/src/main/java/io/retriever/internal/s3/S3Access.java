@@ -3,6 +3,7 @@ package io.retriever.internal.s3;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.internal.Settings;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -44,9 +45,8 @@ public final class S3Access implements AutoCloseable {
     } else {
       this.client = build(settings);
       this.ownsClient = true;
-      this.endpointName = settings.endpoint() != null ? settings.endpoint().toString()
-          : System.getenv("AWS_ENDPOINT_URL") != null ? System.getenv("AWS_ENDPOINT_URL")
-          : "S3";
+      URI endpoint = endpoint(settings);
+      this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
   }
 
@@ -70,13 +70,29 @@ public final class S3Access implements AutoCloseable {
       builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
     }
     builder.region(settings.region() != null ? Region.of(settings.region()) : resolveRegion());
-    if (settings.endpoint() != null) {
-      builder.endpointOverride(settings.endpoint());
+    URI endpoint = endpoint(settings);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint);
     } else {
       // A bucket in another region is found through its x-amz-bucket-region header.
       builder.crossRegionAccessEnabled(true);
     }
     return builder.build();
+  }
+
+  /** Returns the configured endpoint, else the one {@code AWS_ENDPOINT_URL} names, else null. */
+  private static URI endpoint(Settings settings) {
+    if (settings.endpoint() != null) {
+      return settings.endpoint();
+    }
+    String fromEnv = environmentEndpoint();
+    return fromEnv == null ? null : URI.create(fromEnv);
+  }
+
+  private static String environmentEndpoint() {
+    String s3 = System.getenv("AWS_ENDPOINT_URL_S3");
+    String any = System.getenv("AWS_ENDPOINT_URL");
+    return s3 != null && !s3.isBlank() ? s3 : any != null && !any.isBlank() ? any : null;
   }
 
   private static Region resolveRegion() {

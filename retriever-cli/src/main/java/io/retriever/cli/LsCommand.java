@@ -1,0 +1,67 @@
+package io.retriever.cli;
+
+import io.retriever.ObjectInfo;
+import io.retriever.Retriever;
+import io.retriever.S3Uri;
+import java.io.PrintStream;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code retriever ls}: lists the objects under a prefix. */
+@Command(name = "ls", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Lists every object whose key starts with the prefix: time (UTC), size in"
+        + " bytes, key.")
+final class LsCommand implements Callable<Integer> {
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/prefix")
+  String source;
+
+  @Option(names = "--json", description = "Print one JSON object per object.")
+  boolean json;
+
+  @Option(names = "--summarize", description = "End with the number and total size of objects.")
+  boolean summarize;
+
+  @Mixin S3Options s3;
+
+  @Override
+  public Integer call() {
+    S3Uri uri = S3Uri.parse(source);
+    PrintStream out = System.out;
+    long count = 0;
+    long bytes = 0;
+    try (Retriever retriever = s3.builder().build()) {
+      for (ObjectInfo o : retriever.list(uri.bucket(), uri.key())) {
+        count++;
+        bytes += o.size();
+        if (json) {
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("key", o.key());
+          fields.put("size", o.size());
+          fields.put("last_modified", o.lastModified() == null ? null
+              : o.lastModified().toString());
+          fields.put("etag", o.eTag());
+          out.println(Report.json(fields));
+        } else {
+          out.printf(Locale.ROOT, "%s %12d %s%n",
+              o.lastModified() == null ? "-" : TIME.format(o.lastModified()), o.size(), o.key());
+        }
+      }
+    }
+    if (summarize) {
+      out.printf(Locale.ROOT, "Total: %,d objects, %s%n", count, Sizes.format(bytes));
+    }
+    out.flush();
+    return ExitCode.OK;
+  }
+}

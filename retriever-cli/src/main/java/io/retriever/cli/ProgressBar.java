@@ -1,0 +1,75 @@
+package io.retriever.cli;
+
+import io.retriever.DownloadListener;
+import io.retriever.DownloadSummary;
+import io.retriever.ProgressSnapshot;
+import io.retriever.RetrieverException;
+import java.io.PrintStream;
+import java.util.Locale;
+
+/**
+ * Draws a one-line progress bar on the terminal: bytes, throughput, time left and objects.
+ *
+ * <p>Concurrency: called on the download's progress thread, then once on the thread that ends it;
+ * never concurrently.
+ */
+final class ProgressBar implements DownloadListener {
+  private static final int WIDTH = 24;
+
+  private final PrintStream out;
+  /** Smoothed throughput in bytes per second. */
+  private double rate;
+  private long lastBytes;
+  private long lastNanos;
+  private int lastLength;
+
+  ProgressBar(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void progress(ProgressSnapshot s) {
+    long nanos = s.elapsed().toNanos();
+    if (lastNanos > 0 && nanos > lastNanos) {
+      double now = (s.bytesDone() - lastBytes) * 1e9 / (nanos - lastNanos);
+      rate = rate == 0 ? now : 0.7 * rate + 0.3 * now;
+    }
+    lastBytes = s.bytesDone();
+    lastNanos = nanos;
+    draw(render(s, rate));
+  }
+
+  static String render(ProgressSnapshot s, double rate) {
+    long total = s.bytesListed();
+    double fraction = total == 0 ? (s.listingComplete() ? 1 : 0)
+        : Math.min(1, (double) s.bytesDone() / total);
+    int filled = (int) Math.round(fraction * WIDTH);
+    String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
+    String more = s.listingComplete() ? "" : "+";
+    String eta = "";
+    if (s.listingComplete() && rate > 0) {
+      long seconds = Math.round((total - s.bytesDone()) / rate);
+      eta = String.format(Locale.ROOT, "  ETA %d:%02d", seconds / 60, seconds % 60);
+    }
+    return String.format(Locale.ROOT, "[%s] %3.0f%%  %s / %s%s  %s/s%s  objects %,d/%,d%s", bar,
+        fraction * 100, Sizes.format(s.bytesDone()), Sizes.format(total), more,
+        Sizes.format(rate), eta, s.objectsDone(), s.objectsListed(), more);
+  }
+
+  private void draw(String line) {
+    int pad = Math.max(0, lastLength - line.length());
+    out.print("\r" + line + " ".repeat(pad));
+    out.flush();
+    lastLength = line.length();
+  }
+
+  @Override
+  public void downloadCompleted(DownloadSummary summary) {
+    out.println();
+  }
+
+  @Override
+  public void downloadFailed(RetrieverException error) {
+    out.println();
+  }
+}

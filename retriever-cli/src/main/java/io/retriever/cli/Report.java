@@ -1,0 +1,53 @@
+package io.retriever.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retriever.DownloadSummary;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Formats a download's summary for people or as JSON. */
+final class Report {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private Report() {}
+
+  /** Returns one line for people. */
+  static String human(DownloadSummary s) {
+    return String.format(Locale.ROOT,
+        "Downloaded %,d objects (%s) in %.2f s: %s/s (%.2f Gbit/s, %,.0f objects/s);"
+            + " %,d requests, %,d retries",
+        s.objects(), Sizes.format(s.bytes()), s.wallTime().toNanos() / 1e9,
+        Sizes.format(s.bytesPerSecond()), s.gbitPerSecond(), s.objectsPerSecond(), s.requests(),
+        s.retries());
+  }
+
+  /** Returns the summary's fields, units in their names. */
+  static Map<String, Object> fields(DownloadSummary s) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("objects", s.objects());
+    fields.put("bytes", s.bytes());
+    fields.put("wall_time_s", round(s.wallTime().toNanos() / 1e9));
+    fields.put("throughput_mibps", round(s.mibPerSecond()));
+    fields.put("throughput_gbps", round(s.gbitPerSecond()));
+    fields.put("objects_per_s", round(s.objectsPerSecond()));
+    fields.put("requests", s.requests());
+    fields.put("retries", s.retries());
+    fields.put("peak_buffered_bytes", s.peakBufferedBytes());
+    return fields;
+  }
+
+  /** Returns {@code fields} as one line of JSON. */
+  static String json(Map<String, ?> fields) {
+    try {
+      return JSON.writeValueAsString(fields);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("plain values always serialize", e);
+    }
+  }
+
+  private static double round(double value) {
+    return Math.round(value * 1000) / 1000.0;
+  }
+}

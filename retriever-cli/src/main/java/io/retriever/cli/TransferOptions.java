@@ -1,0 +1,25 @@
+package io.retriever.cli;
+
+import io.retriever.Retriever;
+import picocli.CommandLine.Option;
+
+/** Options that tune a download. */
+final class TransferOptions {
+  @Option(names = {"-c", "--concurrency"}, paramLabel = "N",
+      description = "GET requests in flight at once (default: ${DEFAULT-VALUE}).")
+  int concurrency = Retriever.DEFAULT_CONCURRENCY;
+
+  @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
+      description = "Bytes per ranged GET, e.g. 8MiB (default: 8MiB).")
+  long chunkSize = Retriever.DEFAULT_CHUNK_SIZE;
+
+  @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.class,
+      description = "In-flight byte budget bounding all buffered bytes, e.g. 256MiB"
+          + " (default: 256MiB).")
+  long maxMemory = Retriever.DEFAULT_MAX_IN_FLIGHT_BYTES;
+
+  /** Applies these options; invalid values fail with a message that says the fix. */
+  Retriever.Builder apply(Retriever.Builder builder) {
+    return builder.concurrency(concurrency).chunkSize(chunkSize).maxInFlightBytes(maxMemory);
+  }
+}
