@@ -1,0 +1,132 @@
+package io.retriever.cli;
+
+import static io.retriever.cli.Cli.at;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.LocalS3Extension;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input: exit 1 (2 for usage), one clear line on stderr, nothing half written. */
+@ExtendWith(LocalS3Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class BadInputCliTest {
+  private LocalS3 s3;
+
+  @BeforeAll
+  void fill(LocalS3 s3) {
+    this.s3 = s3;
+    s3.createBucket("bad-cli");
+    s3.putRandom("bad-cli", "dir/file.bin", 5000);
+  }
+
+  private static void assertOneLineFailure(Cli.Result r, int exitCode, String... phrases) {
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(exitCode);
+    assertThat(r.stderr().strip()).doesNotContain("\n").startsWith("retriever: ").contains(phrases);
+  }
+
+  @Test
+  void get_malformedUri_exit1(@TempDir Path dir) throws Exception {
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "bad-cli/dir/", dir.toString())), 1,
+        "malformed S3 URI", "s3://bucket/key-or-prefix");
+  }
+
+  @Test
+  void get_missingBucket_exit1(@TempDir Path dir) throws Exception {
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://no-such-bucket/x", dir.toString())), 1,
+        "bucket 'no-such-bucket' does not exist");
+  }
+
+  @Test
+  void get_missingKey_exit1(@TempDir Path dir) throws Exception {
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/nope.bin",
+        dir.toString())), 1, "no object or prefix at s3://bad-cli/dir/nope.bin",
+        "retriever ls s3://bad-cli/dir/");
+  }
+
+  @Test
+  void get_emptyPrefix_exit0WithZeroObjects(@TempDir Path dir) throws Exception {
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/empty/", dir.toString()));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.out()).contains("0 objects");
+  }
+
+  @Test
+  void get_wrongCredentials_exit1(@TempDir Path dir) throws Exception {
+    assertOneLineFailure(Cli.run("AKNOTAKEY", "not-the-secret", at(s3, "get",
+        "s3://bad-cli/dir/", dir.toString())), 1, "access denied", "credentials");
+  }
+
+  @Test
+  void get_endpointNotAnswering_exit1(@TempDir Path dir) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    assertOneLineFailure(Cli.run(s3, "get", "s3://bad-cli/dir/", dir.toString(),
+        "--endpoint-url", "http://127.0.0.1:" + port, "--region", "us-east-1", "--path-style"),
+        1, "cannot reach http://127.0.0.1:" + port);
+  }
+
+  @Test
+  void get_destinationNotWritable_exit1(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "x");
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/",
+        file.resolve("sub").toString())), 1, "cannot create directory", "writable");
+  }
+
+  @Test
+  void get_prefixToAFile_exit1(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "keep");
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", file.toString())), 1,
+        "is a file", "give a directory");
+    assertThat(file).hasContent("keep");
+  }
+
+  @Test
+  void get_existingFile_keptUnlessOverwrite(@TempDir Path dir) throws Exception {
+    Path file = Files.writeString(dir.resolve("file.bin"), "keep");
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/file.bin",
+        file.toString())), 1, "already exists", "--overwrite");
+    assertThat(file).hasContent("keep");
+    try (var files = Files.list(dir)) {
+      assertThat(files).containsExactly(file);
+    }
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/file.bin", file.toString(),
+        "--overwrite", "-q"));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(file).hasSize(5000);
+  }
+
+  @Test
+  void get_absurdSizes_exit1(@TempDir Path dir) throws Exception {
+    for (String size : new String[] {"0", "-8MiB", "2TiB"}) {
+      assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
+          "--chunk-size", size)), 1, "chunk size must be between 64 KiB and 1 GiB");
+    }
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
+        "--max-memory", "1MiB")), 1, "at least one chunk");
+    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
+        "-c", "0")), 1, "concurrency must be between 1 and 1024");
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
+  void get_unreadableSizeOrMissingArgument_exit2(@TempDir Path dir) throws Exception {
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
+        "--chunk-size", "lots"));
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).contains("'lots' is not a size");
+    assertThat(Cli.run(s3, "get", "s3://bad-cli/dir/").exitCode()).isEqualTo(2);
+    assertThat(Cli.run(s3).exitCode()).isEqualTo(2);
+  }
+}

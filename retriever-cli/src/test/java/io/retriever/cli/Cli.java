@@ -1,0 +1,84 @@
+package io.retriever.cli;
+
+import io.retriever.testkit.LocalS3;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the {@code retriever} command in a child JVM, as a user would, against a LocalS3. */
+final class Cli {
+  /** What a run printed and how it ended. */
+  record Result(int exitCode, byte[] stdout, String stderr) {
+    String out() {
+      return new String(stdout, StandardCharsets.UTF_8);
+    }
+  }
+
+  private Cli() {}
+
+  /** Runs {@code retriever ARGS} with credentials for {@code s3} in the environment. */
+  static Result run(LocalS3 s3, String... args) throws IOException, InterruptedException {
+    return run(s3.accessKey(), s3.secretKey(), args);
+  }
+
+  static Result run(String accessKey, String secretKey, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(List.of(
+        Path.javaBinary(), "-Xmx1g", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("surefire.test.class.path",
+            System.getProperty("java.class.path")),
+        Main.class.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(name -> name.startsWith("AWS_"));
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
+    env.put("AWS_CONFIG_FILE", "/nonexistent/retriever-test-config");
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/retriever-test-credentials");
+    env.put("AWS_ACCESS_KEY_ID", accessKey);
+    env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+    Process process = builder.start();
+    process.getOutputStream().close();
+    CompletableFuture<byte[]> out = drain(process.getInputStream());
+    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("retriever " + String.join(" ", args) + " did not end in 120 s");
+    }
+    return new Result(process.exitValue(), out.join(),
+        new String(err.join(), StandardCharsets.UTF_8));
+  }
+
+  /** Returns the common arguments that point the command at {@code s3}. */
+  static String[] at(LocalS3 s3, String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.addAll(List.of("--endpoint-url", s3.endpoint().toString(), "--region", s3.region(),
+        "--path-style"));
+    return all.toArray(String[]::new);
+  }
+
+  private static CompletableFuture<byte[]> drain(InputStream in) {
+    return CompletableFuture.supplyAsync(() -> {
+      try (in) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        in.transferTo(bytes);
+        return bytes.toByteArray();
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+  }
+
+  /** Where the running JVM's {@code java} is. */
+  private static final class Path {
+    static String javaBinary() {
+      return java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+  }
+}
