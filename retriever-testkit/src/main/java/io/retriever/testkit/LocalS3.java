@@ -84,7 +84,8 @@ public final class LocalS3 implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(store)
             .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .awsAuthentication(builder.anonymous ? AuthenticationType.NONE
+                : AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
             .ignoreUnknownHeaders(true)
             .jettyMaxThreads(builder.serverThreads)
             .build();
@@ -257,8 +258,18 @@ public final class LocalS3 implements AutoCloseable {
     private long streamBytesPerSecond;
     private Path directory;
     private int serverThreads = 512;
+    private boolean anonymous;
 
     private Builder() {}
+
+    /**
+     * Turns authorization off, like a public bucket: unsigned requests are served (and signatures
+     * are not checked).
+     */
+    public Builder anonymous() {
+      this.anonymous = true;
+      return this;
+    }
 
     /** Sets the wait before each request is answered, like S3's first-byte latency. */
     public Builder firstByteLatency(Duration latency) {

@@ -267,10 +267,14 @@ public final class Pipeline {
         Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
-  /** Waits for the end and returns the summary, or throws the failure. */
+  /**
+   * Waits for the end and returns the summary, or throws the failure. When it returns, every
+   * thread of the download has stopped.
+   */
   public DownloadSummary await() {
     try {
       finished.await();
+      joinThreads();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancel();
@@ -281,6 +285,15 @@ public final class Pipeline {
       throw error;
     }
     return summary;
+  }
+
+  /** Waits for the stage threads, which are past their last step once the download ended. */
+  private void joinThreads() throws InterruptedException {
+    for (Thread thread : threads) {
+      if (thread != Thread.currentThread()) {
+        thread.join(TimeUnit.SECONDS.toMillis(30));
+      }
+    }
   }
 
   /** Returns whether the download has ended. */
@@ -294,10 +307,8 @@ public final class Pipeline {
       cancel();
     }
     try {
-      for (Thread thread : threads) {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
-      }
       finished.await(30, TimeUnit.SECONDS);
+      joinThreads();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
