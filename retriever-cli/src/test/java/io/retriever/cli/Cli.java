@@ -29,6 +29,12 @@ final class Cli {
 
   static Result run(String accessKey, String secretKey, String... args)
       throws IOException, InterruptedException {
+    return run(Map.of("AWS_ACCESS_KEY_ID", accessKey, "AWS_SECRET_ACCESS_KEY", secretKey), args);
+  }
+
+  /** Runs {@code retriever ARGS} with exactly these AWS variables in the environment. */
+  static Result run(Map<String, String> awsEnvironment, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(
         Path.javaBinary(), "-Xmx1g", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("surefire.test.class.path",
@@ -41,8 +47,7 @@ final class Cli {
     env.put("AWS_EC2_METADATA_DISABLED", "true");
     env.put("AWS_CONFIG_FILE", "/nonexistent/retriever-test-config");
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/retriever-test-credentials");
-    env.put("AWS_ACCESS_KEY_ID", accessKey);
-    env.put("AWS_SECRET_ACCESS_KEY", secretKey);
+    env.putAll(awsEnvironment);
     Process process = builder.start();
     process.getOutputStream().close();
     CompletableFuture<byte[]> out = drain(process.getInputStream());
