@@ -51,6 +51,8 @@ public record DownloadRequest(String bucket, String prefix, List<String> keys) {
   public String toString() {
     return isPrefix()
         ? "s3://" + bucket + "/" + prefix
-        : keys.size() == 1 ? "s3://" + bucket + "/" + keys.get(0) : keys.size() + " keys in " + bucket;
+        : keys.size() == 1
+            ? "s3://" + bucket + "/" + keys.get(0)
+            : keys.size() + " keys in " + bucket;
   }
 }

@@ -3,8 +3,8 @@ package io.retriever;
 import java.util.List;
 
 /**
- * A download into files. Each chunk is written at its offset into a temporary file beside the
- * final one as soon as it arrives; the file is renamed into place when all its chunks are there.
+ * A download into files. Each chunk is written at its offset into a temporary file beside the final
+ * one as soon as it arrives; the file is renamed into place when all its chunks are there.
  */
 public interface FileDownload extends Download {
   /**

@@ -25,8 +25,8 @@ public interface ObjectDownload extends Download, Iterable<ObjectDownload.Item> 
 
     /**
      * Returns the object's bytes, in order. Reads block until the next bytes have arrived and throw
-     * an {@link java.io.IOException} wrapping the {@link RetrieverException} if the download
-     * fails. Returns the same stream on every call.
+     * an {@link java.io.IOException} wrapping the {@link RetrieverException} if the download fails.
+     * Returns the same stream on every call.
      */
     InputStream stream();
   }

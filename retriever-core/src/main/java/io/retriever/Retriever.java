@@ -4,6 +4,7 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.internal.Settings;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.Pipeline;
+import io.retriever.internal.pipeline.Sink;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.sink.FileSink;
 import io.retriever.internal.sink.MemorySink;
@@ -12,7 +13,6 @@ import io.retriever.internal.sink.RealChunkDownload;
 import io.retriever.internal.sink.RealFileDownload;
 import io.retriever.internal.sink.RealMemoryDownload;
 import io.retriever.internal.sink.RealObjectDownload;
-import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -46,14 +46,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * }
  * }</pre>
  *
- * <p>Thread safety: a retriever may run many downloads at once, from any threads. Closing it
- * closes the S3 client it built (never one the caller gave).
+ * <p>Thread safety: a retriever may run many downloads at once, from any threads. Closing it closes
+ * the S3 client it built (never one the caller gave).
  */
 public final class Retriever implements AutoCloseable {
   /** Default number of downloader workers. */
   public static final int DEFAULT_CONCURRENCY = 64;
+
   /** Default chunk size: 8 MiB. */
   public static final int DEFAULT_CHUNK_SIZE = 8 << 20;
+
   /** Default in-flight byte budget: 256 MiB. */
   public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L << 20;
 
@@ -77,19 +79,25 @@ public final class Retriever implements AutoCloseable {
 
   /** Starts a download read object by object, each as a stream, in order. */
   public ObjectDownload objects(DownloadRequest request) {
-    return start(request, OrderedSink::new,
+    return start(
+        request,
+        OrderedSink::new,
         (pipeline, s) -> new RealObjectDownload(pipeline, (OrderedSink) s));
   }
 
   /** Starts a download read chunk by chunk, in order. */
   public ChunkDownload chunks(DownloadRequest request) {
-    return start(request, OrderedSink::new,
+    return start(
+        request,
+        OrderedSink::new,
         (pipeline, s) -> new RealChunkDownload(pipeline, (OrderedSink) s));
   }
 
   /** Starts a download of whole objects into memory. */
   public MemoryDownload toMemory(DownloadRequest request) {
-    return start(request, MemorySink::new,
+    return start(
+        request,
+        MemorySink::new,
         (pipeline, s) -> new RealMemoryDownload(pipeline, (MemorySink) s));
   }
 
@@ -107,18 +115,28 @@ public final class Retriever implements AutoCloseable {
    */
   public FileDownload toDirectory(DownloadRequest request, Path directory, FileOptions options) {
     if (Files.exists(directory) && !Files.isDirectory(directory)) {
-      throw new RetrieverException(Reason.INVALID, directory + " is a file, but " + request
-          + " may hold many objects; give a directory");
+      throw new RetrieverException(
+          Reason.INVALID,
+          directory + " is a file, but " + request + " may hold many objects; give a directory");
     }
     try {
       Files.createDirectories(directory);
     } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot create directory " + directory + " ("
-          + e.getClass().getSimpleName() + ": " + e.getMessage()
-          + "); choose a writable destination", e);
+      throw new RetrieverException(
+          Reason.LOCAL_IO,
+          "cannot create directory "
+              + directory
+              + " ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); choose a writable destination",
+          e);
     }
-    String base = request.isPrefix()
-        ? request.prefix().substring(0, request.prefix().lastIndexOf('/') + 1) : "";
+    String base =
+        request.isPrefix()
+            ? request.prefix().substring(0, request.prefix().lastIndexOf('/') + 1)
+            : "";
     Function<ObjectInfo, Path> target =
         object -> directory.resolve(object.key().substring(base.length()));
     return toFiles(request, directory, target, options);
@@ -138,14 +156,18 @@ public final class Retriever implements AutoCloseable {
     return toFiles(request, parent, object -> absolute, options);
   }
 
-  private FileDownload toFiles(DownloadRequest request, Path root,
-      Function<ObjectInfo, Path> target, FileOptions options) {
-    return start(request, budget -> new FileSink(root, target, options, budget),
+  private FileDownload toFiles(
+      DownloadRequest request, Path root, Function<ObjectInfo, Path> target, FileOptions options) {
+    return start(
+        request,
+        budget -> new FileSink(root, target, options, budget),
         (pipeline, s) -> new RealFileDownload(pipeline, (FileSink) s));
   }
 
-  private <D extends Download> D start(DownloadRequest request,
-      Function<ByteBudget, Sink> sinkFactory, BiFunction<Pipeline, Sink, D> handle) {
+  private <D extends Download> D start(
+      DownloadRequest request,
+      Function<ByteBudget, Sink> sinkFactory,
+      BiFunction<Pipeline, Sink, D> handle) {
     Objects.requireNonNull(request, "request");
     ByteBudget budget = new ByteBudget(settings.maxInFlightBytes());
     Sink sink = sinkFactory.apply(budget);
@@ -169,37 +191,37 @@ public final class Retriever implements AutoCloseable {
   }
 
   /**
-   * Lists the objects under {@code prefix}, in key order, fetching pages as the iteration
-   * advances.
+   * Lists the objects under {@code prefix}, in key order, fetching pages as the iteration advances.
    *
    * @throws RetrieverException from the iteration, if the listing fails
    */
   public Iterable<ObjectInfo> list(String bucket, String prefix) {
-    return () -> new Iterator<>() {
-      private final Iterator<ListObjectsV2Response> pages = s3.list(bucket, prefix);
-      private Iterator<S3Object> page = List.<S3Object>of().iterator();
+    return () ->
+        new Iterator<>() {
+          private final Iterator<ListObjectsV2Response> pages = s3.list(bucket, prefix);
+          private Iterator<S3Object> page = List.<S3Object>of().iterator();
 
-      @Override
-      public boolean hasNext() {
-        try {
-          while (!page.hasNext() && pages.hasNext()) {
-            page = pages.next().contents().iterator();
+          @Override
+          public boolean hasNext() {
+            try {
+              while (!page.hasNext() && pages.hasNext()) {
+                page = pages.next().contents().iterator();
+              }
+              return page.hasNext();
+            } catch (RuntimeException e) {
+              throw s3.describe(e, bucket, prefix);
+            }
           }
-          return page.hasNext();
-        } catch (RuntimeException e) {
-          throw s3.describe(e, bucket, prefix);
-        }
-      }
 
-      @Override
-      public ObjectInfo next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        S3Object o = page.next();
-        return new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified());
-      }
-    };
+          @Override
+          public ObjectInfo next() {
+            if (!hasNext()) {
+              throw new NoSuchElementException();
+            }
+            S3Object o = page.next();
+            return new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified());
+          }
+        };
   }
 
   /** Closes the S3 client this retriever built. Downloads still running fail. */
@@ -231,8 +253,8 @@ public final class Retriever implements AutoCloseable {
     /** Sets how many GETs run at once (default 64). */
     public Builder concurrency(int concurrency) {
       if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-        throw invalid("concurrency must be between 1 and " + MAX_CONCURRENCY + ", got "
-            + concurrency);
+        throw invalid(
+            "concurrency must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
       }
       this.concurrency = concurrency;
       return this;
@@ -241,8 +263,8 @@ public final class Retriever implements AutoCloseable {
     /** Sets the bytes fetched per ranged GET (default 8 MiB; 64 KiB to 1 GiB). */
     public Builder chunkSize(long bytes) {
       if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw invalid("chunk size must be between 64 KiB and 1 GiB, got " + bytes
-            + " bytes (e.g. 8MiB)");
+        throw invalid(
+            "chunk size must be between 64 KiB and 1 GiB, got " + bytes + " bytes (e.g. 8MiB)");
       }
       this.chunkSize = (int) bytes;
       return this;
@@ -254,8 +276,10 @@ public final class Retriever implements AutoCloseable {
      */
     public Builder maxInFlightBytes(long bytes) {
       if (bytes < MIN_CHUNK_SIZE || bytes > MAX_IN_FLIGHT_BYTES) {
-        throw invalid("memory budget must be between 64 KiB and 64 GiB, got " + bytes
-            + " bytes (e.g. 256MiB)");
+        throw invalid(
+            "memory budget must be between 64 KiB and 64 GiB, got "
+                + bytes
+                + " bytes (e.g. 256MiB)");
       }
       this.maxInFlightBytes = bytes;
       return this;
@@ -309,8 +333,9 @@ public final class Retriever implements AutoCloseable {
 
     /** Signs with this access key and secret. */
     public Builder credentials(String accessKeyId, String secretAccessKey) {
-      return credentials(StaticCredentialsProvider.create(
-          AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
+      return credentials(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(accessKeyId, secretAccessKey)));
     }
 
     /** Sends unsigned requests, for public buckets. */
@@ -326,8 +351,8 @@ public final class Retriever implements AutoCloseable {
     }
 
     /**
-     * Uses the caller's client as it is; endpoint, region, credentials and path-style settings
-     * are then ignored, and the caller closes it. Its HTTP client should allow at least {@code
+     * Uses the caller's client as it is; endpoint, region, credentials and path-style settings are
+     * then ignored, and the caller closes it. Its HTTP client should allow at least {@code
      * concurrency} connections.
      */
     public Builder s3Client(S3Client client) {
@@ -338,12 +363,28 @@ public final class Retriever implements AutoCloseable {
     /** Builds the retriever. */
     public Retriever build() {
       if (maxInFlightBytes < chunkSize) {
-        throw invalid("memory budget (" + maxInFlightBytes + " bytes) must hold at least one"
-            + " chunk (" + chunkSize + " bytes); raise the budget or lower the chunk size");
+        throw invalid(
+            "memory budget ("
+                + maxInFlightBytes
+                + " bytes) must hold at least one"
+                + " chunk ("
+                + chunkSize
+                + " bytes); raise the budget or lower the chunk size");
       }
-      return new Retriever(new Settings(concurrency, chunkSize, maxInFlightBytes, maxAttempts,
-          progressInterval, List.copyOf(listeners), endpoint, region, credentials, anonymous,
-          pathStyle, client));
+      return new Retriever(
+          new Settings(
+              concurrency,
+              chunkSize,
+              maxInFlightBytes,
+              maxAttempts,
+              progressInterval,
+              List.copyOf(listeners),
+              endpoint,
+              region,
+              credentials,
+              anonymous,
+              pathStyle,
+              client));
     }
 
     private static RetrieverException invalid(String message) {

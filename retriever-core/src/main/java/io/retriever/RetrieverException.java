@@ -1,8 +1,8 @@
 package io.retriever;
 
 /**
- * Why a download failed. The message is one line that names the object (or bucket) and says what
- * to do; {@link #reason()} tells the kind of failure to code.
+ * Why a download failed. The message is one line that names the object (or bucket) and says what to
+ * do; {@link #reason()} tells the kind of failure to code.
  */
 public class RetrieverException extends RuntimeException {
   private static final long serialVersionUID = 1L;

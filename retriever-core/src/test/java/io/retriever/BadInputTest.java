@@ -46,15 +46,17 @@ class BadInputTest {
   private static void assertFails(ThrowingCallable call, Reason reason, String... phrases) {
     assertThatThrownBy(call)
         .isInstanceOf(RetrieverException.class)
-        .satisfies(e -> {
-          assertThat(((RetrieverException) e).reason()).isEqualTo(reason);
-          assertThat(e.getMessage()).doesNotContain("\n").contains(phrases);
-        });
+        .satisfies(
+            e -> {
+              assertThat(((RetrieverException) e).reason()).isEqualTo(reason);
+              assertThat(e.getMessage()).doesNotContain("\n").contains(phrases);
+            });
   }
 
   @Test
   void parse_malformedUri_saysExpectedForm() {
-    for (String bad : new String[] {"http://b/k", "s3://", "s3:///key", "b/k", "s3://bad bucket/k"}) {
+    for (String bad :
+        new String[] {"http://b/k", "s3://", "s3:///key", "b/k", "s3://bad bucket/k"}) {
       assertFails(() -> S3Uri.parse(bad), Reason.INVALID, "s3://bucket/key-or-prefix");
     }
     assertThat(S3Uri.parse("s3://b-1/a/b/")).isEqualTo(new S3Uri("b-1", "a/b/"));
@@ -63,16 +65,22 @@ class BadInputTest {
 
   @Test
   void download_missingBucket_namesBucket(@TempDir Path dir) {
-    assertFails(() -> retriever.toDirectory(DownloadRequest.prefix("nope", "x/"), dir).await(),
-        Reason.NO_SUCH_BUCKET, "bucket 'nope' does not exist");
-    assertFails(() -> retriever.toDirectory(DownloadRequest.key("nope", "x"), dir).await(),
-        Reason.NO_SUCH_BUCKET, "bucket 'nope' does not exist");
+    assertFails(
+        () -> retriever.toDirectory(DownloadRequest.prefix("nope", "x/"), dir).await(),
+        Reason.NO_SUCH_BUCKET,
+        "bucket 'nope' does not exist");
+    assertFails(
+        () -> retriever.toDirectory(DownloadRequest.key("nope", "x"), dir).await(),
+        Reason.NO_SUCH_BUCKET,
+        "bucket 'nope' does not exist");
   }
 
   @Test
   void download_missingKey_namesKey(@TempDir Path dir) {
-    assertFails(() -> retriever.toDirectory(DownloadRequest.key(BUCKET, "data/none"), dir).await(),
-        Reason.NOT_FOUND, "s3://bad/data/none");
+    assertFails(
+        () -> retriever.toDirectory(DownloadRequest.key(BUCKET, "data/none"), dir).await(),
+        Reason.NOT_FOUND,
+        "s3://bad/data/none");
   }
 
   @Test
@@ -85,8 +93,11 @@ class BadInputTest {
   @Test
   void download_wrongCredentials_saysAccessDenied(@TempDir Path dir) {
     try (Retriever wrong = Fixtures.retriever(s3).credentials("AKWRONG", "wrong").build()) {
-      assertFails(() -> wrong.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), dir).await(),
-          Reason.ACCESS_DENIED, "access denied", "credentials");
+      assertFails(
+          () -> wrong.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), dir).await(),
+          Reason.ACCESS_DENIED,
+          "access denied",
+          "credentials");
     }
   }
 
@@ -96,40 +107,66 @@ class BadInputTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    try (Retriever nowhere = Fixtures.retriever(s3)
-        .endpoint(URI.create("http://127.0.0.1:" + port)).build()) {
-      assertFails(() -> nowhere.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), dir).await(),
-          Reason.UNREACHABLE, "cannot reach http://127.0.0.1:" + port);
+    try (Retriever nowhere =
+        Fixtures.retriever(s3).endpoint(URI.create("http://127.0.0.1:" + port)).build()) {
+      assertFails(
+          () -> nowhere.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), dir).await(),
+          Reason.UNREACHABLE,
+          "cannot reach http://127.0.0.1:" + port);
     }
   }
 
   @Test
   void toDirectory_destinationIsAFile_refuses(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("file"), "keep");
-    assertFails(() -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), file),
-        Reason.INVALID, "is a file", "give a directory");
+    assertFails(
+        () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), file),
+        Reason.INVALID,
+        "is a file",
+        "give a directory");
     assertThat(file).hasContent("keep");
   }
 
   @Test
   void toDirectory_destinationNotWritable_saysWhy(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("file"), "keep");
-    assertFails(() -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, "data/"),
-        file.resolve("sub")), Reason.LOCAL_IO, "cannot create directory", "writable");
-    assertFails(() -> retriever.toFile(DownloadRequest.key(BUCKET, small.key()),
-        file.resolve("out.bin"), FileOptions.defaults()).await(), Reason.LOCAL_IO, "writable");
+    assertFails(
+        () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), file.resolve("sub")),
+        Reason.LOCAL_IO,
+        "cannot create directory",
+        "writable");
+    assertFails(
+        () ->
+            retriever
+                .toFile(
+                    DownloadRequest.key(BUCKET, small.key()),
+                    file.resolve("out.bin"),
+                    FileOptions.defaults())
+                .await(),
+        Reason.LOCAL_IO,
+        "writable");
   }
 
   @Test
   void toFile_existingFile_keptUnlessOverwrite(@TempDir Path dir) throws Exception {
     Path target = Files.writeString(dir.resolve("small.bin"), "precious");
-    assertFails(() -> retriever.toFile(DownloadRequest.key(BUCKET, small.key()), target,
-        FileOptions.defaults()).await(), Reason.INVALID, "already exists", "--overwrite");
+    assertFails(
+        () ->
+            retriever
+                .toFile(DownloadRequest.key(BUCKET, small.key()), target, FileOptions.defaults())
+                .await(),
+        Reason.INVALID,
+        "already exists",
+        "--overwrite");
     assertThat(target).hasContent("precious");
     assertThat(ConsumptionModesTest.leftovers(dir)).isEmpty();
 
-    retriever.toFile(DownloadRequest.key(BUCKET, small.key()), target,
-        FileOptions.defaults().withOverwrite(true)).await();
+    retriever
+        .toFile(
+            DownloadRequest.key(BUCKET, small.key()),
+            target,
+            FileOptions.defaults().withOverwrite(true))
+        .await();
     assertThat(target).hasSize(small.size());
   }
 
@@ -140,8 +177,10 @@ class BadInputTest {
     assertFails(() -> Retriever.builder().chunkSize(8L << 30), Reason.INVALID, "1 GiB");
     assertFails(() -> Retriever.builder().concurrency(0), Reason.INVALID, "concurrency");
     assertFails(() -> Retriever.builder().maxInFlightBytes(-1), Reason.INVALID, "memory budget");
-    assertFails(() -> Retriever.builder().chunkSize(16 * MiB).maxInFlightBytes(8 * MiB).build(),
-        Reason.INVALID, "at least one chunk");
+    assertFails(
+        () -> Retriever.builder().chunkSize(16 * MiB).maxInFlightBytes(8 * MiB).build(),
+        Reason.INVALID,
+        "at least one chunk");
   }
 
   @Test
@@ -156,7 +195,10 @@ class BadInputTest {
         Thread.sleep(10);
       }
       slow.putRandom("change", "moving.bin", 16 * MiB + 1);
-      assertFails(download::await, Reason.CHANGED, "s3://change/moving.bin",
+      assertFails(
+          download::await,
+          Reason.CHANGED,
+          "s3://change/moving.bin",
           "changed while it was downloading");
       download.close();
     }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestObject;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
-import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The in-flight byte budget bounds every buffered byte, whatever the consumer's pace. */

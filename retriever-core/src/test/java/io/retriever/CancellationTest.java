@@ -23,8 +23,11 @@ class CancellationTest {
   @BeforeAll
   static void start() {
     // Slow enough that a download is surely still running when it is cancelled.
-    s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(5))
-        .streamBytesPerSecond(2L * MiB).start();
+    s3 =
+        LocalS3.builder()
+            .firstByteLatency(Duration.ofMillis(5))
+            .streamBytesPerSecond(2L * MiB)
+            .start();
     s3.createBucket("cancel");
     s3.putRandom("cancel", "big/a.bin", 64 * MiB);
     s3.putRandom("cancel", "big/b.bin", 64 * MiB);
@@ -42,8 +45,10 @@ class CancellationTest {
       waitForBytes(download);
       assertThat(tempFiles(dir)).isNotEmpty();
       download.cancel();
-      assertThatThrownBy(download::await).isInstanceOf(RetrieverException.class)
-          .extracting(e -> ((RetrieverException) e).reason()).isEqualTo(Reason.CANCELLED);
+      assertThatThrownBy(download::await)
+          .isInstanceOf(RetrieverException.class)
+          .extracting(e -> ((RetrieverException) e).reason())
+          .isEqualTo(Reason.CANCELLED);
       download.close();
       assertThat(Fixtures.pipelineThreads()).isEmpty();
       assertThat(tempFiles(dir)).isEmpty();

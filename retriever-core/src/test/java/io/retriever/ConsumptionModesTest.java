@@ -78,7 +78,8 @@ class ConsumptionModesTest {
     }
     assertAll(hashes);
     assertThat(summary.objects()).isEqualTo(SIZES.length);
-    assertThat(summary.bytes()).isEqualTo(objects.values().stream().mapToLong(TestObject::size).sum());
+    assertThat(summary.bytes())
+        .isEqualTo(objects.values().stream().mapToLong(TestObject::size).sum());
     assertThat(leftovers(dir)).isEmpty();
   }
 
@@ -97,8 +98,8 @@ class ConsumptionModesTest {
   void toDirectoryKeepingMemory_everySize_bothMatch(@TempDir Path dir) throws IOException {
     Map<String, String> fromFiles = new HashMap<>();
     Map<String, String> fromMemory = new HashMap<>();
-    try (FileDownload download = retriever.toDirectory(all(), dir,
-        FileOptions.defaults().withKeepInMemory(true))) {
+    try (FileDownload download =
+        retriever.toDirectory(all(), dir, FileOptions.defaults().withKeepInMemory(true))) {
       for (DownloadedFile f : download.files()) {
         fromFiles.put(f.object().key(), TestData.sha256(f.path()));
         fromMemory.put(f.object().key(), TestData.sha256(f.bytes()));
@@ -140,8 +141,14 @@ class ConsumptionModesTest {
       download.await();
     }
     Map<String, String> hashes = new HashMap<>();
-    objects.values().forEach(o -> hashes.put(o.key(), TestData.sha256(
-        bodies.getOrDefault(o.key(), new ByteArrayOutputStream()).toByteArray())));
+    objects
+        .values()
+        .forEach(
+            o ->
+                hashes.put(
+                    o.key(),
+                    TestData.sha256(
+                        bodies.getOrDefault(o.key(), new ByteArrayOutputStream()).toByteArray())));
     assertAll(hashes);
   }
 
@@ -156,8 +163,8 @@ class ConsumptionModesTest {
 
   @Test
   void keys_explicitList_headsAndKeepsOrder() throws IOException {
-    List<String> keys = List.of("sizes/size-1.bin", "sizes/size-0.bin",
-        "sizes/size-" + CHUNK + ".bin");
+    List<String> keys =
+        List.of("sizes/size-1.bin", "sizes/size-0.bin", "sizes/size-" + CHUNK + ".bin");
     List<String> seen = new ArrayList<>();
     try (ObjectDownload download = retriever.objects(DownloadRequest.keys(BUCKET, keys))) {
       for (ObjectDownload.Item item : download) {

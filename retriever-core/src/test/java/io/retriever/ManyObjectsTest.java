@@ -31,8 +31,10 @@ class ManyObjectsTest {
   @BeforeAll
   void fill(LocalS3 s3) {
     s3.createBucket(BUCKET);
-    objects = new ArrayList<>(s3.putMany(BUCKET, COUNT, 4096,
-        i -> String.format("set/part-%02d/obj-%05d.bin", i % 17, i)));
+    objects =
+        new ArrayList<>(
+            s3.putMany(
+                BUCKET, COUNT, 4096, i -> String.format("set/part-%02d/obj-%05d.bin", i % 17, i)));
     objects.add(s3.putRandom(BUCKET, "set/ünïcødé/日本語/файл 1.bin", 70_000));
     objects.add(s3.putRandom(BUCKET, "set/deep/a/b/c/d/e/f/g/leaf", 1));
     objects.add(s3.put(BUCKET, "set/empty", new byte[0]));
@@ -79,8 +81,8 @@ class ManyObjectsTest {
   void toDirectory_prefixWithoutSlash_keepsPathBelowLastSlash(@TempDir Path dir)
       throws IOException {
     retriever.toDirectory(DownloadRequest.prefix(BUCKET, "set/ünïcødé/日"), dir).await();
-    TestObject unicode = objects.stream().filter(o -> o.key().contains("файл")).findFirst()
-        .orElseThrow();
+    TestObject unicode =
+        objects.stream().filter(o -> o.key().contains("файл")).findFirst().orElseThrow();
     assertThat(TestData.sha256(dir.resolve("日本語/файл 1.bin"))).isEqualTo(unicode.sha256());
   }
 }

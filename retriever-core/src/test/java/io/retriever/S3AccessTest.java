@@ -22,8 +22,8 @@ class S3AccessTest {
     s3.createBucket("own");
     TestObject o = s3.putRandom("own", "a.bin", 300_000);
     try (Retriever retriever = Retriever.builder().s3Client(client).build()) {
-      byte[] bytes = retriever.toMemory(DownloadRequest.key("own", "a.bin")).objects().get(0)
-          .bytes();
+      byte[] bytes =
+          retriever.toMemory(DownloadRequest.key("own", "a.bin")).objects().get(0).bytes();
       assertThat(TestData.sha256(bytes)).isEqualTo(o.sha256());
     }
     assertThat(client.headObject(b -> b.bucket("own").key("a.bin")).contentLength())
@@ -33,12 +33,17 @@ class S3AccessTest {
   @Test
   void anonymous_publicBucket_downloadsUnsigned() throws Exception {
     try (LocalS3 open = LocalS3.builder().anonymous().start();
-        Retriever retriever = Retriever.builder().endpoint(open.endpoint()).region(open.region())
-            .pathStyle(true).anonymous().build()) {
+        Retriever retriever =
+            Retriever.builder()
+                .endpoint(open.endpoint())
+                .region(open.region())
+                .pathStyle(true)
+                .anonymous()
+                .build()) {
       open.createBucket("public");
       TestObject o = open.putRandom("public", "data/x.bin", 70_000);
-      byte[] bytes = retriever.toMemory(DownloadRequest.prefix("public", "data/")).objects()
-          .get(0).bytes();
+      byte[] bytes =
+          retriever.toMemory(DownloadRequest.prefix("public", "data/")).objects().get(0).bytes();
       assertThat(TestData.sha256(bytes)).isEqualTo(o.sha256());
     }
   }
@@ -47,11 +52,17 @@ class S3AccessTest {
   void anonymous_privateBucket_saysAccessDenied(LocalS3 s3) {
     s3.createBucket("private");
     s3.putRandom("private", "x.bin", 10);
-    try (Retriever retriever = Retriever.builder().endpoint(s3.endpoint()).region(s3.region())
-        .pathStyle(true).anonymous().build()) {
+    try (Retriever retriever =
+        Retriever.builder()
+            .endpoint(s3.endpoint())
+            .region(s3.region())
+            .pathStyle(true)
+            .anonymous()
+            .build()) {
       assertThatThrownBy(() -> retriever.toMemory(DownloadRequest.prefix("private", "")).await())
           .isInstanceOf(RetrieverException.class)
-          .extracting(e -> ((RetrieverException) e).reason()).isEqualTo(Reason.ACCESS_DENIED);
+          .extracting(e -> ((RetrieverException) e).reason())
+          .isEqualTo(Reason.ACCESS_DENIED);
     }
   }
 
@@ -61,28 +72,29 @@ class S3AccessTest {
     s3.putMany("listen", 20, 1000, i -> "k" + i);
     List<String> events = new ArrayList<>();
     List<ProgressSnapshot> snapshots = new ArrayList<>();
-    DownloadListener listener = new DownloadListener() {
-      @Override
-      public void progress(ProgressSnapshot snapshot) {
-        synchronized (events) {
-          snapshots.add(snapshot);
-        }
-      }
+    DownloadListener listener =
+        new DownloadListener() {
+          @Override
+          public void progress(ProgressSnapshot snapshot) {
+            synchronized (events) {
+              snapshots.add(snapshot);
+            }
+          }
 
-      @Override
-      public void objectCompleted(ObjectInfo object) {
-        synchronized (events) {
-          events.add("object " + object.key());
-        }
-      }
+          @Override
+          public void objectCompleted(ObjectInfo object) {
+            synchronized (events) {
+              events.add("object " + object.key());
+            }
+          }
 
-      @Override
-      public void downloadCompleted(DownloadSummary summary) {
-        synchronized (events) {
-          events.add("done " + summary.objects());
-        }
-      }
-    };
+          @Override
+          public void downloadCompleted(DownloadSummary summary) {
+            synchronized (events) {
+              events.add("done " + summary.objects());
+            }
+          }
+        };
     try (Retriever retriever = Fixtures.retriever(s3).addListener(listener).build()) {
       retriever.toMemory(DownloadRequest.prefix("listen", "")).await();
     }
@@ -97,16 +109,18 @@ class S3AccessTest {
   void listener_throws_failsDownloadNamingIt(LocalS3 s3) {
     s3.createBucket("throwing");
     s3.putRandom("throwing", "k", 10);
-    DownloadListener broken = new DownloadListener() {
-      @Override
-      public void objectCompleted(ObjectInfo object) {
-        throw new IllegalStateException("boom");
-      }
-    };
+    DownloadListener broken =
+        new DownloadListener() {
+          @Override
+          public void objectCompleted(ObjectInfo object) {
+            throw new IllegalStateException("boom");
+          }
+        };
     try (Retriever retriever = Fixtures.retriever(s3).addListener(broken).build()) {
       assertThatThrownBy(() -> retriever.toMemory(DownloadRequest.prefix("throwing", "")).await())
           .isInstanceOf(RetrieverException.class)
-          .hasMessageContaining("objectCompleted").hasMessageContaining("boom")
+          .hasMessageContaining("objectCompleted")
+          .hasMessageContaining("boom")
           .hasMessageContaining(broken.getClass().getName());
     }
     assertThat(Fixtures.pipelineThreads()).isEmpty();

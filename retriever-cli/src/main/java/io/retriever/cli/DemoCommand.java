@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,38 +29,57 @@ import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * {@code retriever demo}: starts the embedded S3 server with S3-like latency and per-request
- * speed, fills it with generated objects, downloads them with the progress bar, verifies every
- * byte, prints the summary and removes everything it made. With {@code --compare} it also runs a
- * plain single-stream GetObject loop over the same objects, alternating with Retriever.
+ * {@code retriever demo}: starts the embedded S3 server with S3-like latency and per-request speed,
+ * fills it with generated objects, downloads them with the progress bar, verifies every byte,
+ * prints the summary and removes everything it made. With {@code --compare} it also runs a plain
+ * single-stream GetObject loop over the same objects, alternating with Retriever.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Downloads generated data from an embedded S3 server that answers like S3 across a"
-            + " network, verifies it and prints the summary.",
-        "Default data: 1 x 256MiB, 16 x 8MiB and 800 x 64KiB objects."})
+      "Downloads generated data from an embedded S3 server that answers like S3 across a"
+          + " network, verifies it and prints the summary.",
+      "Default data: 1 x 256MiB, 16 x 8MiB and 800 x 64KiB objects."
+    })
 final class DemoCommand implements Callable<Integer> {
   private static final Pattern SPEC = Pattern.compile("(\\d+)x(.+)");
   private static final String BUCKET = "demo";
 
-  @Option(names = "--objects", paramLabel = "COUNTxSIZE", split = ",",
+  @Option(
+      names = "--objects",
+      paramLabel = "COUNTxSIZE",
+      split = ",",
       description = "Data to generate, e.g. 1x1GiB or 2000x64KiB (repeatable).")
   List<String> specs = List.of("1x256MiB", "16x8MiB", "800x64KiB");
 
-  @Option(names = "--latency", paramLabel = "MILLIS",
+  @Option(
+      names = "--latency",
+      paramLabel = "MILLIS",
       description = "First-byte latency of every request in ms (default: ${DEFAULT-VALUE}).")
   long latencyMillis = 25;
 
-  @Option(names = "--stream-speed", paramLabel = "SIZE", converter = Sizes.class,
+  @Option(
+      names = "--stream-speed",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
       description = "Speed cap of each response body per second (default: 60MiB).")
   long streamSpeed = 60L << 20;
 
-  @Option(names = "--compare", description = "Also run a plain single-stream GetObject loop"
-      + " over the same objects and print both, with their ratio.")
+  @Option(
+      names = "--compare",
+      description =
+          "Also run a plain single-stream GetObject loop"
+              + " over the same objects and print both, with their ratio.")
   boolean compare;
 
-  @Option(names = "--runs", paramLabel = "N", description = "Repetitions, alternating with the"
-      + " plain loop when comparing; medians are reported (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      paramLabel = "N",
+      description =
+          "Repetitions, alternating with the"
+              + " plain loop when comparing; medians are reported (default: ${DEFAULT-VALUE}).")
   int runs = 1;
 
   @Mixin TransferOptions transfer;
@@ -75,15 +93,26 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Path storage = Files.createTempDirectory("retriever-demo-store");
     Path downloads = Files.createTempDirectory("retriever-demo-out");
-    try (LocalS3 s3 = LocalS3.builder().directory(storage)
-        .firstByteLatency(Duration.ofMillis(latencyMillis)).streamBytesPerSecond(streamSpeed)
-        .start()) {
-      say(out, "Embedded S3 server at %s: %d ms first-byte latency, %s/s per request",
-          s3.endpoint(), latencyMillis, Sizes.format(streamSpeed));
+    try (LocalS3 s3 =
+        LocalS3.builder()
+            .directory(storage)
+            .firstByteLatency(Duration.ofMillis(latencyMillis))
+            .streamBytesPerSecond(streamSpeed)
+            .start()) {
+      say(
+          out,
+          "Embedded S3 server at %s: %d ms first-byte latency, %s/s per request",
+          s3.endpoint(),
+          latencyMillis,
+          Sizes.format(streamSpeed));
       long started = System.nanoTime();
       List<TestObject> objects = generate(s3);
       long total = objects.stream().mapToLong(TestObject::size).sum();
-      say(out, "Generated %,d objects (%s) in %.1f s", objects.size(), Sizes.format(total),
+      say(
+          out,
+          "Generated %,d objects (%s) in %.1f s",
+          objects.size(),
+          Sizes.format(total),
           (System.nanoTime() - started) / 1e9);
 
       List<DownloadSummary> ours = new ArrayList<>();
@@ -100,12 +129,20 @@ final class DemoCommand implements Callable<Integer> {
           double seconds = plainLoop(s3, objects, dir);
           verify(objects, dir);
           plain.add(total / seconds);
-          say(out, "%sPlain GetObject loop: %s in %.2f s: %s/s", runs > 1 ? "Run " + run + ": "
-              : "", Sizes.format(total), seconds, Sizes.format(total / seconds));
+          say(
+              out,
+              "%sPlain GetObject loop: %s in %.2f s: %s/s",
+              runs > 1 ? "Run " + run + ": " : "",
+              Sizes.format(total),
+              seconds,
+              Sizes.format(total / seconds));
           delete(dir);
         }
       }
-      say(out, "Verified %,d objects byte for byte (SHA-256)%s.", objects.size(),
+      say(
+          out,
+          "Verified %,d objects byte for byte (SHA-256)%s.",
+          objects.size(),
           runs > 1 ? " in every run" : "");
       report(out, ours, plain);
     } finally {
@@ -121,15 +158,16 @@ final class DemoCommand implements Callable<Integer> {
     for (String spec : specs) {
       Matcher m = SPEC.matcher(spec.trim());
       if (!m.matches()) {
-        throw new RetrieverException(Reason.INVALID, "'" + spec
-            + "' is not COUNTxSIZE (e.g. 2000x64KiB)");
+        throw new RetrieverException(
+            Reason.INVALID, "'" + spec + "' is not COUNTxSIZE (e.g. 2000x64KiB)");
       }
       int count = Integer.parseInt(m.group(1));
       long size = Sizes.parse(m.group(2));
       String label = m.group(2).trim();
       for (int i = 0; i < count; i++) {
-        objects.add(s3.putRandom(BUCKET, String.format(Locale.ROOT, "data/%s/object-%05d.bin",
-            label, i), size));
+        objects.add(
+            s3.putRandom(
+                BUCKET, String.format(Locale.ROOT, "data/%s/object-%05d.bin", label, i), size));
       }
     }
     objects.sort(Comparator.comparing(TestObject::key));
@@ -137,9 +175,13 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private DownloadSummary download(LocalS3 s3, Path dir) {
-    Retriever.Builder builder = transfer.apply(Retriever.builder())
-        .endpoint(s3.endpoint()).region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey()).pathStyle(true);
+    Retriever.Builder builder =
+        transfer
+            .apply(Retriever.builder())
+            .endpoint(s3.endpoint())
+            .region(s3.region())
+            .credentials(s3.accessKey(), s3.secretKey())
+            .pathStyle(true);
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
@@ -166,8 +208,14 @@ final class DemoCommand implements Callable<Integer> {
     for (TestObject o : objects) {
       Path file = dir.resolve(o.key().substring("data/".length()));
       if (!Files.exists(file) || !TestData.sha256(file).equals(o.sha256())) {
-        throw new RetrieverException(Reason.SERVER, "verification failed: " + file
-            + " does not hold the bytes of s3://" + BUCKET + "/" + o.key());
+        throw new RetrieverException(
+            Reason.SERVER,
+            "verification failed: "
+                + file
+                + " does not hold the bytes of s3://"
+                + BUCKET
+                + "/"
+                + o.key());
       }
     }
   }
@@ -183,8 +231,13 @@ final class DemoCommand implements Callable<Integer> {
       double plainMedian = median(plain);
       fields.put("plain_getobject_median_mibps", round(plainMedian / (1 << 20)));
       fields.put("ratio_to_plain_getobject", round(oursMedian / plainMedian));
-      say(out, "Median of %d: Retriever %s/s, plain GetObject loop %s/s: %.1fx", runs,
-          Sizes.format(oursMedian), Sizes.format(plainMedian), oursMedian / plainMedian);
+      say(
+          out,
+          "Median of %d: Retriever %s/s, plain GetObject loop %s/s: %.1fx",
+          runs,
+          Sizes.format(oursMedian),
+          Sizes.format(plainMedian),
+          oursMedian / plainMedian);
     }
     if (output.json) {
       System.out.println(Report.json(fields));

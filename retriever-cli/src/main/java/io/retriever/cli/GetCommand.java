@@ -25,13 +25,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code retriever get}: downloads a key or a prefix to a file, a directory or stdout. */
-@Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+    name = "get",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
     description = {
-        "Downloads an object or every object under a prefix.",
-        "DEST is a directory (keys below the prefix are recreated under it), a file (one key),"
-            + " or - (stdout, in key order, while it downloads). A key copied to an existing"
-            + " directory, or to a DEST ending in /, lands there under its base name; a SOURCE"
-            + " ending in / is always a prefix."})
+      "Downloads an object or every object under a prefix.",
+      "DEST is a directory (keys below the prefix are recreated under it), a file (one key),"
+          + " or - (stdout, in key order, while it downloads). A key copied to an existing"
+          + " directory, or to a DEST ending in /, lands there under its base name; a SOURCE"
+          + " ending in / is always a prefix."
+    })
 final class GetCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key-or-prefix")
   String source;
@@ -57,8 +61,8 @@ final class GetCommand implements Callable<Integer> {
     }
     try (Retriever retriever = builder.build()) {
       DownloadRequest request = resolve(retriever, uri);
-      DownloadSummary summary = toStdout ? toStdout(retriever, request)
-          : toPath(retriever, request, destination);
+      DownloadSummary summary =
+          toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
       if (output.json) {
         Map<String, Object> fields = Report.fields(summary);
         fields.put("source", uri.toString());
@@ -90,9 +94,15 @@ final class GetCommand implements Callable<Integer> {
     if (retriever.list(uri.bucket(), prefix).iterator().hasNext()) {
       return DownloadRequest.prefix(uri.bucket(), prefix);
     }
-    throw new RetrieverException(Reason.NOT_FOUND, "no object or prefix at " + uri
-        + "; check the key (retriever ls s3://" + uri.bucket() + "/" + parent(uri.key())
-        + " shows what is there)");
+    throw new RetrieverException(
+        Reason.NOT_FOUND,
+        "no object or prefix at "
+            + uri
+            + "; check the key (retriever ls s3://"
+            + uri.bucket()
+            + "/"
+            + parent(uri.key())
+            + " shows what is there)");
   }
 
   private static String parent(String key) {
@@ -126,8 +136,10 @@ final class GetCommand implements Callable<Integer> {
           if (e.getCause() instanceof RetrieverException r) {
             throw r;
           }
-          throw new RetrieverException(Reason.LOCAL_IO, "cannot write to stdout ("
-              + e.getMessage() + "); the reader of the output stopped", e);
+          throw new RetrieverException(
+              Reason.LOCAL_IO,
+              "cannot write to stdout (" + e.getMessage() + "); the reader of the output stopped",
+              e);
         }
       }
       out.flush();

@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code retriever ls}: lists the objects under a prefix. */
-@Command(name = "ls", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Lists every object whose key starts with the prefix: time (UTC), size in"
-        + " bytes, key.")
+@Command(
+    name = "ls",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Lists every object whose key starts with the prefix: time (UTC), size in" + " bytes, key.")
 final class LsCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
@@ -48,13 +51,17 @@ final class LsCommand implements Callable<Integer> {
           Map<String, Object> fields = new LinkedHashMap<>();
           fields.put("key", o.key());
           fields.put("size", o.size());
-          fields.put("last_modified", o.lastModified() == null ? null
-              : o.lastModified().toString());
+          fields.put(
+              "last_modified", o.lastModified() == null ? null : o.lastModified().toString());
           fields.put("etag", o.eTag());
           out.println(Report.json(fields));
         } else {
-          out.printf(Locale.ROOT, "%s %12d %s%n",
-              o.lastModified() == null ? "-" : TIME.format(o.lastModified()), o.size(), o.key());
+          out.printf(
+              Locale.ROOT,
+              "%s %12d %s%n",
+              o.lastModified() == null ? "-" : TIME.format(o.lastModified()),
+              o.size(),
+              o.key());
         }
       }
     }

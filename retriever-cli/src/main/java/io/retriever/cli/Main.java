@@ -1,7 +1,5 @@
 package io.retriever.cli;
 
-import picocli.CommandLine;
-
 /** The {@code retriever} command's entry point. */
 public final class Main {
   private Main() {}

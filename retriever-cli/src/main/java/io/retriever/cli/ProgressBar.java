@@ -17,8 +17,10 @@ final class ProgressBar implements DownloadListener {
   private static final int WIDTH = 24;
 
   private final PrintStream out;
+
   /** Smoothed throughput in bytes per second. */
   private double rate;
+
   private long lastBytes;
   private long lastNanos;
   private int lastLength;
@@ -41,8 +43,8 @@ final class ProgressBar implements DownloadListener {
 
   static String render(ProgressSnapshot s, double rate) {
     long total = s.bytesListed();
-    double fraction = total == 0 ? (s.listingComplete() ? 1 : 0)
-        : Math.min(1, (double) s.bytesDone() / total);
+    double fraction =
+        total == 0 ? (s.listingComplete() ? 1 : 0) : Math.min(1, (double) s.bytesDone() / total);
     int filled = (int) Math.round(fraction * WIDTH);
     String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
     String more = s.listingComplete() ? "" : "+";
@@ -51,9 +53,19 @@ final class ProgressBar implements DownloadListener {
       long seconds = Math.round((total - s.bytesDone()) / rate);
       eta = String.format(Locale.ROOT, "  ETA %d:%02d", seconds / 60, seconds % 60);
     }
-    return String.format(Locale.ROOT, "[%s] %3.0f%%  %s / %s%s  %s/s%s  objects %,d/%,d%s", bar,
-        fraction * 100, Sizes.format(s.bytesDone()), Sizes.format(total), more,
-        Sizes.format(rate), eta, s.objectsDone(), s.objectsListed(), more);
+    return String.format(
+        Locale.ROOT,
+        "[%s] %3.0f%%  %s / %s%s  %s/s%s  objects %,d/%,d%s",
+        bar,
+        fraction * 100,
+        Sizes.format(s.bytesDone()),
+        Sizes.format(total),
+        more,
+        Sizes.format(rate),
+        eta,
+        s.objectsDone(),
+        s.objectsListed(),
+        more);
   }
 
   private void draw(String line) {

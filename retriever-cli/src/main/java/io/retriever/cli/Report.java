@@ -15,11 +15,17 @@ final class Report {
 
   /** Returns one line for people. */
   static String human(DownloadSummary s) {
-    return String.format(Locale.ROOT,
+    return String.format(
+        Locale.ROOT,
         "Downloaded %,d objects (%s) in %.2f s: %s/s (%.2f Gbit/s, %,.0f objects/s);"
             + " %,d requests, %,d retries",
-        s.objects(), Sizes.format(s.bytes()), s.wallTime().toNanos() / 1e9,
-        Sizes.format(s.bytesPerSecond()), s.gbitPerSecond(), s.objectsPerSecond(), s.requests(),
+        s.objects(),
+        Sizes.format(s.bytes()),
+        s.wallTime().toNanos() / 1e9,
+        Sizes.format(s.bytesPerSecond()),
+        s.gbitPerSecond(),
+        s.objectsPerSecond(),
+        s.requests(),
         s.retries());
   }
 

@@ -10,38 +10,46 @@ import picocli.CommandLine.Command;
     name = "retriever",
     mixinStandardHelpOptions = true,
     versionProvider = RetrieverCommand.Version.class,
-    description = "Downloads from Amazon S3 and S3-compatible stores as fast as the network allows,"
-        + " with bounded memory.",
-    subcommands = {GetCommand.class, LsCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    description =
+        "Downloads from Amazon S3 and S3-compatible stores as fast as the network allows,"
+            + " with bounded memory.",
+    subcommands = {
+      GetCommand.class,
+      LsCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    })
 final class RetrieverCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
-        "give a command: get, ls or demo");
+    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: get, ls or demo");
   }
 
   /** Returns the command line with Retriever's error handling: one line, exit 1. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RetrieverCommand());
-    cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
-      boolean debug = parseResult.subcommand() != null
-          && parseResult.subcommand().hasMatchedOption("--debug");
-      if (debug) {
-        error.printStackTrace(err);
-      }
-      if (error instanceof RetrieverException) {
-        err.println("retriever: " + error.getMessage());
-      } else {
-        err.println("retriever: unexpected error: " + error
-            + (debug ? "" : " (run with --debug for details)"));
-      }
-      err.flush();
-      return ExitCode.FAILURE;
-    });
+    cli.setExecutionExceptionHandler(
+        (error, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          boolean debug =
+              parseResult.subcommand() != null
+                  && parseResult.subcommand().hasMatchedOption("--debug");
+          if (debug) {
+            error.printStackTrace(err);
+          }
+          if (error instanceof RetrieverException) {
+            err.println("retriever: " + error.getMessage());
+          } else {
+            err.println(
+                "retriever: unexpected error: "
+                    + error
+                    + (debug ? "" : " (run with --debug for details)"));
+          }
+          err.flush();
+          return ExitCode.FAILURE;
+        });
     return cli;
   }
 

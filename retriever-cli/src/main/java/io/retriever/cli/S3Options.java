@@ -8,24 +8,34 @@ import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
 
 /** Options shared by every command that talks to S3. */
 final class S3Options {
-  @Option(names = "--endpoint-url", paramLabel = "URL",
-      description = "Send requests to this S3-compatible endpoint (default: AWS_ENDPOINT_URL,"
-          + " else AWS).")
+  @Option(
+      names = "--endpoint-url",
+      paramLabel = "URL",
+      description =
+          "Send requests to this S3-compatible endpoint (default: AWS_ENDPOINT_URL,"
+              + " else AWS).")
   URI endpoint;
 
-  @Option(names = "--region", description = "Region of the bucket (default: the AWS region"
-      + " chain, else us-east-1; other regions are followed automatically on AWS).")
+  @Option(
+      names = "--region",
+      description =
+          "Region of the bucket (default: the AWS region"
+              + " chain, else us-east-1; other regions are followed automatically on AWS).")
   String region;
 
-  @Option(names = "--profile", description = "Use credentials (and region) from this profile"
-      + " of ~/.aws/config and ~/.aws/credentials.")
+  @Option(
+      names = "--profile",
+      description =
+          "Use credentials (and region) from this profile"
+              + " of ~/.aws/config and ~/.aws/credentials.")
   String profile;
 
   @Option(names = "--no-sign-request", description = "Send unsigned requests (public buckets).")
   boolean anonymous;
 
-  @Option(names = "--path-style", description = "Put the bucket in the URL path (most"
-      + " S3-compatible stores).")
+  @Option(
+      names = "--path-style",
+      description = "Put the bucket in the URL path (most" + " S3-compatible stores).")
   boolean pathStyle;
 
   @Option(names = "--debug", description = "Print stack traces of failures.")

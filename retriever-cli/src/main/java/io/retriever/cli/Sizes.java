@@ -5,7 +5,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
 
-/** Reads and writes byte sizes the way people type them: {@code 8MiB}, {@code 512k}, {@code 1GB}. */
+/**
+ * Reads and writes byte sizes the way people type them: {@code 8MiB}, {@code 512k}, {@code 1GB}.
+ */
 final class Sizes implements CommandLine.ITypeConverter<Long> {
   private static final Pattern SIZE =
       Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?)(b?)", Pattern.CASE_INSENSITIVE);
@@ -49,7 +51,8 @@ final class Sizes implements CommandLine.ITypeConverter<Long> {
       bytes /= 1024;
       unit++;
     }
-    return unit == 0 ? String.format(Locale.ROOT, "%.0f B", bytes)
+    return unit == 0
+        ? String.format(Locale.ROOT, "%.0f B", bytes)
         : String.format(Locale.ROOT, "%.1f %s", bytes, UNITS[unit]);
   }
 }

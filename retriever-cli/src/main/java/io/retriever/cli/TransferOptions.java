@@ -5,17 +5,25 @@ import picocli.CommandLine.Option;
 
 /** Options that tune a download. */
 final class TransferOptions {
-  @Option(names = {"-c", "--concurrency"}, paramLabel = "N",
+  @Option(
+      names = {"-c", "--concurrency"},
+      paramLabel = "N",
       description = "GET requests in flight at once (default: ${DEFAULT-VALUE}).")
   int concurrency = Retriever.DEFAULT_CONCURRENCY;
 
-  @Option(names = "--chunk-size", paramLabel = "SIZE", converter = Sizes.class,
+  @Option(
+      names = "--chunk-size",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
       description = "Bytes per ranged GET, e.g. 8MiB (default: 8MiB).")
   long chunkSize = Retriever.DEFAULT_CHUNK_SIZE;
 
-  @Option(names = "--max-memory", paramLabel = "SIZE", converter = Sizes.class,
-      description = "In-flight byte budget bounding all buffered bytes, e.g. 256MiB"
-          + " (default: 256MiB).")
+  @Option(
+      names = "--max-memory",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
+      description =
+          "In-flight byte budget bounding all buffered bytes, e.g. 256MiB" + " (default: 256MiB).")
   long maxMemory = Retriever.DEFAULT_MAX_IN_FLIGHT_BYTES;
 
   /** Applies these options; invalid values fail with a message that says the fix. */

@@ -34,20 +34,27 @@ class BadInputCliTest {
 
   @Test
   void get_malformedUri_exit1(@TempDir Path dir) throws Exception {
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "bad-cli/dir/", dir.toString())), 1,
-        "malformed S3 URI", "s3://bucket/key-or-prefix");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "bad-cli/dir/", dir.toString())),
+        1,
+        "malformed S3 URI",
+        "s3://bucket/key-or-prefix");
   }
 
   @Test
   void get_missingBucket_exit1(@TempDir Path dir) throws Exception {
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://no-such-bucket/x", dir.toString())), 1,
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://no-such-bucket/x", dir.toString())),
+        1,
         "bucket 'no-such-bucket' does not exist");
   }
 
   @Test
   void get_missingKey_exit1(@TempDir Path dir) throws Exception {
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/nope.bin",
-        dir.toString())), 1, "no object or prefix at s3://bad-cli/dir/nope.bin",
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/nope.bin", dir.toString())),
+        1,
+        "no object or prefix at s3://bad-cli/dir/nope.bin",
         "retriever ls s3://bad-cli/dir/");
   }
 
@@ -60,8 +67,11 @@ class BadInputCliTest {
 
   @Test
   void get_wrongCredentials_exit1(@TempDir Path dir) throws Exception {
-    assertOneLineFailure(Cli.run("AKNOTAKEY", "not-the-secret", at(s3, "get",
-        "s3://bad-cli/dir/", dir.toString())), 1, "access denied", "credentials");
+    assertOneLineFailure(
+        Cli.run("AKNOTAKEY", "not-the-secret", at(s3, "get", "s3://bad-cli/dir/", dir.toString())),
+        1,
+        "access denied",
+        "credentials");
   }
 
   @Test
@@ -70,37 +80,57 @@ class BadInputCliTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    assertOneLineFailure(Cli.run(s3, "get", "s3://bad-cli/dir/", dir.toString(),
-        "--endpoint-url", "http://127.0.0.1:" + port, "--region", "us-east-1", "--path-style"),
-        1, "cannot reach http://127.0.0.1:" + port);
+    assertOneLineFailure(
+        Cli.run(
+            s3,
+            "get",
+            "s3://bad-cli/dir/",
+            dir.toString(),
+            "--endpoint-url",
+            "http://127.0.0.1:" + port,
+            "--region",
+            "us-east-1",
+            "--path-style"),
+        1,
+        "cannot reach http://127.0.0.1:" + port);
   }
 
   @Test
   void get_destinationNotWritable_exit1(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "x");
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/",
-        file.resolve("sub").toString())), 1, "cannot create directory", "writable");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", file.resolve("sub").toString())),
+        1,
+        "cannot create directory",
+        "writable");
   }
 
   @Test
   void get_prefixToAFile_exit1(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("a-file"), "keep");
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", file.toString())), 1,
-        "is a file", "give a directory");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", file.toString())),
+        1,
+        "is a file",
+        "give a directory");
     assertThat(file).hasContent("keep");
   }
 
   @Test
   void get_existingFile_keptUnlessOverwrite(@TempDir Path dir) throws Exception {
     Path file = Files.writeString(dir.resolve("file.bin"), "keep");
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/file.bin",
-        file.toString())), 1, "already exists", "--overwrite");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/file.bin", file.toString())),
+        1,
+        "already exists",
+        "--overwrite");
     assertThat(file).hasContent("keep");
     try (var files = Files.list(dir)) {
       assertThat(files).containsExactly(file);
     }
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/file.bin", file.toString(),
-        "--overwrite", "-q"));
+    Cli.Result r =
+        Cli.run(
+            s3, at(s3, "get", "s3://bad-cli/dir/file.bin", file.toString(), "--overwrite", "-q"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(file).hasSize(5000);
   }
@@ -108,13 +138,19 @@ class BadInputCliTest {
   @Test
   void get_absurdSizes_exit1(@TempDir Path dir) throws Exception {
     for (String size : new String[] {"0", "-8MiB", "2TiB"}) {
-      assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
-          "--chunk-size", size)), 1, "chunk size must be between 64 KiB and 1 GiB");
+      assertOneLineFailure(
+          Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--chunk-size", size)),
+          1,
+          "chunk size must be between 64 KiB and 1 GiB");
     }
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
-        "--max-memory", "1MiB")), 1, "at least one chunk");
-    assertOneLineFailure(Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
-        "-c", "0")), 1, "concurrency must be between 1 and 1024");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--max-memory", "1MiB")),
+        1,
+        "at least one chunk");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "-c", "0")),
+        1,
+        "concurrency must be between 1 and 1024");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
@@ -122,8 +158,8 @@ class BadInputCliTest {
 
   @Test
   void get_unreadableSizeOrMissingArgument_exit2(@TempDir Path dir) throws Exception {
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(),
-        "--chunk-size", "lots"));
+    Cli.Result r =
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--chunk-size", "lots"));
     assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr()).contains("'lots' is not a size");
     assertThat(Cli.run(s3, "get", "s3://bad-cli/dir/").exitCode()).isEqualTo(2);

@@ -35,11 +35,16 @@ final class Cli {
   /** Runs {@code retriever ARGS} with exactly these AWS variables in the environment. */
   static Result run(Map<String, String> awsEnvironment, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.javaBinary(), "-Xmx1g", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("surefire.test.class.path",
-            System.getProperty("java.class.path")),
-        Main.class.getName()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.javaBinary(),
+                "-Xmx1g",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
@@ -56,28 +61,30 @@ final class Cli {
       process.destroyForcibly();
       throw new AssertionError("retriever " + String.join(" ", args) + " did not end in 120 s");
     }
-    return new Result(process.exitValue(), out.join(),
-        new String(err.join(), StandardCharsets.UTF_8));
+    return new Result(
+        process.exitValue(), out.join(), new String(err.join(), StandardCharsets.UTF_8));
   }
 
   /** Returns the common arguments that point the command at {@code s3}. */
   static String[] at(LocalS3 s3, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--endpoint-url", s3.endpoint().toString(), "--region", s3.region(),
-        "--path-style"));
+    all.addAll(
+        List.of(
+            "--endpoint-url", s3.endpoint().toString(), "--region", s3.region(), "--path-style"));
     return all.toArray(String[]::new);
   }
 
   private static CompletableFuture<byte[]> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(() -> {
-      try (in) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        in.transferTo(bytes);
-        return bytes.toByteArray();
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    return CompletableFuture.supplyAsync(
+        () -> {
+          try (in) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            in.transferTo(bytes);
+            return bytes.toByteArray();
+          } catch (IOException e) {
+            throw new IllegalStateException(e);
+          }
+        });
   }
 
   /** Where the running JVM's {@code java} is. */

@@ -38,8 +38,9 @@ class GetCommandTest {
 
   @Test
   void get_prefixToDirectory_recreatesKeysBelowPrefix(@TempDir Path dir) throws Exception {
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/set/", dir.toString(), "--json",
-        "--chunk-size", "1MiB"));
+    Cli.Result r =
+        Cli.run(
+            s3, at(s3, "get", "s3://cli/set/", dir.toString(), "--json", "--chunk-size", "1MiB"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     for (TestObject o : set) {
       assertThat(TestData.sha256(dir.resolve(o.key().substring(4)))).isEqualTo(o.sha256());
@@ -61,8 +62,18 @@ class GetCommandTest {
   @Test
   void get_keyToFile_writesThatFile(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("copy.bin");
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/big/blob.bin", file.toString(),
-        "--chunk-size", "1MiB", "-c", "8"));
+    Cli.Result r =
+        Cli.run(
+            s3,
+            at(
+                s3,
+                "get",
+                "s3://cli/big/blob.bin",
+                file.toString(),
+                "--chunk-size",
+                "1MiB",
+                "-c",
+                "8"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.out()).startsWith("Downloaded 1 objects (20.0 MiB)");
     assertThat(TestData.sha256(file)).isEqualTo(big.sha256());
@@ -82,8 +93,7 @@ class GetCommandTest {
 
   @Test
   void get_keyToStdout_streamsTheBytes() throws Exception {
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/big/blob.bin", "-", "--chunk-size",
-        "1MiB"));
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/big/blob.bin", "-", "--chunk-size", "1MiB"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stdout()).hasSize((int) big.size());
     assertThat(TestData.sha256(r.stdout())).isEqualTo(big.sha256());
@@ -118,7 +128,8 @@ class GetCommandTest {
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     List<String> lines = r.out().lines().toList();
     assertThat(lines).hasSize(11);
-    assertThat(lines.get(0)).matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +10000 set/2/obj-\\d+\\.bin");
+    assertThat(lines.get(0))
+        .matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +10000 set/2/obj-\\d+\\.bin");
     assertThat(lines.get(10)).isEqualTo("Total: 10 objects, 97.7 KiB");
 
     r = Cli.run(s3, at(s3, "ls", "s3://cli/big/", "--json"));

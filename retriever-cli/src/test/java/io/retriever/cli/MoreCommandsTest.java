@@ -21,8 +21,16 @@ import org.junit.jupiter.api.io.TempDir;
 class MoreCommandsTest {
   @Test
   void demo_smallData_verifiesAndReports() throws Exception {
-    Cli.Result r = Cli.run(Map.of(), "demo", "--objects", "2x1MiB,30x10KiB,1x0,1x1",
-        "--latency", "5", "--compare", "--json");
+    Cli.Result r =
+        Cli.run(
+            Map.of(),
+            "demo",
+            "--objects",
+            "2x1MiB,30x10KiB,1x0,1x1",
+            "--latency",
+            "5",
+            "--compare",
+            "--json");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     JsonNode json = new ObjectMapper().readTree(r.out());
     assertThat(json.get("objects").asLong()).isEqualTo(34);
@@ -34,18 +42,32 @@ class MoreCommandsTest {
   void demo_human_printsSummaryAndVerification() throws Exception {
     Cli.Result r = Cli.run(Map.of(), "demo", "--objects", "3x100KiB", "--latency", "0");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.out()).contains("Embedded S3 server at http://127.0.0.1:")
-        .contains("Downloaded 3 objects").contains("Verified 3 objects byte for byte");
+    assertThat(r.out())
+        .contains("Embedded S3 server at http://127.0.0.1:")
+        .contains("Downloaded 3 objects")
+        .contains("Verified 3 objects byte for byte");
   }
 
   @Test
   void get_endpointFromEnvironment_isHonoured(LocalS3 s3, @TempDir Path dir) throws Exception {
     s3.createBucket("env");
     TestObject o = s3.putRandom("env", "x.bin", 12345);
-    Cli.Result r = Cli.run(Map.of("AWS_ENDPOINT_URL", s3.endpoint().toString(),
-        "AWS_REGION", s3.region(), "AWS_ACCESS_KEY_ID", s3.accessKey(),
-        "AWS_SECRET_ACCESS_KEY", s3.secretKey()),
-        "get", "s3://env/x.bin", dir.resolve("x.bin").toString(), "--path-style", "-q");
+    Cli.Result r =
+        Cli.run(
+            Map.of(
+                "AWS_ENDPOINT_URL",
+                s3.endpoint().toString(),
+                "AWS_REGION",
+                s3.region(),
+                "AWS_ACCESS_KEY_ID",
+                s3.accessKey(),
+                "AWS_SECRET_ACCESS_KEY",
+                s3.secretKey()),
+            "get",
+            "s3://env/x.bin",
+            dir.resolve("x.bin").toString(),
+            "--path-style",
+            "-q");
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(TestData.sha256(dir.resolve("x.bin"))).isEqualTo(o.sha256());
   }
@@ -54,21 +76,21 @@ class MoreCommandsTest {
   void get_progressForced_drawsBar(LocalS3 s3, @TempDir Path dir) throws Exception {
     s3.createBucket("bar");
     s3.putRandom("bar", "x.bin", 3 << 20);
-    Cli.Result r = Cli.run(s3, Cli.at(s3, "get", "s3://bar/x.bin", dir.toString(),
-        "--progress"));
+    Cli.Result r = Cli.run(s3, Cli.at(s3, "get", "s3://bar/x.bin", dir.toString(), "--progress"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(r.stderr()).contains("[########################] 100%  3.0 MiB / 3.0 MiB");
   }
 
   @Test
   void render_midway_showsBytesRateEtaAndObjects() {
-    ProgressSnapshot s = new ProgressSnapshot(10, 100L << 20, true, 4, 25L << 20, 0,
-        Duration.ofSeconds(1));
-    assertThat(ProgressBar.render(s, 25L << 20)).isEqualTo(
-        "[######------------------]  25%  25.0 MiB / 100.0 MiB  25.0 MiB/s  ETA 0:03"
-            + "  objects 4/10");
-    ProgressSnapshot listing = new ProgressSnapshot(10, 100L << 20, false, 4, 25L << 20, 0,
-        Duration.ofSeconds(1));
+    ProgressSnapshot s =
+        new ProgressSnapshot(10, 100L << 20, true, 4, 25L << 20, 0, Duration.ofSeconds(1));
+    assertThat(ProgressBar.render(s, 25L << 20))
+        .isEqualTo(
+            "[######------------------]  25%  25.0 MiB / 100.0 MiB  25.0 MiB/s  ETA 0:03"
+                + "  objects 4/10");
+    ProgressSnapshot listing =
+        new ProgressSnapshot(10, 100L << 20, false, 4, 25L << 20, 0, Duration.ofSeconds(1));
     assertThat(ProgressBar.render(listing, 0)).endsWith("objects 4/10+");
   }
 

@@ -4,10 +4,10 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,8 +84,10 @@ public final class LocalS3 implements AutoCloseable {
         S3Proxy.builder()
             .blobStore(store)
             .endpoint(URI.create("http://127.0.0.1:0"))
-            .awsAuthentication(builder.anonymous ? AuthenticationType.NONE
-                : AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
+            .awsAuthentication(
+                builder.anonymous ? AuthenticationType.NONE : AuthenticationType.AWS_V2_OR_V4,
+                accessKey,
+                secretKey)
             .ignoreUnknownHeaders(true)
             .jettyMaxThreads(builder.serverThreads)
             .build();
@@ -182,21 +184,22 @@ public final class LocalS3 implements AutoCloseable {
    * objects larger than the heap can be made on directory storage.
    */
   public TestObject putRandom(String bucket, String key, long size) {
-    try (DigestInputStream in = new DigestInputStream(
-        TestData.randomStream(size, key.hashCode() * 31L + size),
-        MessageDigest.getInstance("SHA-256"))) {
+    try (DigestInputStream in =
+        new DigestInputStream(
+            TestData.randomStream(size, key.hashCode() * 31L + size),
+            MessageDigest.getInstance("SHA-256"))) {
       Blob blob = blobStore().blobBuilder(key).payload(in).contentLength(size).build();
       blobStore().putBlob(bucket, blob);
-      return new TestObject(bucket, key, size, HexFormat.of().formatHex(in.getMessageDigest()
-          .digest()));
+      return new TestObject(
+          bucket, key, size, HexFormat.of().formatHex(in.getMessageDigest().digest()));
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot store " + key, e);
     }
   }
 
   /**
-   * Stores {@code count} random objects of {@code size} bytes under {@code prefix}, named by
-   * {@code name} (given the index), and returns them in key order.
+   * Stores {@code count} random objects of {@code size} bytes under {@code prefix}, named by {@code
+   * name} (given the index), and returns them in key order.
    */
   public List<TestObject> putMany(String bucket, int count, int size, IntFunction<String> name) {
     List<TestObject> objects = new ArrayList<>(count);

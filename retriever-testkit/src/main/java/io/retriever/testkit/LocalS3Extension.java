@@ -8,9 +8,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Gives a test class one running {@link LocalS3} (no latency, in memory) and a ready
- * {@link S3Client} for it, as parameters of constructors, lifecycle methods or tests. Both are
- * closed after the last test of the class.
+ * Gives a test class one running {@link LocalS3} (no latency, in memory) and a ready {@link
+ * S3Client} for it, as parameters of constructors, lifecycle methods or tests. Both are closed
+ * after the last test of the class.
  *
  * <pre>{@code
  * @ExtendWith(LocalS3Extension.class)
@@ -30,8 +30,8 @@ public final class LocalS3Extension implements ParameterResolver {
 
   @Override
   public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
-    Server server = classStore(context).getOrComputeIfAbsent(Server.class, k -> new Server(),
-        Server.class);
+    Server server =
+        classStore(context).getOrComputeIfAbsent(Server.class, k -> new Server(), Server.class);
     return parameter.getParameter().getType() == LocalS3.class ? server.s3 : server.client;
   }
 

@@ -1,10 +1,10 @@
 package io.retriever.testkit;
 
+import com.google.common.io.ByteStreams;
+import com.google.common.net.HttpHeaders;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import com.google.common.io.ByteStreams;
-import com.google.common.net.HttpHeaders;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,22 +31,26 @@ import org.jclouds.io.payloads.InputStreamPayload;
  * <p>Concurrency: called by many server threads at once. The settings are volatile so a test can
  * change them while requests are running; the counters are atomic.
  *
- * <p>It keeps the blob that the delegate returned and swaps only its payload, so the
- * {@code Content-Range} that S3Proxy reads from the blob's headers survives; S3Proxy's own latency
+ * <p>It keeps the blob that the delegate returned and swaps only its payload, so the {@code
+ * Content-Range} that S3Proxy reads from the blob's headers survives; S3Proxy's own latency
  * middleware loses it.
  */
 final class PacedBlobStore extends ForwardingBlobStore {
   /** Wait before each request is answered, in nanoseconds. */
   private volatile long latencyNanos;
+
   /** Per-response body rate in bytes per second; 0 means unlimited. */
   private volatile long bytesPerSecond;
 
   /** Number of GET requests for object bodies. */
   final AtomicLong gets = new AtomicLong();
+
   /** Number of HEAD requests for object metadata. */
   final AtomicLong heads = new AtomicLong();
+
   /** Number of LIST requests. */
   final AtomicLong lists = new AtomicLong();
+
   /** Number of body bytes handed to the server for sending. */
   final AtomicLong bytesServed = new AtomicLong();
 
@@ -144,13 +148,13 @@ final class PacedBlobStore extends ForwardingBlobStore {
     }
     if (range[0] > range[1]) {
       body.close();
-      throw new HttpResponseException("range not satisfiable", null,
-          HttpResponse.builder().statusCode(416).build());
+      throw new HttpResponseException(
+          "range not satisfiable", null, HttpResponse.builder().statusCode(416).build());
     }
     ByteStreams.skipFully(body, range[0]);
     blob.getAllHeaders().removeAll(HttpHeaders.CONTENT_RANGE);
-    blob.getAllHeaders().put(HttpHeaders.CONTENT_RANGE,
-        "bytes " + range[0] + "-" + range[1] + "/" + size);
+    blob.getAllHeaders()
+        .put(HttpHeaders.CONTENT_RANGE, "bytes " + range[0] + "-" + range[1] + "/" + size);
     return ByteStreams.limit(body, range[1] - range[0] + 1);
   }
 

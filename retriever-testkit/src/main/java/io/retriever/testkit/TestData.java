@@ -30,8 +30,10 @@ public final class TestData {
     return new InputStream() {
       private final SplittableRandom random = new SplittableRandom(seed);
       private long left = size;
+
       /** The unread bytes of the last random word, lowest first. */
       private long word;
+
       private int wordLeft;
 
       @Override

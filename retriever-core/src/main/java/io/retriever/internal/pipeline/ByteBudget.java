@@ -8,19 +8,22 @@ import java.util.concurrent.locks.ReentrantLock;
  * The in-flight byte budget: every byte held in a buffer is acquired here first and released when
  * its consumer is done with it.
  *
- * <p>Concurrency: one thread acquires (the chunker), in (object, chunk) order; any thread
- * releases. Because acquisition is in order, the chunk an ordered consumer waits for has always
- * been admitted already, so a slow consumer slows the download down but cannot deadlock it.
- * {@link #close} wakes a waiting acquirer with the download's failure.
+ * <p>Concurrency: one thread acquires (the chunker), in (object, chunk) order; any thread releases.
+ * Because acquisition is in order, the chunk an ordered consumer waits for has always been admitted
+ * already, so a slow consumer slows the download down but cannot deadlock it. {@link #close} wakes
+ * a waiting acquirer with the download's failure.
  */
 public final class ByteBudget {
   private final long capacity;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition released = lock.newCondition();
+
   /** Bytes acquired and not yet released. Guarded by {@code lock}. */
   private long inUse;
+
   /** The largest {@code inUse} seen. Guarded by {@code lock}. */
   private long peak;
+
   /** The failure that closed the budget, or null while open. Guarded by {@code lock}. */
   private RetrieverException closedBy;
 

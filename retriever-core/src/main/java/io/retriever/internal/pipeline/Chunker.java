@@ -71,8 +71,7 @@ final class Chunker {
     } catch (RetrieverException e) {
       throw e;
     } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO,
-          "cannot write " + object.uri() + ": " + e, e);
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + ": " + e, e);
     }
   }
 }

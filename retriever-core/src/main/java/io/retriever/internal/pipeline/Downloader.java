@@ -13,16 +13,18 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET and
- * streams the body into the chunk's writer. A body cut off part-way is fetched again from the
- * first byte not yet received, after an exponential, jittered backoff.
+ * streams the body into the chunk's writer. A body cut off part-way is fetched again from the first
+ * byte not yet received, after an exponential, jittered backoff.
  *
  * <p>Concurrency: {@code concurrency} workers run at once, each on its own thread.
  */
 final class Downloader {
   /** First retry backoff; doubles with each attempt. */
   private static final long BASE_BACKOFF_MILLIS = 100;
+
   /** Longest retry backoff. */
   private static final long MAX_BACKOFF_MILLIS = 5_000;
+
   /** Most bytes asked of the body in one read. */
   private static final int READ_SIZE = 256 * 1024;
 
@@ -89,11 +91,17 @@ final class Downloader {
       try {
         check(task, body.response(), whole, first, last);
         while (cursor.position < task.length()) {
-          int n = writer.readFrom(body, cursor.position,
-              Math.min(READ_SIZE, task.length() - cursor.position));
+          int n =
+              writer.readFrom(
+                  body, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
           if (n < 0) {
-            throw new EOFException("body of " + task.object().uri() + " ended after "
-                + (task.offset() + cursor.position) + " bytes, expected " + (last + 1));
+            throw new EOFException(
+                "body of "
+                    + task.object().uri()
+                    + " ended after "
+                    + (task.offset() + cursor.position)
+                    + " bytes, expected "
+                    + (last + 1));
           }
           cursor.position += n;
           pipeline.bytesDone.addAndGet(n);
@@ -109,13 +117,20 @@ final class Downloader {
   }
 
   /** Checks that the server answered the range that was asked for. */
-  private static void check(ChunkTask task, GetObjectResponse response, boolean whole, long first,
-      long last) {
+  private static void check(
+      ChunkTask task, GetObjectResponse response, boolean whole, long first, long last) {
     long expected = last - first + 1;
     Long length = response.contentLength();
     if (length != null && length != expected) {
-      throw new RetrieverException(Reason.SERVER, "server sent " + length + " bytes of "
-          + task.object().uri() + " where " + expected + " were asked for; not using them");
+      throw new RetrieverException(
+          Reason.SERVER,
+          "server sent "
+              + length
+              + " bytes of "
+              + task.object().uri()
+              + " where "
+              + expected
+              + " were asked for; not using them");
     }
     if (whole) {
       return;
@@ -123,9 +138,16 @@ final class Downloader {
     String range = response.contentRange();
     String want = "bytes " + first + "-" + last + "/";
     if (range == null || !range.startsWith(want)) {
-      throw new RetrieverException(Reason.SERVER, "server answered range '" + range + "' of "
-          + task.object().uri() + " where '" + want + task.object().size()
-          + "' was asked for; not using it");
+      throw new RetrieverException(
+          Reason.SERVER,
+          "server answered range '"
+              + range
+              + "' of "
+              + task.object().uri()
+              + " where '"
+              + want
+              + task.object().size()
+              + "' was asked for; not using it");
     }
   }
 

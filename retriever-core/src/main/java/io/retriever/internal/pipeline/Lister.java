@@ -69,21 +69,27 @@ final class Lister {
   private void headKeys(DownloadRequest request) throws InterruptedException {
     AtomicInteger n = new AtomicInteger();
     int threads = Math.min(MAX_PARALLEL_HEADS, request.keys().size());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t =
+                  new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
+              t.setDaemon(true);
+              return t;
+            });
     try {
       Deque<Future<ObjectInfo>> window = new ArrayDeque<>();
       Iterator<String> keys = request.keys().iterator();
       while (keys.hasNext() || !window.isEmpty()) {
         while (keys.hasNext() && window.size() < 2 * threads) {
           String key = keys.next();
-          window.add(pool.submit(() -> {
-            pipeline.requests.incrementAndGet();
-            return pipeline.s3.head(request.bucket(), key);
-          }));
+          window.add(
+              pool.submit(
+                  () -> {
+                    pipeline.requests.incrementAndGet();
+                    return pipeline.s3.head(request.bucket(), key);
+                  }));
         }
         emit(result(window.removeFirst()));
       }

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public abstract class ObjectSink {
   private final ObjectInfo object;
+
   /** Chunks not yet finished. */
   private final AtomicInteger remaining;
 

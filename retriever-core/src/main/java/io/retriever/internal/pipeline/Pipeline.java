@@ -41,6 +41,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 public final class Pipeline {
   /** Marks the end of the listing in {@link #listed}. */
   static final ObjectInfo END_OF_LISTING = new ObjectInfo("", "", 0, null, null);
+
   /** Tells a worker to stop, in {@link #tasks}. */
   static final ChunkJob STOP = new ChunkJob(null, null, -1);
 
@@ -49,10 +50,13 @@ public final class Pipeline {
   final DownloadRequest request;
   final Sink sink;
   final ByteBudget budget;
+
   /** Objects found by the lister, waiting for the chunker. Bounded: listing runs ahead a little. */
   final BlockingQueue<ObjectInfo> listed = new ArrayBlockingQueue<>(4096);
+
   /** Chunks admitted by the chunker, waiting for a worker; bounded by the budget. */
   final BlockingQueue<ChunkJob> tasks = new LinkedBlockingQueue<>();
+
   /** Responses being read, aborted on failure so that no worker stays blocked in a read. */
   final Set<ResponseInputStream<?>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -62,24 +66,34 @@ public final class Pipeline {
   final AtomicLong bytesDone = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
+
   /** Whether the lister has found every object. */
   volatile boolean listingComplete;
 
   private final long startNanos = System.nanoTime();
   private final List<Thread> threads = new ArrayList<>();
+
   /** Stage threads still running. */
   private final AtomicInteger live = new AtomicInteger();
+
   private final AtomicReference<RetrieverException> failure = new AtomicReference<>();
+
   /** Opens when the download has ended, well or not, and everything is cleaned up. */
   private final CountDownLatch finished = new CountDownLatch(1);
+
   /** Set when an ordered consumer has read the last byte. */
   private volatile long consumerDoneNanos;
+
   private volatile DownloadSummary summary;
-  private final AtomicInteger ended = new AtomicInteger();
+
+  /** Whether the download has been ended. Guarded by {@code this}. */
+  private boolean ended;
+
+  /** Calls listeners' {@code progress} every interval; null without listeners. */
   private Thread progressThread;
 
-  private Pipeline(Settings settings, S3Access s3, DownloadRequest request, Sink sink,
-      ByteBudget budget) {
+  private Pipeline(
+      Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
     this.settings = settings;
     this.s3 = s3;
     this.request = request;
@@ -88,8 +102,8 @@ public final class Pipeline {
   }
 
   /** Starts a download into {@code sink}; its budget must be the one the sink releases to. */
-  public static Pipeline start(Settings settings, S3Access s3, DownloadRequest request, Sink sink,
-      ByteBudget budget) {
+  public static Pipeline start(
+      Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
     Pipeline pipeline = new Pipeline(settings, s3, request, sink, budget);
     pipeline.launch();
     return pipeline;
@@ -99,7 +113,8 @@ public final class Pipeline {
     threads.add(stageThread(StageName.thread(StageName.LISTER, -1), new Lister(this)::run));
     threads.add(stageThread(StageName.thread(StageName.CHUNKER, -1), new Chunker(this)::run));
     for (int i = 0; i < settings.concurrency(); i++) {
-      threads.add(stageThread(StageName.thread(StageName.DOWNLOADER, i), new Downloader(this)::run));
+      Downloader worker = new Downloader(this);
+      threads.add(stageThread(StageName.thread(StageName.DOWNLOADER, i), worker::run));
     }
     live.set(threads.size());
     if (!settings.listeners().isEmpty()) {
@@ -116,20 +131,25 @@ public final class Pipeline {
   }
 
   private Thread stageThread(String name, Stage stage) {
-    Thread thread = new Thread(() -> {
-      try {
-        stage.run();
-      } catch (InterruptedException e) {
-        fail(cancelled());
-      } catch (Throwable t) {
-        fail(t instanceof RetrieverException r ? r
-            : new RetrieverException(Reason.SERVER, name + " failed: " + t, t));
-      } finally {
-        if (live.decrementAndGet() == 0) {
-          maybeEnd();
-        }
-      }
-    }, name);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                stage.run();
+              } catch (InterruptedException e) {
+                fail(cancelled());
+              } catch (Throwable t) {
+                fail(
+                    t instanceof RetrieverException r
+                        ? r
+                        : new RetrieverException(Reason.SERVER, name + " failed: " + t, t));
+              } finally {
+                if (live.decrementAndGet() == 0) {
+                  maybeEnd();
+                }
+              }
+            },
+            name);
     thread.setDaemon(true);
     return thread;
   }
@@ -186,14 +206,14 @@ public final class Pipeline {
   }
 
   private synchronized void maybeEnd() {
-    if (live.get() > 0 || ended.get() > 0) {
+    if (live.get() > 0 || ended) {
       return;
     }
     RetrieverException error = failure.get();
     if (error == null && sink.ordered() && consumerDoneNanos == 0) {
       return;
     }
-    ended.set(1);
+    ended = true;
     stopProgress();
     if (error != null) {
       sink.cleanUp();
@@ -206,8 +226,14 @@ public final class Pipeline {
       }
     } else {
       long end = sink.ordered() ? consumerDoneNanos : System.nanoTime();
-      summary = new DownloadSummary(objectsDone.get(), bytesDone.get(),
-          Duration.ofNanos(end - startNanos), requests.get(), retries.get(), budget.peak());
+      summary =
+          new DownloadSummary(
+              objectsDone.get(),
+              bytesDone.get(),
+              Duration.ofNanos(end - startNanos),
+              requests.get(),
+              retries.get(),
+              budget.peak());
       try {
         ProgressSnapshot last = progress();
         for (DownloadListener listener : settings.listeners()) {
@@ -227,8 +253,11 @@ public final class Pipeline {
     try {
       call.run();
     } catch (RuntimeException e) {
-      RetrieverException error = new RetrieverException(Reason.INVALID,
-          "listener " + listener.getClass().getName() + " failed in " + point + ": " + e, e);
+      RetrieverException error =
+          new RetrieverException(
+              Reason.INVALID,
+              "listener " + listener.getClass().getName() + " failed in " + point + ": " + e,
+              e);
       fail(error);
       throw error;
     }
@@ -262,14 +291,19 @@ public final class Pipeline {
 
   /** Returns where the download stands. */
   public ProgressSnapshot progress() {
-    return new ProgressSnapshot(objectsListed.get(), bytesListed.get(), listingComplete,
-        objectsDone.get(), bytesDone.get(), budget.inUse(),
+    return new ProgressSnapshot(
+        objectsListed.get(),
+        bytesListed.get(),
+        listingComplete,
+        objectsDone.get(),
+        bytesDone.get(),
+        budget.inUse(),
         Duration.ofNanos(System.nanoTime() - startNanos));
   }
 
   /**
-   * Waits for the end and returns the summary, or throws the failure. When it returns, every
-   * thread of the download has stopped.
+   * Waits for the end and returns the summary, or throws the failure. When it returns, every thread
+   * of the download has stopped.
    */
   public DownloadSummary await() {
     try {

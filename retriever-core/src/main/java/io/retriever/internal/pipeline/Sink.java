@@ -30,8 +30,8 @@ public interface Sink {
   default void cleanUp() {}
 
   /**
-   * Returns whether a consumer reads the bytes in order: such a download ends when the consumer
-   * has read its last byte, not when the last chunk has arrived.
+   * Returns whether a consumer reads the bytes in order: such a download ends when the consumer has
+   * read its last byte, not when the last chunk has arrived.
    */
   default boolean ordered() {
     return false;

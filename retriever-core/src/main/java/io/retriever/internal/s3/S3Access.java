@@ -24,8 +24,8 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Retriever's only door to S3: one {@link S3Client}, built from the settings (or the caller's),
- * and the three requests a download needs.
+ * Retriever's only door to S3: one {@link S3Client}, built from the settings (or the caller's), and
+ * the three requests a download needs.
  *
  * <p>Thread safety: all methods may be called concurrently; the SDK client is thread-safe.
  */
@@ -51,17 +51,20 @@ public final class S3Access implements AutoCloseable {
   }
 
   private static S3Client build(Settings settings) {
-    S3ClientBuilder builder = S3Client.builder()
-        .httpClientBuilder(ApacheHttpClient.builder()
-            // Enough connections for every worker, plus listing and HEADs beside them.
-            .maxConnections(settings.concurrency() + 16)
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(Duration.ofSeconds(60))
-            .tcpKeepAlive(true))
-        // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on GET.
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .forcePathStyle(settings.pathStyle());
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClientBuilder(
+                ApacheHttpClient.builder()
+                    // Enough connections for every worker, plus listing and HEADs beside them.
+                    .maxConnections(settings.concurrency() + 16)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(60))
+                    .tcpKeepAlive(true))
+            // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on
+            // GET.
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .forcePathStyle(settings.pathStyle());
     if (settings.anonymous()) {
       builder.credentialsProvider(AnonymousCredentialsProvider.create());
     } else if (settings.credentials() != null) {
@@ -138,19 +141,18 @@ public final class S3Access implements AutoCloseable {
 
   /** Returns the pages of a listing, fetched as the iterator advances. */
   public Iterator<ListObjectsV2Response> list(String bucket, String prefix) {
-    ListObjectsV2Request request = ListObjectsV2Request.builder().bucket(bucket).prefix(prefix)
-        .build();
+    ListObjectsV2Request request =
+        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
     return client.listObjectsV2Paginator(request).iterator();
   }
 
   /**
-   * Sends a GET for {@code [offset, end]} of the object, or for the whole object when {@code
-   * range} is null, on condition that its ETag still matches.
+   * Sends a GET for {@code [offset, end]} of the object, or for the whole object when {@code range}
+   * is null, on condition that its ETag still matches.
    */
   public ResponseInputStream<GetObjectResponse> get(ObjectInfo object, String range) {
-    GetObjectRequest.Builder request = GetObjectRequest.builder()
-        .bucket(object.bucket())
-        .key(object.key());
+    GetObjectRequest.Builder request =
+        GetObjectRequest.builder().bucket(object.bucket()).key(object.key());
     if (object.eTag() != null) {
       request.ifMatch(object.eTag());
     }

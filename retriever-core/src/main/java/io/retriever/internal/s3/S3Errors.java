@@ -24,43 +24,62 @@ public final class S3Errors {
    *
    * @param endpoint the endpoint in use, for messages about reaching it
    */
-  public static RetrieverException describe(Throwable error, String bucket, String what,
-      String endpoint) {
+  public static RetrieverException describe(
+      Throwable error, String bucket, String what, String endpoint) {
     if (error instanceof RetrieverException r) {
       return r;
     }
     if (error instanceof S3Exception s3) {
       return describeS3(s3, bucket, what);
     }
-    if (error instanceof SdkClientException || error instanceof IOException
+    if (error instanceof SdkClientException
+        || error instanceof IOException
         || error instanceof UncheckedIOException) {
       Throwable root = rootCause(error);
-      if (root instanceof ConnectException || root instanceof UnknownHostException
+      if (root instanceof ConnectException
+          || root instanceof UnknownHostException
           || root instanceof NoRouteToHostException) {
-        return new RetrieverException(Reason.UNREACHABLE,
-            "cannot reach " + endpoint + " (" + root.getClass().getSimpleName() + ": "
-                + oneLine(root.getMessage()) + "); check --endpoint-url and your network",
+        return new RetrieverException(
+            Reason.UNREACHABLE,
+            "cannot reach "
+                + endpoint
+                + " ("
+                + root.getClass().getSimpleName()
+                + ": "
+                + oneLine(root.getMessage())
+                + "); check --endpoint-url and your network",
             error);
       }
       if (root instanceof SocketTimeoutException) {
-        return new RetrieverException(Reason.UNREACHABLE,
-            "timed out talking to " + endpoint + " while fetching " + what
+        return new RetrieverException(
+            Reason.UNREACHABLE,
+            "timed out talking to "
+                + endpoint
+                + " while fetching "
+                + what
                 + "; check the endpoint and your network",
             error);
       }
-      return new RetrieverException(Reason.SERVER,
+      return new RetrieverException(
+          Reason.SERVER,
           "transfer of " + what + " failed: " + oneLine(root.getMessage()) + "; try again",
           error);
     }
-    return new RetrieverException(Reason.SERVER,
-        "download of " + what + " failed: " + error.getClass().getSimpleName() + ": "
+    return new RetrieverException(
+        Reason.SERVER,
+        "download of "
+            + what
+            + " failed: "
+            + error.getClass().getSimpleName()
+            + ": "
             + oneLine(error.getMessage()),
         error);
   }
 
   /** Describes a bucket that does not exist. */
   public static RetrieverException noSuchBucket(String bucket, Throwable cause) {
-    return new RetrieverException(Reason.NO_SUCH_BUCKET,
+    return new RetrieverException(
+        Reason.NO_SUCH_BUCKET,
         "bucket '" + bucket + "' does not exist; check its name, --region and --endpoint-url",
         cause);
   }
@@ -73,30 +92,45 @@ public final class S3Errors {
       return noSuchBucket(bucket, e);
     }
     if (status == 404) {
-      return new RetrieverException(Reason.NOT_FOUND,
-          "no object at " + what + "; check the key (ls shows what is there)", e);
+      return new RetrieverException(
+          Reason.NOT_FOUND, "no object at " + what + "; check the key (ls shows what is there)", e);
     }
-    if (status == 403 || "InvalidAccessKeyId".equals(code)
+    if (status == 403
+        || "InvalidAccessKeyId".equals(code)
         || "SignatureDoesNotMatch".equals(code)) {
-      return new RetrieverException(Reason.ACCESS_DENIED,
-          "access denied to " + what + " (" + (code == null ? "HTTP 403" : code)
+      return new RetrieverException(
+          Reason.ACCESS_DENIED,
+          "access denied to "
+              + what
+              + " ("
+              + (code == null ? "HTTP 403" : code)
               + "); check your credentials (--profile, AWS_ACCESS_KEY_ID) and permissions,"
               + " or use --no-sign-request for a public bucket",
           e);
     }
     if (status == 412) {
-      return new RetrieverException(Reason.CHANGED,
-          what + " changed while it was downloading (its ETag no longer matches);"
+      return new RetrieverException(
+          Reason.CHANGED,
+          what
+              + " changed while it was downloading (its ETag no longer matches);"
               + " nothing was kept, run the download again",
           e);
     }
-    if (status == 301 || "PermanentRedirect".equals(code)
+    if (status == 301
+        || "PermanentRedirect".equals(code)
         || "AuthorizationHeaderMalformed".equals(code)) {
-      return new RetrieverException(Reason.INVALID,
-          "bucket '" + bucket + "' is in another region; pass its region with --region", e);
+      return new RetrieverException(
+          Reason.INVALID,
+          "bucket '" + bucket + "' is in another region; pass its region with --region",
+          e);
     }
-    return new RetrieverException(Reason.SERVER,
-        "S3 refused " + what + ": HTTP " + status + (code == null ? "" : " " + code)
+    return new RetrieverException(
+        Reason.SERVER,
+        "S3 refused "
+            + what
+            + ": HTTP "
+            + status
+            + (code == null ? "" : " " + code)
             + (detail == null ? "" : " (" + oneLine(detail) + ")"),
         e);
   }
@@ -106,7 +140,8 @@ public final class S3Errors {
     if (error instanceof S3Exception s3) {
       return s3.statusCode() >= 500 || s3.statusCode() == 429;
     }
-    if (error instanceof SdkClientException || error instanceof IOException
+    if (error instanceof SdkClientException
+        || error instanceof IOException
         || error instanceof UncheckedIOException) {
       Throwable root = rootCause(error);
       return !(root instanceof UnknownHostException);

@@ -39,6 +39,7 @@ import java.util.function.Function;
 public final class FileSink implements Sink {
   /** Bytes each worker moves from the response to the file at a time. */
   private static final int SCRATCH_SIZE = 256 * 1024;
+
   /** Longest file name kept in a temporary file's name. */
   private static final int MAX_NAME_IN_TEMP = 128;
 
@@ -49,10 +50,13 @@ public final class FileSink implements Sink {
   private final Function<ObjectInfo, Path> target;
   private final FileOptions options;
   private final ByteBudget budget;
+
   /** Objects whose temporary file exists and is not yet renamed. */
   private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
+
   /** Completed files by listing position. */
   private final ConcurrentSkipListMap<Integer, DownloadedFile> done = new ConcurrentSkipListMap<>();
+
   /** Objects opened so far; only the chunker thread writes it. */
   private int opened;
 
@@ -60,8 +64,8 @@ public final class FileSink implements Sink {
    * @param root the directory no file may be written outside of
    * @param target maps each object to its final path
    */
-  public FileSink(Path root, Function<ObjectInfo, Path> target, FileOptions options,
-      ByteBudget budget) {
+  public FileSink(
+      Path root, Function<ObjectInfo, Path> target, FileOptions options, ByteBudget budget) {
     this.root = root.toAbsolutePath().normalize();
     this.target = target;
     this.options = options;
@@ -72,16 +76,21 @@ public final class FileSink implements Sink {
   public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) throws IOException {
     Path path = target.apply(object).toAbsolutePath().normalize();
     if (!path.startsWith(root) || path.equals(root)) {
-      throw new RetrieverException(Reason.INVALID, "key '" + object.key()
-          + "' would be written outside " + root + "; refusing to write it");
+      throw new RetrieverException(
+          Reason.INVALID,
+          "key '" + object.key() + "' would be written outside " + root + "; refusing to write it");
     }
     if (Files.isDirectory(path)) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + " to "
-          + path + ": a directory of that name exists");
+      throw new RetrieverException(
+          Reason.LOCAL_IO,
+          "cannot write " + object.uri() + " to " + path + ": a directory of that name exists");
     }
     if (!options.overwrite() && Files.exists(path)) {
-      throw new RetrieverException(Reason.INVALID, path + " already exists; pass --overwrite"
-          + " (FileOptions.withOverwrite) to replace it");
+      throw new RetrieverException(
+          Reason.INVALID,
+          path
+              + " already exists; pass --overwrite"
+              + " (FileOptions.withOverwrite) to replace it");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
     Path temp = tempPath(path);
@@ -89,8 +98,16 @@ public final class FileSink implements Sink {
     try {
       file = new FileObject(object, chunks, path, temp, bytes, opened++);
     } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + " into "
-          + temp.getParent() + " (" + reason(e) + "); choose a writable destination", e);
+      throw new RetrieverException(
+          Reason.LOCAL_IO,
+          "cannot write "
+              + object.uri()
+              + " into "
+              + temp.getParent()
+              + " ("
+              + reason(e)
+              + "); choose a writable destination",
+          e);
     }
     unfinished.add(file);
     return file;
@@ -102,15 +119,25 @@ public final class FileSink implements Sink {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot create directory " + parent + " ("
-          + reason(e) + "); choose a writable destination", e);
+      throw new RetrieverException(
+          Reason.LOCAL_IO,
+          "cannot create directory "
+              + parent
+              + " ("
+              + reason(e)
+              + "); choose a writable destination",
+          e);
     }
     String name = path.getFileName().toString();
     if (name.length() > MAX_NAME_IN_TEMP) {
       name = name.substring(0, MAX_NAME_IN_TEMP);
     }
-    return parent.resolve("." + name + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".retriever-part");
+    return parent.resolve(
+        "."
+            + name
+            + "."
+            + Long.toHexString(ThreadLocalRandom.current().nextLong())
+            + ".retriever-part");
   }
 
   static String reason(IOException e) {
@@ -151,7 +178,8 @@ public final class FileSink implements Sink {
       this.temp = temp;
       this.bytes = bytes;
       this.ordinal = ordinal;
-      this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      this.channel =
+          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     @Override
@@ -181,8 +209,10 @@ public final class FileSink implements Sink {
           position += channel.write(data, position);
         }
       } catch (IOException e) {
-        throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + temp + " (" + reason(e)
-            + "); check free space and permissions", e);
+        throw new RetrieverException(
+            Reason.LOCAL_IO,
+            "cannot write " + temp + " (" + reason(e) + "); check free space and permissions",
+            e);
       }
     }
 
@@ -193,11 +223,10 @@ public final class FileSink implements Sink {
           channel.force(true);
         }
         channel.close();
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (IOException e) {
-        throw new RetrieverException(Reason.LOCAL_IO, "cannot move " + temp + " to " + path
-            + " (" + reason(e) + ")", e);
+        throw new RetrieverException(
+            Reason.LOCAL_IO, "cannot move " + temp + " to " + path + " (" + reason(e) + ")", e);
       }
       unfinished.remove(this);
       done.put(ordinal, new DownloadedFile(object(), path, bytes));

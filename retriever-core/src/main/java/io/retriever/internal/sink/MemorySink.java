@@ -25,8 +25,10 @@ public final class MemorySink implements Sink {
   static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final ByteBudget budget;
+
   /** Completed objects by listing position. */
   private final ConcurrentSkipListMap<Integer, ObjectBytes> done = new ConcurrentSkipListMap<>();
+
   /** Objects opened so far; only the chunker thread writes it. */
   private int opened;
 
@@ -58,8 +60,12 @@ public final class MemorySink implements Sink {
 
   static byte[] allocate(ObjectInfo object) {
     if (object.size() > MAX_ARRAY) {
-      throw new RetrieverException(Reason.INVALID, object.uri() + " is " + object.size()
-          + " bytes, too large to hold in memory; download it to a file or read it as a stream");
+      throw new RetrieverException(
+          Reason.INVALID,
+          object.uri()
+              + " is "
+              + object.size()
+              + " bytes, too large to hold in memory; download it to a file or read it as a stream");
     }
     return new byte[(int) object.size()];
   }

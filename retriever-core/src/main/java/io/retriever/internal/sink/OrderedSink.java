@@ -8,19 +8,19 @@ import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /**
- * The sink for ordered consumers (streams of objects, iterators of chunks): each chunk is read
- * into its own buffer and waits in the {@link Sequencer} until the consumer takes it; the consumer
- * gives its bytes back to the budget with {@link #release}.
+ * The sink for ordered consumers (streams of objects, iterators of chunks): each chunk is read into
+ * its own buffer and waits in the {@link Sequencer} until the consumer takes it; the consumer gives
+ * its bytes back to the budget with {@link #release}.
  *
- * <p>Concurrency: the chunker opens objects; workers write chunks; one consumer thread calls
- * {@link #nextObject}, {@link #take} and {@link #release}.
+ * <p>Concurrency: the chunker opens objects; workers write chunks; one consumer thread calls {@link
+ * #nextObject}, {@link #take} and {@link #release}.
  */
 public final class OrderedSink implements Sink {
   /** An object as the consumer sees it: its chunks are sequence numbers from the first. */
@@ -31,8 +31,10 @@ public final class OrderedSink implements Sink {
 
   private final ByteBudget budget;
   private final Sequencer sequencer = new Sequencer();
+
   /** Objects in download order, then END (or FAILED). */
   private final BlockingQueue<Planned> order = new LinkedBlockingQueue<>();
+
   private volatile RetrieverException failure;
 
   public OrderedSink(ByteBudget budget) {

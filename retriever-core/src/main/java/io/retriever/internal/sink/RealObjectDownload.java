@@ -75,10 +75,13 @@ public final class RealObjectDownload extends RealDownload implements ObjectDown
   /** One object's bytes, chunk after chunk, as they arrive. */
   private final class ObjectStream extends InputStream {
     private final Planned object;
+
     /** The chunk being read, or null. */
     private Chunk chunk;
+
     /** The unread part of {@code chunk}'s bytes. */
     private ByteBuffer data;
+
     private int nextIndex;
     private boolean closed;
 

@@ -18,8 +18,10 @@ import java.util.concurrent.locks.ReentrantLock;
 final class Sequencer {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
+
   /** Chunks that arrived and have not been taken, by sequence number. Guarded by {@code lock}. */
   private final Map<Long, Chunk> waiting = new HashMap<>();
+
   /** The download's failure, or null. Guarded by {@code lock}. */
   private RetrieverException failure;
 
