@@ -78,6 +78,29 @@ class ManyObjectsTest {
   }
 
   @Test
+  void toMemory_prefix_listsInPagesAndNeverHeads(LocalS3 s3) {
+    long heads = s3.headRequests();
+    long gets = s3.getRequests();
+    long lists = s3.listRequests();
+    DownloadSummary summary = retriever.toMemory(DownloadRequest.prefix(BUCKET, "set/")).await();
+    assertThat(s3.headRequests() - heads).isZero();
+    // One GET per non-empty object (each is smaller than a chunk), none for the empty one.
+    assertThat(s3.getRequests() - gets).isEqualTo(objects.size() - 1);
+    // ListObjectsV2 returns at most 1,000 keys a page.
+    assertThat(s3.listRequests() - lists).isEqualTo(3);
+    assertThat(summary.requests()).isEqualTo(objects.size() - 1 + 3);
+  }
+
+  @Test
+  void toMemory_keys_headsEachOnce(LocalS3 s3) {
+    List<String> keys = objects.stream().map(TestObject::key).limit(50).toList();
+    long heads = s3.headRequests();
+    List<ObjectBytes> result = retriever.toMemory(DownloadRequest.keys(BUCKET, keys)).objects();
+    assertThat(s3.headRequests() - heads).isEqualTo(50);
+    assertThat(result).extracting(o -> o.object().key()).isEqualTo(keys);
+  }
+
+  @Test
   void toDirectory_prefixWithoutSlash_keepsPathBelowLastSlash(@TempDir Path dir)
       throws IOException {
     retriever.toDirectory(DownloadRequest.prefix(BUCKET, "set/ünïcødé/日"), dir).await();
