@@ -1,6 +1,7 @@
 package io.retriever;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where a running download stands.
@@ -12,6 +13,11 @@ import java.time.Duration;
  * @param bytesDone bytes downloaded
  * @param bufferedBytes bytes held in buffers now, as the budget counts them
  * @param elapsed time since the download started
+ * @param chunksInFlight chunks admitted by the budget and not yet finished
+ * @param requests HTTP requests sent so far
+ * @param retries requests repeated after a failure so far
+ * @param queueDepths items waiting at the input of each stage, by stage name ({@code chunker},
+ *     {@code downloader})
  */
 public record ProgressSnapshot(
     long objectsListed,
@@ -20,7 +26,15 @@ public record ProgressSnapshot(
     long objectsDone,
     long bytesDone,
     long bufferedBytes,
-    Duration elapsed) {
+    Duration elapsed,
+    long chunksInFlight,
+    long requests,
+    long retries,
+    Map<String, Integer> queueDepths) {
+
+  public ProgressSnapshot {
+    queueDepths = Map.copyOf(queueDepths);
+  }
 
   /** Returns the average throughput so far in bytes per second. */
   public double bytesPerSecond() {

@@ -5,6 +5,9 @@ import io.retriever.DownloadSummary;
 import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.bench.FileTrees;
+import io.retriever.bench.Sizes;
+import io.retriever.bench.run.Dataset;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
@@ -14,14 +17,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +43,6 @@ import software.amazon.awssdk.services.s3.S3Client;
       "Default data: 1 x 256MiB, 16 x 8MiB and 800 x 64KiB objects."
     })
 final class DemoCommand implements Callable<Integer> {
-  private static final Pattern SPEC = Pattern.compile("(\\d+)x(.+)");
   private static final String BUCKET = "demo";
 
   @Option(
@@ -123,7 +121,7 @@ final class DemoCommand implements Callable<Integer> {
         verify(objects, dir);
         ours.add(summary);
         say(out, "%s%s", runs > 1 ? "Run " + run + ": " : "", Report.human(summary));
-        delete(dir);
+        FileTrees.delete(dir);
         if (compare) {
           dir = downloads.resolve("plain-" + run);
           double seconds = plainLoop(s3, objects, dir);
@@ -136,7 +134,7 @@ final class DemoCommand implements Callable<Integer> {
               Sizes.format(total),
               seconds,
               Sizes.format(total / seconds));
-          delete(dir);
+          FileTrees.delete(dir);
         }
       }
       say(
@@ -146,32 +144,18 @@ final class DemoCommand implements Callable<Integer> {
           runs > 1 ? " in every run" : "");
       report(out, ours, plain);
     } finally {
-      delete(downloads);
-      delete(storage);
+      FileTrees.delete(downloads);
+      FileTrees.delete(storage);
     }
     return ExitCode.OK;
   }
 
   private List<TestObject> generate(LocalS3 s3) {
-    s3.createBucket(BUCKET);
-    List<TestObject> objects = new ArrayList<>();
-    for (String spec : specs) {
-      Matcher m = SPEC.matcher(spec.trim());
-      if (!m.matches()) {
-        throw new RetrieverException(
-            Reason.INVALID, "'" + spec + "' is not COUNTxSIZE (e.g. 2000x64KiB)");
-      }
-      int count = Integer.parseInt(m.group(1));
-      long size = Sizes.parse(m.group(2));
-      String label = m.group(2).trim();
-      for (int i = 0; i < count; i++) {
-        objects.add(
-            s3.putRandom(
-                BUCKET, String.format(Locale.ROOT, "data/%s/object-%05d.bin", label, i), size));
-      }
+    try {
+      return Dataset.generate(s3, BUCKET, "data/", specs);
+    } catch (IllegalArgumentException e) {
+      throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
     }
-    objects.sort(Comparator.comparing(TestObject::key));
-    return objects;
   }
 
   private DownloadSummary download(LocalS3 s3, Path dir) {
@@ -258,16 +242,5 @@ final class DemoCommand implements Callable<Integer> {
 
   private static double round(double value) {
     return Math.round(value * 100) / 100.0;
-  }
-
-  private static void delete(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 }

@@ -4,6 +4,7 @@ import io.retriever.DownloadListener;
 import io.retriever.DownloadSummary;
 import io.retriever.ProgressSnapshot;
 import io.retriever.RetrieverException;
+import io.retriever.bench.Sizes;
 import java.io.PrintStream;
 import java.util.Locale;
 

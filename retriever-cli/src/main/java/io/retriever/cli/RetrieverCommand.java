@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       LsCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 final class RetrieverCommand implements Runnable {
@@ -24,7 +25,8 @@ final class RetrieverCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "give a command: get, ls or demo");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "give a command: get, ls, demo or bench");
   }
 
   /** Returns the command line with Retriever's error handling: one line, exit 1. */

@@ -1,6 +1,7 @@
 package io.retriever.cli;
 
 import io.retriever.Retriever;
+import io.retriever.bench.Sizes;
 import picocli.CommandLine.Option;
 
 /** Options that tune a download. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.ProgressSnapshot;
+import io.retriever.bench.Sizes;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
@@ -84,13 +85,15 @@ class MoreCommandsTest {
   @Test
   void render_midway_showsBytesRateEtaAndObjects() {
     ProgressSnapshot s =
-        new ProgressSnapshot(10, 100L << 20, true, 4, 25L << 20, 0, Duration.ofSeconds(1));
+        new ProgressSnapshot(
+            10, 100L << 20, true, 4, 25L << 20, 0, Duration.ofSeconds(1), 0, 0, 0, Map.of());
     assertThat(ProgressBar.render(s, 25L << 20))
         .isEqualTo(
             "[######------------------]  25%  25.0 MiB / 100.0 MiB  25.0 MiB/s  ETA 0:03"
                 + "  objects 4/10");
     ProgressSnapshot listing =
-        new ProgressSnapshot(10, 100L << 20, false, 4, 25L << 20, 0, Duration.ofSeconds(1));
+        new ProgressSnapshot(
+            10, 100L << 20, false, 4, 25L << 20, 0, Duration.ofSeconds(1), 0, 0, 0, Map.of());
     assertThat(ProgressBar.render(listing, 0)).endsWith("objects 4/10+");
   }
 

@@ -56,6 +56,7 @@ final class Chunker {
       for (int i = 0; i < count; i++) {
         ChunkTask task = task(object, i, count, chunkSize);
         pipeline.budget.acquire(task.length());
+        pipeline.chunksAdmitted.incrementAndGet();
         pipeline.tasks.put(new ChunkJob(task, sink, sequence++));
       }
     }

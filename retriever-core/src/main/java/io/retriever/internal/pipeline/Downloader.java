@@ -46,6 +46,7 @@ final class Downloader {
       ChunkWriter writer = job.sink().writer(job.task(), job.sequence());
       fetch(job.task(), writer);
       writer.finish();
+      pipeline.chunksFinished.incrementAndGet();
       if (job.sink().chunkFinished()) {
         pipeline.objectFinished(job.sink());
       }

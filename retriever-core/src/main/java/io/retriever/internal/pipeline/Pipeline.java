@@ -12,6 +12,7 @@ import io.retriever.internal.s3.S3Access;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -66,6 +67,12 @@ public final class Pipeline {
   final AtomicLong bytesDone = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
+
+  /** Chunks the chunker has admitted. */
+  final AtomicLong chunksAdmitted = new AtomicLong();
+
+  /** Chunks whose bytes are all in. */
+  final AtomicLong chunksFinished = new AtomicLong();
 
   /** Whether the lister has found every object. */
   volatile boolean listingComplete;
@@ -298,7 +305,11 @@ public final class Pipeline {
         objectsDone.get(),
         bytesDone.get(),
         budget.inUse(),
-        Duration.ofNanos(System.nanoTime() - startNanos));
+        Duration.ofNanos(System.nanoTime() - startNanos),
+        chunksAdmitted.get() - chunksFinished.get(),
+        requests.get(),
+        retries.get(),
+        Map.of(StageName.CHUNKER, listed.size(), StageName.DOWNLOADER, tasks.size()));
   }
 
   /**

@@ -1,4 +1,4 @@
-package io.retriever.cli;
+package io.retriever.bench;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -8,7 +8,7 @@ import picocli.CommandLine;
 /**
  * Reads and writes byte sizes the way people type them: {@code 8MiB}, {@code 512k}, {@code 1GB}.
  */
-final class Sizes implements CommandLine.ITypeConverter<Long> {
+public final class Sizes implements CommandLine.ITypeConverter<Long> {
   private static final Pattern SIZE =
       Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*([kmgt]?)(i?)(b?)", Pattern.CASE_INSENSITIVE);
   private static final String[] UNITS = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -18,7 +18,7 @@ final class Sizes implements CommandLine.ITypeConverter<Long> {
    * letters ({@code k}, {@code M}, {@code G}) count in 1024s; {@code KB}, {@code MB}, {@code GB}
    * count in 1000s; a plain number is bytes.
    */
-  static long parse(String text) {
+  public static long parse(String text) {
     Matcher m = SIZE.matcher(text.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a size (e.g. 8MiB, 512KiB, 1GiB)");
@@ -45,7 +45,7 @@ final class Sizes implements CommandLine.ITypeConverter<Long> {
   }
 
   /** Formats bytes with a binary unit: {@code 1.5 GiB}. */
-  static String format(double bytes) {
+  public static String format(double bytes) {
     int unit = 0;
     while (Math.abs(bytes) >= 1024 && unit < UNITS.length - 1) {
       bytes /= 1024;

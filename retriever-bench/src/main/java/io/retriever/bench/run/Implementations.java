@@ -1,0 +1,112 @@
+package io.retriever.bench.run;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Builds the commands of the built-in implementations, sweep variants and external peers. */
+public final class Implementations {
+  /** The JVM implementations {@link PeerMain} knows. */
+  public static final List<String> BUILT_IN =
+      List.of("retriever", "getobject", "tm-java", "tm-crt");
+
+  private Implementations() {}
+
+  /**
+   * Returns the command of a built-in implementation, run by {@link PeerMain} in a new JVM.
+   *
+   * @param settings Retriever settings ({@code concurrency}, {@code chunk-size}, {@code
+   *     max-memory}) as the option values of {@link PeerMain}
+   */
+  public static Implementation builtIn(
+      String name,
+      Map<String, String> settings,
+      List<String> jvmOptions,
+      boolean endpoint,
+      boolean anonymous) {
+    if (!BUILT_IN.contains(name)) {
+      throw new IllegalArgumentException(
+          "unknown implementation '"
+              + name
+              + "'; built in are "
+              + String.join(", ", BUILT_IN)
+              + " (others: --peer NAME=COMMAND)");
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(
+        List.of(
+            "-cp",
+            classpath(),
+            PeerMain.class.getName(),
+            "--impl",
+            name,
+            "--region",
+            "{region}",
+            "--bucket",
+            "{bucket}",
+            "--prefix",
+            "{prefix}",
+            "--dest",
+            "{dest}"));
+    if (endpoint) {
+      command.addAll(List.of("--endpoint", "{endpoint}"));
+    }
+    if (anonymous) {
+      command.add("--no-sign-request");
+    }
+    settings.forEach((key, value) -> command.addAll(List.of("--" + key, value)));
+    String label = settings.isEmpty() ? name : name + " " + describe(settings);
+    return new Implementation(label, command, false, Map.copyOf(settings));
+  }
+
+  /** Returns an external command peer from {@code NAME=COMMAND TEMPLATE}. */
+  public static Implementation external(String spec) {
+    int eq = spec.indexOf('=');
+    if (eq <= 0 || eq == spec.length() - 1) {
+      throw new IllegalArgumentException(
+          "'"
+              + spec
+              + "' is not NAME=COMMAND (e.g."
+              + " rclone='rclone copy :s3:{bucket}/{prefix} {dest} --s3-endpoint {endpoint}')");
+    }
+    return new Implementation(
+        spec.substring(0, eq), List.of(spec.substring(eq + 1)), true, Map.of());
+  }
+
+  /**
+   * Returns the cartesian product of sweeps: {@code concurrency=8,16} and {@code
+   * chunk-size=4MiB,8MiB} give four settings maps, in order.
+   */
+  public static List<Map<String, String>> product(Map<String, List<String>> sweeps) {
+    List<Map<String, String>> product = new ArrayList<>();
+    product.add(new LinkedHashMap<>());
+    for (Map.Entry<String, List<String>> sweep : sweeps.entrySet()) {
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> partial : product) {
+        for (String value : sweep.getValue()) {
+          Map<String, String> settings = new LinkedHashMap<>(partial);
+          settings.put(sweep.getKey(), value);
+          next.add(settings);
+        }
+      }
+      product = next;
+    }
+    return product;
+  }
+
+  private static String describe(Map<String, String> settings) {
+    StringBuilder s = new StringBuilder();
+    settings.forEach(
+        (k, v) -> s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    return s.toString();
+  }
+
+  /** Returns this JVM's class path, which holds {@link PeerMain}. */
+  static String classpath() {
+    return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+  }
+}

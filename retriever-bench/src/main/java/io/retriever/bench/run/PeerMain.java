@@ -1,0 +1,210 @@
+package io.retriever.bench.run;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retriever.DownloadRequest;
+import io.retriever.DownloadSummary;
+import io.retriever.Retriever;
+import io.retriever.bench.Sizes;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.sync.ResponseTransformer;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.transfer.s3.S3TransferManager;
+import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
+
+/**
+ * One benchmark run of one JVM implementation, in a process of its own so that its CPU and memory
+ * are its own: downloads every object under a prefix into a directory and prints one JSON line with
+ * what it did. The runner verifies the bytes afterwards.
+ *
+ * <p>Implementations: {@code retriever}; {@code getobject} (one plain GetObject per object, one
+ * after another); {@code tm-java} and {@code tm-crt} (the AWS SDK's S3TransferManager on the Java
+ * multipart client and on the CRT client).
+ */
+@Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
+public final class PeerMain implements Callable<Integer> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Option(names = "--impl", required = true)
+  String impl;
+
+  @Option(names = "--endpoint")
+  URI endpoint;
+
+  @Option(names = "--region", defaultValue = "us-east-1")
+  String region;
+
+  @Option(names = "--bucket", required = true)
+  String bucket;
+
+  @Option(names = "--prefix", defaultValue = "")
+  String prefix;
+
+  @Option(names = "--dest", required = true)
+  Path dest;
+
+  @Option(names = "--no-sign-request")
+  boolean anonymous;
+
+  @Option(names = "--concurrency")
+  Integer concurrency;
+
+  @Option(names = "--chunk-size", converter = Sizes.class)
+  Long chunkSize;
+
+  @Option(names = "--max-memory", converter = Sizes.class)
+  Long maxMemory;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new PeerMain()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Files.createDirectories(dest);
+    long started = System.nanoTime();
+    Map<String, Object> result = new LinkedHashMap<>();
+    result.put("impl", impl);
+    switch (impl) {
+      case "retriever" -> retriever(result);
+      case "getobject" -> getObjectLoop(result);
+      case "tm-java" -> transferManager(javaMultipartClient(), result);
+      case "tm-crt" -> transferManager(crtClient(), result);
+      default ->
+          throw new CommandLine.ParameterException(
+              new CommandLine(this),
+              "unknown implementation '" + impl + "': retriever, getobject, tm-java or tm-crt");
+    }
+    result.put("transfer_s", (System.nanoTime() - started) / 1e9);
+    System.out.println(JSON.writeValueAsString(result));
+    return 0;
+  }
+
+  private AwsCredentialsProvider credentials() {
+    return StaticCredentialsProvider.create(
+        AwsBasicCredentials.create(
+            System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY")));
+  }
+
+  private void retriever(Map<String, Object> result) {
+    Retriever.Builder builder = Retriever.builder().region(region).pathStyle(endpoint != null);
+    if (endpoint != null) {
+      builder.endpoint(endpoint);
+    }
+    if (anonymous) {
+      builder.anonymous();
+    }
+    if (concurrency != null) {
+      builder.concurrency(concurrency);
+    }
+    if (chunkSize != null) {
+      builder.chunkSize(chunkSize);
+    }
+    if (maxMemory != null) {
+      builder.maxInFlightBytes(maxMemory);
+    }
+    try (Retriever retriever = builder.build()) {
+      DownloadSummary s =
+          retriever.toDirectory(DownloadRequest.prefix(bucket, prefix), dest).await();
+      result.put("objects", s.objects());
+      result.put("bytes", s.bytes());
+      result.put("requests", s.requests());
+      result.put("retries", s.retries());
+    }
+  }
+
+  private void getObjectLoop(Map<String, Object> result) throws Exception {
+    var builder =
+        S3Client.builder()
+            .region(Region.of(region))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .credentialsProvider(credentials());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    long objects = 0;
+    long bytes = 0;
+    long requests = 0;
+    try (S3Client client = builder.build()) {
+      for (var page : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix))) {
+        requests++;
+        for (S3Object o : page.contents()) {
+          if (o.key().endsWith("/")) {
+            continue;
+          }
+          Path file = dest.resolve(o.key().substring(prefix.length()));
+          Files.createDirectories(file.getParent());
+          client.getObject(b -> b.bucket(bucket).key(o.key()), ResponseTransformer.toFile(file));
+          requests++;
+          objects++;
+          bytes += o.size();
+        }
+      }
+    }
+    result.put("objects", objects);
+    result.put("bytes", bytes);
+    result.put("requests", requests);
+  }
+
+  private S3AsyncClient javaMultipartClient() {
+    var builder =
+        S3AsyncClient.builder()
+            .multipartEnabled(true)
+            .region(Region.of(region))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .credentialsProvider(credentials());
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  private S3AsyncClient crtClient() {
+    var builder =
+        S3AsyncClient.crtBuilder()
+            .region(Region.of(region))
+            .credentialsProvider(credentials())
+            .checksumValidationEnabled(false);
+    if (endpoint != null) {
+      builder.endpointOverride(endpoint).forcePathStyle(true);
+    }
+    return builder.build();
+  }
+
+  private void transferManager(S3AsyncClient client, Map<String, Object> result) {
+    try (client;
+        S3TransferManager tm = S3TransferManager.builder().s3Client(client).build()) {
+      CompletedDirectoryDownload done =
+          tm.downloadDirectory(
+                  b ->
+                      b.bucket(bucket)
+                          .listObjectsV2RequestTransformer(l -> l.prefix(prefix))
+                          .destination(dest))
+              .completionFuture()
+              .join();
+      if (!done.failedTransfers().isEmpty()) {
+        throw new IllegalStateException(
+            done.failedTransfers().size()
+                + " transfers failed, first: "
+                + done.failedTransfers().get(0).exception());
+      }
+    }
+  }
+}

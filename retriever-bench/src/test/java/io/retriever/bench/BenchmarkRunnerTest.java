@@ -1,0 +1,115 @@
+package io.retriever.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retriever.bench.report.BenchReport;
+import io.retriever.bench.run.BenchmarkRunner;
+import io.retriever.bench.run.Dataset;
+import io.retriever.bench.run.Implementation;
+import io.retriever.bench.run.Implementations;
+import io.retriever.bench.run.RunResult;
+import io.retriever.bench.run.Target;
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.TestObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runner end to end: child processes, verification, failure of wrong bytes, the report. */
+class BenchmarkRunnerTest {
+  @Test
+  void run_twoPeersAndABrokenOne_measuresVerifiesAndReports(@TempDir Path out) throws Exception {
+    List<RunResult> results;
+    try (LocalS3 s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(2)).start()) {
+      List<TestObject> expected =
+          Dataset.generate(s3, "bench", "data/", List.of("3x300KiB", "5x1KiB"));
+      Target target =
+          new Target(
+              s3.endpoint(),
+              s3.region(),
+              "bench",
+              "data/",
+              s3.accessKey(),
+              s3.secretKey(),
+              false,
+              expected);
+      List<Implementation> impls = new ArrayList<>();
+      impls.add(
+          Implementations.builtIn("retriever", Map.of("concurrency", "4"), List.of(), true, false));
+      impls.add(Implementations.builtIn("getobject", Map.of(), List.of(), true, false));
+      // An external command that writes the wrong bytes: it must count as a failure.
+      impls.add(
+          Implementations.external(
+              "liar=mkdir -p {dest}/1KiB && echo wrong >" + " {dest}/1KiB/object-00000.bin"));
+      ByteArrayOutputStream log = new ByteArrayOutputStream();
+      results =
+          new BenchmarkRunner(
+                  target,
+                  impls,
+                  2,
+                  0,
+                  out,
+                  new PrintStream(log),
+                  Duration.ofMillis(50),
+                  Duration.ofSeconds(120))
+              .run();
+      assertThat(log.toString()).contains("run 2   liar").contains("FAILED");
+    }
+    assertThat(results).hasSize(6);
+    for (RunResult r : results) {
+      if (r.impl().equals("liar")) {
+        assertThat(r.ok()).isFalse();
+        assertThat(r.error()).contains("object-0000");
+      } else {
+        assertThat(r.ok()).as(r.error()).isTrue();
+        assertThat(r.objects()).isEqualTo(8);
+        assertThat(r.bytes()).isEqualTo(3 * 300 * 1024 + 5 * 1024);
+        assertThat(r.wallSeconds()).isPositive();
+        assertThat(r.cpuSeconds()).isPositive();
+        assertThat(r.peakRssMib()).isPositive();
+        assertThat(Files.readAllLines(out.resolve(r.profile()))).isNotEmpty();
+      }
+    }
+    assertThat(results.stream().filter(r -> r.impl().startsWith("retriever")))
+        .allSatisfy(r -> assertThat(r.requests()).isEqualTo(9));
+
+    Path page = new BenchReport(out, results, Map.of("scenario", "test")).write();
+    assertThat(Files.readString(page))
+        .contains("<img alt=\"throughput\"")
+        .contains("data:image/png;base64,")
+        .doesNotContain("http://")
+        .doesNotContain("https://");
+    assertThat(Files.readAllLines(out.resolve("results.jsonl"))).hasSize(6);
+    assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(7);
+    JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
+    assertThat(summary.at("/medians/getobject/throughput_mibps").asDouble()).isPositive();
+    assertThat(summary.at("/ratios_of_best_retriever_to/getobject/throughput_x").asDouble())
+        .isPositive();
+    for (String chart :
+        List.of("throughput", "cpu", "rss", "timeline-cpu", "timeline-rss", "timeline-net")) {
+      assertThat(out.resolve(chart + ".png")).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void product_twoSweeps_givesEveryCombinationInOrder() {
+    assertThat(Implementations.product(Map.of("concurrency", List.of("8", "16"))))
+        .containsExactly(Map.of("concurrency", "8"), Map.of("concurrency", "16"));
+    var sweeps = new java.util.LinkedHashMap<String, List<String>>();
+    sweeps.put("concurrency", List.of("8", "16"));
+    sweeps.put("chunk-size", List.of("4MiB", "8MiB"));
+    assertThat(Implementations.product(sweeps))
+        .hasSize(4)
+        .first()
+        .isEqualTo(Map.of("concurrency", "8", "chunk-size", "4MiB"));
+  }
+}

@@ -1,0 +1,299 @@
+package io.retriever.cli;
+
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.S3Uri;
+import io.retriever.bench.FileTrees;
+import io.retriever.bench.Sizes;
+import io.retriever.bench.report.BenchReport;
+import io.retriever.bench.run.BenchmarkRunner;
+import io.retriever.bench.run.Dataset;
+import io.retriever.bench.run.Implementation;
+import io.retriever.bench.run.Implementations;
+import io.retriever.bench.run.RunResult;
+import io.retriever.bench.run.Target;
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.TestObject;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code retriever bench}: runs Retriever and its peers side by side, each run in its own process,
+ * on generated data in the embedded S3 server (S3-like latency and per-request speed) or on a real
+ * bucket; sweeps Retriever's settings; writes results and a report with charts.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Benchmarks Retriever against its peers, side by side, every byte verified.",
+      "Implementations: retriever, getobject (one plain GetObject per object), tm-java and"
+          + " tm-crt (the AWS SDK's S3TransferManager on the Java multipart and CRT clients),"
+          + " and any external command given with --peer.",
+      "Writes results.jsonl, results.csv, summary.json, profiles/, PNG charts and report.html"
+          + " into --out."
+    })
+final class BenchCommand implements Callable<Integer> {
+  private static final String BUCKET = "bench";
+  private static final long MEMORY_STORAGE_LIMIT = 512L << 20;
+
+  @Option(
+      names = "--objects",
+      paramLabel = "COUNTxSIZE",
+      split = ",",
+      description =
+          "Data to generate in the embedded server, e.g. 1x1GiB or 2000x64KiB"
+              + " (default: ${DEFAULT-VALUE}).")
+  List<String> objects = List.of("1x1GiB");
+
+  @Option(
+      names = "--source",
+      paramLabel = "s3://BUCKET/PREFIX",
+      description =
+          "Benchmark a real bucket instead (with --endpoint-url, --region, credentials"
+              + " or --no-sign-request).")
+  String source;
+
+  @Option(
+      names = "--impl",
+      split = ",",
+      description = "Implementations to run" + " (default: ${DEFAULT-VALUE}).")
+  List<String> impls = Implementations.BUILT_IN;
+
+  @Option(
+      names = "--peer",
+      paramLabel = "NAME=COMMAND",
+      description =
+          "An external command to"
+              + " run beside them, with placeholders {endpoint} {region} {bucket} {prefix} {uri} {dest};"
+              + " credentials are in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.")
+  List<String> peers = new ArrayList<>();
+
+  @Option(
+      names = "--sweep",
+      paramLabel = "SETTING=V1,V2",
+      description =
+          "Run Retriever with"
+              + " every combination of these settings: concurrency, chunk-size, max-memory.")
+  List<String> sweeps = new ArrayList<>();
+
+  @Option(names = "--runs", description = "Measured repetitions (default: ${DEFAULT-VALUE}).")
+  int runs = 3;
+
+  @Option(
+      names = "--warmup",
+      description = "Warm-up runs of each, not counted" + " (default: ${DEFAULT-VALUE}).")
+  int warmup = 1;
+
+  @Option(
+      names = "--latency",
+      paramLabel = "MILLIS",
+      description =
+          "First-byte latency of the" + " embedded server in ms (default: ${DEFAULT-VALUE}).")
+  long latencyMillis = 25;
+
+  @Option(
+      names = "--stream-speed",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
+      description = "Per-request speed cap of the embedded server per second (default: 60MiB).")
+  long streamSpeed = 60L << 20;
+
+  @Option(
+      names = "--jvm-opts",
+      paramLabel = "OPTS",
+      description = "JVM options of the" + " built-in implementations' processes (default: none).")
+  String jvmOptions = "";
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Where results go" + " (default: bench-results/<time>).")
+  Path out;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      description = "Longest a run may take" + " (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds = 900;
+
+  @Option(
+      names = "--sample-interval",
+      paramLabel = "MILLIS",
+      description = "Profiler sampling" + " interval in ms (default: ${DEFAULT-VALUE}).")
+  long sampleMillis = 100;
+
+  @Mixin S3Options s3;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    if (runs < 1 || warmup < 0) {
+      throw new RetrieverException(
+          Reason.INVALID, "--runs must be at least 1 and --warmup at" + " least 0");
+    }
+    if (out == null) {
+      out =
+          Path.of(
+              "bench-results",
+              DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+                  .withZone(ZoneOffset.UTC)
+                  .format(Instant.now()));
+    }
+    Files.createDirectories(out);
+    PrintStream log = System.out;
+    Map<String, String> context = new LinkedHashMap<>();
+    context.put(
+        "command",
+        "retriever " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+    context.put("date", Instant.now().toString());
+    context.put(
+        "machine",
+        Runtime.getRuntime().availableProcessors()
+            + " cores, "
+            + Sizes.format(
+                ManagementFactory.getPlatformMXBean(com.sun.management.OperatingSystemMXBean.class)
+                    .getTotalMemorySize())
+            + " memory, "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch")
+            + ", Java "
+            + System.getProperty("java.version"));
+    List<RunResult> results;
+    if (source != null) {
+      S3Uri uri = S3Uri.parse(source);
+      context.put("target", uri.toString());
+      Target target =
+          new Target(
+              s3.endpoint,
+              s3.region == null ? "us-east-1" : s3.region,
+              uri.bucket(),
+              uri.key(),
+              System.getenv("AWS_ACCESS_KEY_ID"),
+              System.getenv("AWS_SECRET_ACCESS_KEY"),
+              s3.anonymous,
+              null);
+      results = runner(target, log).run();
+    } else {
+      results = generated(context, log);
+    }
+    Path page = new BenchReport(out, results, context).write();
+    FileTrees.delete(out.resolve("tmp"));
+    log.println("Report: " + page.toAbsolutePath());
+    log.println("Summary: " + out.resolve("summary.json").toAbsolutePath());
+    return results.stream().allMatch(RunResult::ok) ? ExitCode.OK : ExitCode.FAILURE;
+  }
+
+  private List<RunResult> generated(Map<String, String> context, PrintStream log) throws Exception {
+    long total = Dataset.totalBytes(objects);
+    boolean inMemory = total <= MEMORY_STORAGE_LIMIT;
+    Path storage = inMemory ? null : Files.createTempDirectory("retriever-bench-store");
+    context.put("scenario", String.join(",", objects) + " (" + Sizes.format(total) + ")");
+    context.put(
+        "server",
+        String.format(
+            Locale.ROOT,
+            "LocalS3 (S3Proxy %s storage) in the bench"
+                + " process: %d ms first-byte latency, %s/s per request",
+            inMemory ? "in-memory" : "directory",
+            latencyMillis,
+            Sizes.format(streamSpeed)));
+    try (LocalS3 local =
+        LocalS3.builder()
+            .directory(storage)
+            .firstByteLatency(Duration.ofMillis(latencyMillis))
+            .streamBytesPerSecond(streamSpeed)
+            .start()) {
+      log.printf(
+          Locale.ROOT, "Generating %s into %s ...%n", String.join(",", objects), local.endpoint());
+      List<TestObject> expected = Dataset.generate(local, BUCKET, "data/", objects);
+      Target target =
+          new Target(
+              local.endpoint(),
+              local.region(),
+              BUCKET,
+              "data/",
+              local.accessKey(),
+              local.secretKey(),
+              false,
+              expected);
+      return runner(target, log).run();
+    } finally {
+      if (storage != null) {
+        FileTrees.delete(storage);
+      }
+    }
+  }
+
+  private BenchmarkRunner runner(Target target, PrintStream log) {
+    List<String> jvm =
+        jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+    List<Implementation> implementations = new ArrayList<>();
+    Map<String, List<String>> sweep = new LinkedHashMap<>();
+    for (String s : sweeps) {
+      int eq = s.indexOf('=');
+      String key = eq < 0 ? s : s.substring(0, eq);
+      if (eq < 0 || !List.of("concurrency", "chunk-size", "max-memory").contains(key)) {
+        throw new RetrieverException(
+            Reason.INVALID,
+            "'"
+                + s
+                + "' is not a sweep: give"
+                + " concurrency=..., chunk-size=... or max-memory=... with comma-separated values");
+      }
+      sweep.put(key, List.of(s.substring(eq + 1).split(",")));
+    }
+    boolean endpoint = target.endpoint() != null;
+    for (String impl : impls) {
+      try {
+        if (impl.equals("retriever") && !sweep.isEmpty()) {
+          for (Map<String, String> settings : Implementations.product(sweep)) {
+            implementations.add(
+                Implementations.builtIn(impl, settings, jvm, endpoint, target.anonymous()));
+          }
+        } else {
+          implementations.add(
+              Implementations.builtIn(impl, Map.of(), jvm, endpoint, target.anonymous()));
+        }
+      } catch (IllegalArgumentException e) {
+        throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
+      }
+    }
+    for (String peer : peers) {
+      try {
+        implementations.add(Implementations.external(peer));
+      } catch (IllegalArgumentException e) {
+        throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
+      }
+    }
+    return new BenchmarkRunner(
+        target,
+        implementations,
+        runs,
+        warmup,
+        out,
+        log,
+        Duration.ofMillis(sampleMillis),
+        Duration.ofSeconds(timeoutSeconds));
+  }
+}
