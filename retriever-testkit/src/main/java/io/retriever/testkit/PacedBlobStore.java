@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,6 +15,8 @@ import org.jclouds.blobstore.domain.Blob;
 import org.jclouds.blobstore.domain.BlobMetadata;
 import org.jclouds.blobstore.domain.PageSet;
 import org.jclouds.blobstore.domain.StorageMetadata;
+import org.jclouds.blobstore.domain.StorageType;
+import org.jclouds.blobstore.domain.internal.PageSetImpl;
 import org.jclouds.blobstore.options.GetOptions;
 import org.jclouds.blobstore.options.ListContainerOptions;
 import org.jclouds.blobstore.util.ForwardingBlobStore;
@@ -169,7 +172,18 @@ final class PacedBlobStore extends ForwardingBlobStore {
   public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
     lists.incrementAndGet();
     pause();
-    return delegate().list(container, options);
+    PageSet<? extends StorageMetadata> page = delegate().list(container, options);
+    if (options.getDelimiter() != null) {
+      return page; // Its folders are the common prefixes.
+    }
+    // Directory storage lists its directories as keys ending in "/"; S3 has no directories.
+    List<StorageMetadata> kept = new ArrayList<>();
+    for (StorageMetadata entry : page) {
+      if (entry.getType() != StorageType.FOLDER) {
+        kept.add(entry);
+      }
+    }
+    return new PageSetImpl<>(kept, page.getNextMarker());
   }
 
   private void pause() {

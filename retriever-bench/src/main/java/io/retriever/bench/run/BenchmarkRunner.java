@@ -155,8 +155,18 @@ public final class BenchmarkRunner {
       }
     }
     if (process.exitValue() != 0) {
+      Files.writeString(out.resolve("profiles").resolve(label + ".stderr"), stderr.join());
       return failed(
-          impl, run, "exit " + process.exitValue() + ": " + lastLine(stderr.join()), profile);
+          impl,
+          run,
+          "exit "
+              + process.exitValue()
+              + ": "
+              + cause(stderr.join())
+              + " (all of it in profiles/"
+              + label
+              + ".stderr)",
+          profile);
     }
     long requests = -1;
     long retries = -1;
@@ -281,6 +291,17 @@ public final class BenchmarkRunner {
     } catch (IOException e) {
       return null;
     }
+  }
+
+  /** Returns the most telling line of an error output: the last that is not a stack frame. */
+  private static String cause(String stderr) {
+    List<String> lines =
+        stderr
+            .lines()
+            .map(String::strip)
+            .filter(l -> !l.isEmpty() && !l.startsWith("at ") && !l.startsWith("..."))
+            .toList();
+    return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
   }
 
   private static String lastLine(String text) {
