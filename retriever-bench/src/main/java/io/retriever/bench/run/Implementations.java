@@ -1,5 +1,11 @@
 package io.retriever.bench.run;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,6 +42,9 @@ public final class Implementations {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (name.equals("retriever")) {
+      command.addAll(retrieverJvmOptions());
+    }
     command.addAll(jvmOptions);
     command.addAll(
         List.of(
@@ -103,6 +112,29 @@ public final class Implementations {
     settings.forEach(
         (k, v) -> s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(v));
     return s.toString();
+  }
+
+  /**
+   * Returns the JVM options Retriever's launcher runs with (the {@code retriever-jvm.options}
+   * resource), plus its class-data archive when one lies beside the jar on the class path.
+   */
+  public static List<String> retrieverJvmOptions() {
+    List<String> options = new ArrayList<>();
+    try (InputStream in = Implementations.class.getResourceAsStream("../retriever-jvm.options")) {
+      if (in != null) {
+        new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
+            .filter(line -> !line.isEmpty()).forEach(options::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (String entry : classpath().split(File.pathSeparator)) {
+      Path archive = Path.of(entry).resolveSibling("retriever.jsa");
+      if (entry.endsWith("retriever.jar") && Files.isRegularFile(archive)) {
+        options.add("-XX:SharedArchiveFile=" + archive);
+      }
+    }
+    return options;
   }
 
   /** Returns this JVM's class path, which holds {@link PeerMain}. */
