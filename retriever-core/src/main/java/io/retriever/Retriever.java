@@ -247,6 +247,7 @@ public final class Retriever implements AutoCloseable {
     private boolean anonymous;
     private boolean pathStyle;
     private S3Client client;
+    private long maxBytesPerSecond;
 
     private Builder() {}
 
@@ -300,6 +301,21 @@ public final class Retriever implements AutoCloseable {
         throw invalid("progress interval must be positive, got " + interval);
       }
       this.progressInterval = interval;
+      return this;
+    }
+
+    /**
+     * Caps the bandwidth of each download at {@code bytesPerSecond} (default: no cap), for
+     * sharing a link; 0 removes the cap.
+     */
+    public Builder maxBandwidth(long bytesPerSecond) {
+      if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < 1024)) {
+        throw invalid(
+            "bandwidth cap must be at least 1 KiB per second (or 0 for none), got "
+                + bytesPerSecond
+                + " bytes per second (e.g. 100MiB)");
+      }
+      this.maxBytesPerSecond = bytesPerSecond;
       return this;
     }
 
@@ -384,7 +400,8 @@ public final class Retriever implements AutoCloseable {
               credentials,
               anonymous,
               pathStyle,
-              client));
+              client,
+              maxBytesPerSecond));
     }
 
     private static RetrieverException invalid(String message) {

@@ -27,8 +27,19 @@ final class TransferOptions {
           "In-flight byte budget bounding all buffered bytes, e.g. 256MiB" + " (default: 256MiB).")
   long maxMemory = Retriever.DEFAULT_MAX_IN_FLIGHT_BYTES;
 
+  @Option(
+      names = "--max-bandwidth",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
+      description = "Cap the download at SIZE per second, e.g. 100MiB (default: no cap).")
+  long maxBandwidth;
+
   /** Applies these options; invalid values fail with a message that says the fix. */
   Retriever.Builder apply(Retriever.Builder builder) {
-    return builder.concurrency(concurrency).chunkSize(chunkSize).maxInFlightBytes(maxMemory);
+    return builder
+        .concurrency(concurrency)
+        .chunkSize(chunkSize)
+        .maxInFlightBytes(maxMemory)
+        .maxBandwidth(maxBandwidth);
   }
 }

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param anonymous send unsigned requests (public buckets)
  * @param pathStyle address buckets in the path rather than the host name
  * @param client a caller's client, used as it is and never closed, or {@code null}
+ * @param maxBytesPerSecond the most bytes per second a download reads, 0 for no cap
  */
 public record Settings(
     int concurrency,
@@ -35,4 +36,5 @@ public record Settings(
     AwsCredentialsProvider credentials,
     boolean anonymous,
     boolean pathStyle,
-    S3Client client) {}
+    S3Client client,
+    long maxBytesPerSecond) {}

@@ -120,7 +120,7 @@ public final class Implementations {
    */
   public static List<String> retrieverJvmOptions() {
     List<String> options = new ArrayList<>();
-    try (InputStream in = Implementations.class.getResourceAsStream("../retriever-jvm.options")) {
+    try (InputStream in = Implementations.class.getResourceAsStream("/io/retriever/bench/retriever-jvm.options")) {
       if (in != null) {
         new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
             .filter(line -> !line.isEmpty()).forEach(options::add);

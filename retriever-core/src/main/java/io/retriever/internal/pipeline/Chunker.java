@@ -19,22 +19,6 @@ final class Chunker {
     this.pipeline = pipeline;
   }
 
-  /** Returns how many chunks of {@code chunkSize} bytes an object of {@code size} bytes has. */
-  static int chunkCount(long size, int chunkSize) {
-    long count = (size + chunkSize - 1) / chunkSize;
-    if (count > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("too many chunks: " + count);
-    }
-    return (int) count;
-  }
-
-  /** Returns chunk {@code index} of {@code object}. */
-  static ChunkTask task(ObjectInfo object, int index, int count, int chunkSize) {
-    long offset = (long) index * chunkSize;
-    int length = (int) Math.min(chunkSize, object.size() - offset);
-    return new ChunkTask(object, index, count, offset, length);
-  }
-
   void run() throws InterruptedException {
     int chunkSize = pipeline.settings.chunkSize();
     long sequence = 0;
@@ -43,7 +27,7 @@ final class Chunker {
       if (object == Pipeline.END_OF_LISTING) {
         break;
       }
-      int count = chunkCount(object.size(), chunkSize);
+      int count = ChunkPlan.chunkCount(object.size(), chunkSize);
       ObjectSink sink = open(object, count, sequence);
       if (count == 0) {
         try {
@@ -54,7 +38,7 @@ final class Chunker {
         continue;
       }
       for (int i = 0; i < count; i++) {
-        ChunkTask task = task(object, i, count, chunkSize);
+        ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
         pipeline.budget.acquire(task.length());
         pipeline.chunksAdmitted.incrementAndGet();
         pipeline.tasks.put(new ChunkJob(task, sink, sequence++));

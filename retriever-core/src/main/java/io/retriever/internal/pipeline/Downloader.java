@@ -81,7 +81,8 @@ final class Downloader {
   }
 
   /** Sends one GET for the part of the chunk not yet received and streams it to the writer. */
-  private void attempt(ChunkTask task, ChunkWriter writer, Cursor cursor) throws IOException {
+  private void attempt(ChunkTask task, ChunkWriter writer, Cursor cursor)
+      throws IOException, InterruptedException {
     boolean whole = cursor.position == 0 && task.wholeObject();
     long first = task.offset() + cursor.position;
     long last = task.offset() + task.length() - 1;
@@ -106,6 +107,9 @@ final class Downloader {
           }
           cursor.position += n;
           pipeline.bytesDone.addAndGet(n);
+          if (pipeline.throttle != null) {
+            pipeline.throttle.pay(n);
+          }
         }
       } catch (IOException | RuntimeException e) {
         // A body not read to its end must not go back to the connection pool.

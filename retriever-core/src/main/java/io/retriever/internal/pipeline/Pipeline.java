@@ -58,6 +58,9 @@ public final class Pipeline {
   /** Chunks admitted by the chunker, waiting for a worker; bounded by the budget. */
   final BlockingQueue<ChunkJob> tasks = new LinkedBlockingQueue<>();
 
+  /** The bandwidth cap shared by the workers, or null for none. */
+  final Throttle throttle;
+
   /** Responses being read, aborted on failure so that no worker stays blocked in a read. */
   final Set<ResponseInputStream<?>> inFlight = ConcurrentHashMap.newKeySet();
 
@@ -106,6 +109,8 @@ public final class Pipeline {
     this.request = request;
     this.sink = sink;
     this.budget = budget;
+    this.throttle =
+        settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
   }
 
   /** Starts a download into {@code sink}; its budget must be the one the sink releases to. */
