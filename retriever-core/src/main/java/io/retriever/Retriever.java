@@ -305,8 +305,8 @@ public final class Retriever implements AutoCloseable {
     }
 
     /**
-     * Caps the bandwidth of each download at {@code bytesPerSecond} (default: no cap), for
-     * sharing a link; 0 removes the cap.
+     * Caps the bandwidth of each download at {@code bytesPerSecond} (default: no cap), for sharing
+     * a link; 0 removes the cap.
      */
     public Builder maxBandwidth(long bytesPerSecond) {
       if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < 1024)) {

@@ -7,6 +7,7 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.FileTrees;
 import io.retriever.bench.Sizes;
+import io.retriever.bench.profile.Sampler;
 import io.retriever.bench.run.Dataset;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestData;
@@ -82,6 +83,7 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin TransferOptions transfer;
   @Mixin OutputOptions output;
+  @Mixin ProfileOptions profile;
 
   @Override
   public Integer call() throws Exception {
@@ -158,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private DownloadSummary download(LocalS3 s3, Path dir) {
+  private DownloadSummary download(LocalS3 s3, Path dir) throws IOException {
     Retriever.Builder builder =
         transfer
             .apply(Retriever.builder())
@@ -169,7 +171,8 @@ final class DemoCommand implements Callable<Integer> {
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
-    try (Retriever retriever = builder.build()) {
+    try (Sampler sampler = profile.start(builder);
+        Retriever retriever = builder.build()) {
       return retriever.toDirectory(DownloadRequest.prefix(BUCKET, "data/"), dir).await();
     }
   }

@@ -8,9 +8,7 @@ import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.S3Uri;
-import io.retriever.bench.profile.PipelineProbe;
 import io.retriever.bench.profile.Sampler;
-import io.retriever.bench.profile.SystemProbe;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -20,7 +18,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -50,23 +47,10 @@ final class GetCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace files that already exist.")
   boolean overwrite;
 
-  @Option(
-      names = "--profile-out",
-      paramLabel = "FILE",
-      description =
-          "Record system and"
-              + " pipeline samples to FILE (JSON Lines) and their summary to FILE.summary.json.")
-  Path profileOut;
-
-  @Option(
-      names = "--profile-interval",
-      paramLabel = "MILLIS",
-      description = "Sampling interval" + " of --profile-out in ms (default: ${DEFAULT-VALUE}).")
-  long profileMillis = 100;
-
   @Mixin TransferOptions transfer;
   @Mixin S3Options s3;
   @Mixin OutputOptions output;
+  @Mixin ProfileOptions profile;
 
   @Override
   public Integer call() throws IOException {
@@ -77,21 +61,8 @@ final class GetCommand implements Callable<Integer> {
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
-    PipelineProbe probe = null;
-    if (profileOut != null) {
-      probe = new PipelineProbe();
-      Duration interval = Duration.ofMillis(Math.max(10, profileMillis));
-      builder.addListener(probe).progressInterval(interval);
-    }
-    try (Retriever retriever = builder.build();
-        Sampler sampler =
-            profileOut == null
-                ? null
-                : new Sampler(
-                    SystemProbe.self(),
-                    probe,
-                    Duration.ofMillis(Math.max(10, profileMillis)),
-                    profileOut)) {
+    try (Sampler sampler = profile.start(builder);
+        Retriever retriever = builder.build()) {
       DownloadRequest request = resolve(retriever, uri);
       DownloadSummary summary =
           toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);

@@ -68,5 +68,4 @@ public class SequencerBenchmark {
       sink.release(chunk);
     }
   }
-
 }

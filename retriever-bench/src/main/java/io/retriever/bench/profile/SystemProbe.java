@@ -16,9 +16,10 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * Reads system and process figures through OSHI: CPU (process, system, per core), free memory, the
- * process's RSS and threads, network and disk rates; and, when the process is this JVM, its heap
- * and direct memory. Rates are measured between two calls of {@link #sample}.
+ * Reads system and process figures through OSHI: CPU (of the process with its descendants, of the
+ * system, per core), free memory, the RSS and threads of the process tree, network and disk rates;
+ * and, when the process is this JVM, its heap and direct memory. Rates are measured between two
+ * calls of {@link #sample}.
  *
  * <p>Concurrency: not thread-safe; one sampler thread calls it.
  */
@@ -41,7 +42,10 @@ public final class SystemProbe {
   private List<Double> coreLoads = List.of();
 
   private long[][] coreTicks;
-  private OSProcess process;
+
+  /** CPU time of the probed process tree at the last sample. */
+  private long lastCpuMillis;
+
   private long lastNanos;
   private long lastRx;
   private long lastTx;
@@ -64,7 +68,8 @@ public final class SystemProbe {
     this.disks = new ArrayList<>(hardware.getDiskStores());
     this.systemTicks = cpu.getSystemCpuLoadTicks();
     this.coreTicks = cpu.getProcessorCpuLoadTicks();
-    this.process = os.getProcess(this.pid);
+    long[] tree = tree();
+    this.lastCpuMillis = tree == null ? 0 : tree[0];
     this.lastNanos = System.nanoTime();
     long[] io = io();
     lastRx = io[0];
@@ -79,11 +84,6 @@ public final class SystemProbe {
     return new SystemProbe(ProcessHandle.current().pid());
   }
 
-  /** Returns whether the probed process still runs. */
-  public boolean alive() {
-    return process != null && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
   /** Takes one sample; keys carry their units. */
   public Map<String, Object> sample() {
     Map<String, Object> s = new LinkedHashMap<>();
@@ -91,15 +91,15 @@ public final class SystemProbe {
     double seconds = Math.max(1e-9, (now - lastNanos) / 1e9);
     lastNanos = now;
 
-    OSProcess current = os.getProcess(pid);
-    if (current != null && process != null) {
-      s.put("cpu_process_pct", round(100 * current.getProcessCpuLoadBetweenTicks(process)));
-      s.put("cpu_process_s", round((current.getUserTime() + current.getKernelTime()) / 1000.0));
-      s.put("rss_mib", round(current.getResidentSetSize() / MIB));
-      s.put("threads", current.getThreadCount());
-    }
-    if (current != null) {
-      process = current;
+    long[] tree = tree();
+    if (tree != null) {
+      // Children that exited take their time with them: never report a negative rate.
+      double rate = Math.max(0, (tree[0] - lastCpuMillis) / 1000.0 / seconds);
+      s.put("cpu_process_pct", round(100 * rate));
+      s.put("cpu_process_s", round(tree[0] / 1000.0));
+      s.put("rss_mib", round(tree[1] / MIB));
+      s.put("threads", tree[2]);
+      lastCpuMillis = tree[0];
     }
     long[] ticks = cpu.getSystemCpuLoadTicks();
     // OSHI caches the kernel's counters briefly; unchanged ticks mean no new reading yet.
@@ -135,6 +135,26 @@ public final class SystemProbe {
     lastWrite = io[3];
     lastOps = io[4];
     return s;
+  }
+
+  /**
+   * Returns CPU milliseconds, resident bytes and threads of the process and its descendants (a
+   * command run through a shell does its work in children), or null if it is gone.
+   */
+  private long[] tree() {
+    OSProcess root = os.getProcess(pid);
+    if (root == null) {
+      return null;
+    }
+    List<OSProcess> members = new ArrayList<>(List.of(root));
+    members.addAll(os.getDescendantProcesses(pid, null, null, 0));
+    long[] totals = new long[3];
+    for (OSProcess p : members) {
+      totals[0] += p.getUserTime() + p.getKernelTime();
+      totals[1] += p.getResidentSetSize();
+      totals[2] += p.getThreadCount();
+    }
+    return totals;
   }
 
   /** Returns received bytes, sent bytes, disk bytes read, written, and disk operations. */

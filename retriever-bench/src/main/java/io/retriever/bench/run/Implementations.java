@@ -120,10 +120,14 @@ public final class Implementations {
    */
   public static List<String> retrieverJvmOptions() {
     List<String> options = new ArrayList<>();
-    try (InputStream in = Implementations.class.getResourceAsStream("/io/retriever/bench/retriever-jvm.options")) {
+    try (InputStream in =
+        Implementations.class.getResourceAsStream("/io/retriever/bench/retriever-jvm.options")) {
       if (in != null) {
-        new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().map(String::strip)
-            .filter(line -> !line.isEmpty()).forEach(options::add);
+        new String(in.readAllBytes(), StandardCharsets.UTF_8)
+            .lines()
+            .map(String::strip)
+            .filter(line -> !line.isEmpty())
+            .forEach(options::add);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

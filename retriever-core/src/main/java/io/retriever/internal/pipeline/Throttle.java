@@ -6,14 +6,15 @@ import java.util.concurrent.TimeUnit;
  * Caps a download's bandwidth: every worker pays for the bytes it has read, and waits when the
  * download is ahead of its rate. Up to a quarter of a second of bytes may come in a burst.
  *
- * <p>Concurrency: called by all downloader workers at once; the schedule is guarded by {@code
- * this} and the waiting happens outside it.
+ * <p>Concurrency: called by all downloader workers at once; the schedule is guarded by {@code this}
+ * and the waiting happens outside it.
  */
 final class Throttle {
   private static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /** Nanoseconds each byte costs. */
   private final double nanosPerByte;
+
   /** When the bytes paid for so far are due. Guarded by {@code this}. */
   private long dueNanos = System.nanoTime();
 

@@ -1,0 +1,41 @@
+package io.retriever.cli;
+
+import io.retriever.Retriever;
+import io.retriever.bench.profile.PipelineProbe;
+import io.retriever.bench.profile.Sampler;
+import io.retriever.bench.profile.SystemProbe;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** Options that record a profile of a download. */
+final class ProfileOptions {
+  @Option(
+      names = "--profile-out",
+      paramLabel = "FILE",
+      description =
+          "Record system and pipeline samples to FILE (JSON Lines) and their summary to"
+              + " FILE.summary.json.")
+  Path file;
+
+  @Option(
+      names = "--profile-interval",
+      paramLabel = "MILLIS",
+      description = "Sampling interval of --profile-out in ms (default: ${DEFAULT-VALUE}).")
+  long millis = 100;
+
+  /**
+   * Adds the pipeline probe to {@code builder} and starts sampling this process; returns null when
+   * no profile was asked for. The caller closes the sampler after the download.
+   */
+  Sampler start(Retriever.Builder builder) throws IOException {
+    if (file == null) {
+      return null;
+    }
+    Duration interval = Duration.ofMillis(Math.max(10, millis));
+    PipelineProbe probe = new PipelineProbe();
+    builder.addListener(probe).progressInterval(interval);
+    return new Sampler(SystemProbe.self(), probe, interval, file);
+  }
+}
