@@ -13,7 +13,6 @@ import io.retriever.internal.sink.RealChunkDownload;
 import io.retriever.internal.sink.RealFileDownload;
 import io.retriever.internal.sink.RealMemoryDownload;
 import io.retriever.internal.sink.RealObjectDownload;
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -119,20 +118,7 @@ public final class Retriever implements AutoCloseable {
           Reason.INVALID,
           directory + " is a file, but " + request + " may hold many objects; give a directory");
     }
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO,
-          "cannot create directory "
-              + directory
-              + " ("
-              + e.getClass().getSimpleName()
-              + ": "
-              + e.getMessage()
-              + "); choose a writable destination",
-          e);
-    }
+    FileSink.createDirectories(directory);
     String base =
         request.isPrefix()
             ? request.prefix().substring(0, request.prefix().lastIndexOf('/') + 1)

@@ -49,7 +49,7 @@ class BenchmarkRunnerTest {
       // An external command that writes the wrong bytes: it must count as a failure.
       impls.add(
           Implementations.external(
-              "liar=mkdir -p {dest}/1KiB && echo wrong >" + " {dest}/1KiB/object-00000.bin"));
+              "liar=mkdir -p {dest}/1KiB && echo wrong > {dest}/1KiB/object-00000.bin"));
       ByteArrayOutputStream log = new ByteArrayOutputStream();
       results =
           new BenchmarkRunner(

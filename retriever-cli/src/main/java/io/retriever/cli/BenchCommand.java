@@ -76,7 +76,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--impl",
       split = ",",
-      description = "Implementations to run" + " (default: ${DEFAULT-VALUE}).")
+      description = "Implementations to run (default: ${DEFAULT-VALUE}).")
   List<String> impls = Implementations.BUILT_IN;
 
   @Option(
@@ -101,47 +101,34 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      description = "Warm-up runs of each, not counted" + " (default: ${DEFAULT-VALUE}).")
+      description = "Warm-up runs of each, not counted (default: ${DEFAULT-VALUE}).")
   int warmup = 1;
-
-  @Option(
-      names = "--latency",
-      paramLabel = "MILLIS",
-      description =
-          "First-byte latency of the" + " embedded server in ms (default: ${DEFAULT-VALUE}).")
-  long latencyMillis = 25;
-
-  @Option(
-      names = "--stream-speed",
-      paramLabel = "SIZE",
-      converter = Sizes.class,
-      description = "Per-request speed cap of the embedded server per second (default: 60MiB).")
-  long streamSpeed = 60L << 20;
 
   @Option(
       names = "--jvm-opts",
       paramLabel = "OPTS",
-      description = "JVM options of the" + " built-in implementations' processes (default: none).")
+      description = "JVM options of the built-in implementations' processes (default: none).")
   String jvmOptions = "";
 
   @Option(
       names = "--out",
       paramLabel = "DIR",
-      description = "Where results go" + " (default: bench-results/<time>).")
+      description = "Where results go (default: bench-results/<time>).")
   Path out;
 
   @Option(
       names = "--timeout",
       paramLabel = "SECONDS",
-      description = "Longest a run may take" + " (default: ${DEFAULT-VALUE}).")
+      description = "Longest a run may take (default: ${DEFAULT-VALUE}).")
   long timeoutSeconds = 900;
 
   @Option(
       names = "--sample-interval",
       paramLabel = "MILLIS",
-      description = "Profiler sampling" + " interval in ms (default: ${DEFAULT-VALUE}).")
+      description = "Profiler sampling interval in ms (default: ${DEFAULT-VALUE}).")
   long sampleMillis = 100;
 
+  @Mixin ServerOptions server;
   @Mixin S3Options s3;
   @Spec CommandSpec spec;
 
@@ -149,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (runs < 1 || warmup < 0) {
       throw new RetrieverException(
-          Reason.INVALID, "--runs must be at least 1 and --warmup at" + " least 0");
+          Reason.INVALID, "--runs must be at least 1 and --warmup at least 0");
     }
     if (out == null) {
       out =
@@ -211,19 +198,11 @@ final class BenchCommand implements Callable<Integer> {
     context.put("scenario", String.join(",", objects) + " (" + Sizes.format(total) + ")");
     context.put(
         "server",
-        String.format(
-            Locale.ROOT,
-            "LocalS3 (S3Proxy %s storage) in the bench"
-                + " process: %d ms first-byte latency, %s/s per request",
-            inMemory ? "in-memory" : "directory",
-            latencyMillis,
-            Sizes.format(streamSpeed)));
-    try (LocalS3 local =
-        LocalS3.builder()
-            .directory(storage)
-            .firstByteLatency(Duration.ofMillis(latencyMillis))
-            .streamBytesPerSecond(streamSpeed)
-            .start()) {
+        "LocalS3 (S3Proxy "
+            + (inMemory ? "in-memory" : "directory")
+            + " storage) in the bench process: "
+            + server.describe());
+    try (LocalS3 local = server.apply(LocalS3.builder().directory(storage)).start()) {
       log.printf(
           Locale.ROOT, "Generating %s into %s ...%n", String.join(",", objects), local.endpoint());
       List<TestObject> expected = Dataset.generate(local, BUCKET, "data/", objects);

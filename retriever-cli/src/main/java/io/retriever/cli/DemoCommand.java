@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,19 +53,6 @@ final class DemoCommand implements Callable<Integer> {
   List<String> specs = List.of("1x256MiB", "16x8MiB", "800x64KiB");
 
   @Option(
-      names = "--latency",
-      paramLabel = "MILLIS",
-      description = "First-byte latency of every request in ms (default: ${DEFAULT-VALUE}).")
-  long latencyMillis = 25;
-
-  @Option(
-      names = "--stream-speed",
-      paramLabel = "SIZE",
-      converter = Sizes.class,
-      description = "Speed cap of each response body per second (default: 60MiB).")
-  long streamSpeed = 60L << 20;
-
-  @Option(
       names = "--compare",
       description =
           "Also run a plain single-stream GetObject loop"
@@ -81,6 +67,7 @@ final class DemoCommand implements Callable<Integer> {
               + " plain loop when comparing; medians are reported (default: ${DEFAULT-VALUE}).")
   int runs = 1;
 
+  @Mixin ServerOptions server;
   @Mixin TransferOptions transfer;
   @Mixin OutputOptions output;
   @Mixin ProfileOptions profile;
@@ -93,18 +80,8 @@ final class DemoCommand implements Callable<Integer> {
     PrintStream out = System.out;
     Path storage = Files.createTempDirectory("retriever-demo-store");
     Path downloads = Files.createTempDirectory("retriever-demo-out");
-    try (LocalS3 s3 =
-        LocalS3.builder()
-            .directory(storage)
-            .firstByteLatency(Duration.ofMillis(latencyMillis))
-            .streamBytesPerSecond(streamSpeed)
-            .start()) {
-      say(
-          out,
-          "Embedded S3 server at %s: %d ms first-byte latency, %s/s per request",
-          s3.endpoint(),
-          latencyMillis,
-          Sizes.format(streamSpeed));
+    try (LocalS3 s3 = server.apply(LocalS3.builder().directory(storage)).start()) {
+      say(out, "Embedded S3 server at %s: %s", s3.endpoint(), server.describe());
       long started = System.nanoTime();
       List<TestObject> objects = generate(s3);
       long total = objects.stream().mapToLong(TestObject::size).sum();

@@ -22,7 +22,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description =
-        "Lists every object whose key starts with the prefix: time (UTC), size in" + " bytes, key.")
+        "Lists every object whose key starts with the prefix: time (UTC), size in bytes, key.")
 final class LsCommand implements Callable<Integer> {
   private static final DateTimeFormatter TIME =
       DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);

@@ -35,7 +35,7 @@ final class S3Options {
 
   @Option(
       names = "--path-style",
-      description = "Put the bucket in the URL path (most" + " S3-compatible stores).")
+      description = "Put the bucket in the URL path (most S3-compatible stores).")
   boolean pathStyle;
 
   @Option(names = "--debug", description = "Print stack traces of failures.")

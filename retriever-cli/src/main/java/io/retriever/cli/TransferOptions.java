@@ -24,7 +24,7 @@ final class TransferOptions {
       paramLabel = "SIZE",
       converter = Sizes.class,
       description =
-          "In-flight byte budget bounding all buffered bytes, e.g. 256MiB" + " (default: 256MiB).")
+          "In-flight byte budget bounding all buffered bytes, e.g. 256MiB (default: 256MiB).")
   long maxMemory = Retriever.DEFAULT_MAX_IN_FLIGHT_BYTES;
 
   @Option(

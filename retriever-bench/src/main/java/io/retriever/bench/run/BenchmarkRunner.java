@@ -91,7 +91,7 @@ public final class BenchmarkRunner {
     }
     return String.format(
         Locale.ROOT,
-        "%8.1f MiB/s %8.1f obj/s %6.2f s  cpu %6.2f s (%.2f s/GiB)" + "  rss %6.0f MiB",
+        "%8.1f MiB/s %8.1f obj/s %6.2f s  cpu %6.2f s (%.2f s/GiB)  rss %6.0f MiB",
         r.mibPerSecond(),
         r.objectsPerSecond(),
         r.wallSeconds(),

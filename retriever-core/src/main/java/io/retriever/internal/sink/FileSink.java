@@ -116,18 +116,7 @@ public final class FileSink implements Sink {
   /** Creates the directories above {@code path} and returns a fresh temporary name beside it. */
   private static Path tempPath(Path path) {
     Path parent = path.getParent();
-    try {
-      Files.createDirectories(parent);
-    } catch (IOException e) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO,
-          "cannot create directory "
-              + parent
-              + " ("
-              + reason(e)
-              + "); choose a writable destination",
-          e);
-    }
+    createDirectories(parent);
     String name = path.getFileName().toString();
     if (name.length() > MAX_NAME_IN_TEMP) {
       name = name.substring(0, MAX_NAME_IN_TEMP);
@@ -138,6 +127,26 @@ public final class FileSink implements Sink {
             + "."
             + Long.toHexString(ThreadLocalRandom.current().nextLong())
             + ".retriever-part");
+  }
+
+  /**
+   * Creates {@code directory} and its parents if they are missing.
+   *
+   * @throws RetrieverException that says why it cannot be done and what to do
+   */
+  public static void createDirectories(Path directory) {
+    try {
+      Files.createDirectories(directory);
+    } catch (IOException e) {
+      throw new RetrieverException(
+          Reason.LOCAL_IO,
+          "cannot create directory "
+              + directory
+              + " ("
+              + reason(e)
+              + "); choose a writable destination",
+          e);
+    }
   }
 
   static String reason(IOException e) {
