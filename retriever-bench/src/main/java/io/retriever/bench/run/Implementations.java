@@ -18,10 +18,15 @@ public final class Implementations {
   public static final List<String> BUILT_IN =
       List.of("retriever", "getobject", "tm-java", "tm-crt");
 
+  /** The main class of the retriever command, when it is on the class path. */
+  private static final String COMMAND_LINE = "io.retriever.cli.Main";
+
   private Implementations() {}
 
   /**
-   * Returns the command of a built-in implementation, run by {@link PeerMain} in a new JVM.
+   * Returns the command of a built-in implementation, run in a new JVM: Retriever through the
+   * {@code retriever get} command when it is on the class path, the others (and Retriever without
+   * the command) through {@link PeerMain}.
    *
    * @param settings Retriever settings ({@code concurrency}, {@code chunk-size}, {@code
    *     max-memory}) as the option values of {@link PeerMain}
@@ -46,6 +51,28 @@ public final class Implementations {
       command.addAll(retrieverJvmOptions());
     }
     command.addAll(jvmOptions);
+    if (name.equals("retriever") && commandLineAvailable()) {
+      // Retriever as its users run it: the retriever command, whose options share these names.
+      command.addAll(
+          List.of("-cp", classpath(), COMMAND_LINE, "get", "{uri}", "{dest}", "-q", "--json"));
+      command.addAll(List.of("--region", "{region}"));
+      if (endpoint) {
+        command.addAll(List.of("--endpoint-url", "{endpoint}", "--path-style"));
+      }
+    } else {
+      command.addAll(peerMain(name, endpoint));
+    }
+    if (anonymous) {
+      command.add("--no-sign-request");
+    }
+    settings.forEach((key, value) -> command.addAll(List.of("--" + key, value)));
+    String label = settings.isEmpty() ? name : name + " " + describe(settings);
+    return new Implementation(label, command, false, Map.copyOf(settings));
+  }
+
+  /** Returns the arguments that run {@code name} through {@link PeerMain}. */
+  private static List<String> peerMain(String name, boolean endpoint) {
+    List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
             "-cp",
@@ -64,12 +91,17 @@ public final class Implementations {
     if (endpoint) {
       command.addAll(List.of("--endpoint", "{endpoint}"));
     }
-    if (anonymous) {
-      command.add("--no-sign-request");
+    return command;
+  }
+
+  /** Returns whether the retriever command is on the class path (as in the command's jar). */
+  private static boolean commandLineAvailable() {
+    try {
+      Class.forName(COMMAND_LINE, false, Implementations.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
-    settings.forEach((key, value) -> command.addAll(List.of("--" + key, value)));
-    String label = settings.isEmpty() ? name : name + " " + describe(settings);
-    return new Implementation(label, command, false, Map.copyOf(settings));
   }
 
   /** Returns an external command peer from {@code NAME=COMMAND TEMPLATE}. */
