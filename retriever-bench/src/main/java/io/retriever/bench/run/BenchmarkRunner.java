@@ -146,11 +146,13 @@ public final class BenchmarkRunner {
       return failed(impl, run, "did not finish within " + timeout.toSeconds() + " s", profile);
     }
     double cpu = sampledCpu;
+    double systemCpu = -1;
     if (timed && Files.exists(timeFile)) {
       String[] t = lastLine(Files.readString(timeFile)).split(" ");
       if (t.length == 4) {
         wall = Double.parseDouble(t[0]);
-        cpu = Double.parseDouble(t[1]) + Double.parseDouble(t[2]);
+        systemCpu = Double.parseDouble(t[2]);
+        cpu = Double.parseDouble(t[1]) + systemCpu;
         peakRss = Math.max(peakRss, Long.parseLong(t[3]) / 1024.0);
       }
     }
@@ -192,6 +194,7 @@ public final class BenchmarkRunner {
         verified[1],
         wall,
         cpu,
+        systemCpu,
         peakRss,
         requests,
         retries,
@@ -209,6 +212,7 @@ public final class BenchmarkRunner {
         0,
         0,
         0,
+        -1,
         0,
         -1,
         -1,

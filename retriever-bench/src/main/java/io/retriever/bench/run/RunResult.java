@@ -14,6 +14,7 @@ import java.util.Map;
  * @param bytes bytes downloaded
  * @param wallSeconds the process's wall time, start-up included
  * @param cpuSeconds the process's user and system CPU time, start-up included
+ * @param systemCpuSeconds the part of {@code cpuSeconds} spent in the kernel, or -1 if unknown
  * @param peakRssMib the process's peak resident memory
  * @param requests requests sent, when the implementation reports them (else -1)
  * @param retries retries, when the implementation reports them (else -1)
@@ -29,6 +30,7 @@ public record RunResult(
     long bytes,
     double wallSeconds,
     double cpuSeconds,
+    double systemCpuSeconds,
     double peakRssMib,
     long requests,
     long retries,
@@ -70,6 +72,7 @@ public record RunResult(
     f.put("objects_per_s", round(objectsPerSecond()));
     f.put("cpu_s", round(cpuSeconds));
     f.put("cpu_s_per_gib", round(cpuSecondsPerGib()));
+    f.put("cpu_system_s", round(systemCpuSeconds));
     f.put("peak_rss_mib", round(peakRssMib));
     f.put("requests", requests);
     f.put("retries", retries);
