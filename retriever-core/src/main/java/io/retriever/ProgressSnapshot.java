@@ -18,6 +18,7 @@ import java.util.Map;
  * @param retries requests repeated after a failure so far
  * @param queueDepths items waiting at the input of each stage, by stage name ({@code chunker},
  *     {@code downloader})
+ * @param concurrency how many GETs may run at once now (it moves when a throughput target is set)
  */
 public record ProgressSnapshot(
     long objectsListed,
@@ -30,7 +31,8 @@ public record ProgressSnapshot(
     long chunksInFlight,
     long requests,
     long retries,
-    Map<String, Integer> queueDepths) {
+    Map<String, Integer> queueDepths,
+    int concurrency) {
 
   public ProgressSnapshot {
     queueDepths = Map.copyOf(queueDepths);

@@ -234,6 +234,7 @@ public final class Retriever implements AutoCloseable {
     private boolean pathStyle;
     private S3Client client;
     private long maxBytesPerSecond;
+    private double targetBytesPerSecond;
 
     private Builder() {}
 
@@ -302,6 +303,21 @@ public final class Retriever implements AutoCloseable {
                 + " bytes per second (e.g. 100MiB)");
       }
       this.maxBytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /**
+     * Tunes the concurrency toward a throughput, in gigabits per second, instead of fixing it: the
+     * download starts with 8 connections, sets their number from the measured rate per connection,
+     * then adds connections while throughput grows toward the target and gives some back on 503
+     * SlowDown or when more stopped helping. {@link #concurrency} is then the ceiling (default 64);
+     * the memory budget must hold that many chunks for large objects. 0 turns tuning off.
+     */
+    public Builder targetThroughputGbps(double gbps) {
+      if (!(gbps >= 0) || gbps > 1000) {
+        throw invalid("throughput target must be between 0 and 1000 Gbit/s, got " + gbps);
+      }
+      this.targetBytesPerSecond = gbps * 1e9 / 8;
       return this;
     }
 
@@ -387,7 +403,8 @@ public final class Retriever implements AutoCloseable {
               anonymous,
               pathStyle,
               client,
-              maxBytesPerSecond));
+              maxBytesPerSecond,
+              targetBytesPerSecond));
     }
 
     private static RetrieverException invalid(String message) {

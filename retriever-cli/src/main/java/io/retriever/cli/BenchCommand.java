@@ -93,7 +93,7 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "SETTING=V1,V2",
       description =
           "Run Retriever with"
-              + " every combination of these settings: concurrency, chunk-size, max-memory.")
+              + " every combination of these settings: concurrency, chunk-size, max-memory, target-gbps.")
   List<String> sweeps = new ArrayList<>();
 
   @Option(names = "--runs", description = "Measured repetitions (default: ${DEFAULT-VALUE}).")
@@ -232,13 +232,14 @@ final class BenchCommand implements Callable<Integer> {
     for (String s : sweeps) {
       int eq = s.indexOf('=');
       String key = eq < 0 ? s : s.substring(0, eq);
-      if (eq < 0 || !List.of("concurrency", "chunk-size", "max-memory").contains(key)) {
+      if (eq < 0
+          || !List.of("concurrency", "chunk-size", "max-memory", "target-gbps").contains(key)) {
         throw new RetrieverException(
             Reason.INVALID,
             "'"
                 + s
                 + "' is not a sweep: give"
-                + " concurrency=..., chunk-size=... or max-memory=... with comma-separated values");
+                + " concurrency=..., chunk-size=..., max-memory=... or target-gbps=... with comma-separated values");
       }
       sweep.put(key, List.of(s.substring(eq + 1).split(",")));
     }

@@ -34,12 +34,21 @@ final class TransferOptions {
       description = "Cap the download at SIZE per second, e.g. 100MiB (default: no cap).")
   long maxBandwidth;
 
+  @Option(
+      names = "--target-gbps",
+      paramLabel = "GBPS",
+      description =
+          "Tune the number of connections toward this throughput in Gbit/s instead of fixing"
+              + " it; -c is then the ceiling (default: no target).")
+  double targetGbps;
+
   /** Applies these options; invalid values fail with a message that says the fix. */
   Retriever.Builder apply(Retriever.Builder builder) {
     return builder
         .concurrency(concurrency)
         .chunkSize(chunkSize)
         .maxInFlightBytes(maxMemory)
-        .maxBandwidth(maxBandwidth);
+        .maxBandwidth(maxBandwidth)
+        .targetThroughputGbps(targetGbps);
   }
 }

@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param pathStyle address buckets in the path rather than the host name
  * @param client a caller's client, used as it is and never closed, or {@code null}
  * @param maxBytesPerSecond the most bytes per second a download reads, 0 for no cap
+ * @param targetBytesPerSecond the throughput the concurrency is tuned toward, 0 for a fixed
+ *     concurrency
  */
 public record Settings(
     int concurrency,
@@ -37,4 +39,5 @@ public record Settings(
     boolean anonymous,
     boolean pathStyle,
     S3Client client,
-    long maxBytesPerSecond) {}
+    long maxBytesPerSecond,
+    double targetBytesPerSecond) {}

@@ -29,6 +29,7 @@ public final class PipelineProbe implements DownloadListener {
     gauges.put("bytes_done", s.bytesDone());
     gauges.put("objects_done", s.objectsDone());
     gauges.put("chunks_in_flight", s.chunksInFlight());
+    gauges.put("concurrency", s.concurrency());
     gauges.put("buffered_mib", SystemProbe.round(s.bufferedBytes() / (1024.0 * 1024)));
     s.queueDepths().forEach((stage, depth) -> gauges.put("queue_" + stage, depth));
     gauges.put("requests", s.requests());

@@ -70,6 +70,9 @@ public final class PeerMain implements Callable<Integer> {
   @Option(names = "--max-memory", converter = Sizes.class)
   Long maxMemory;
 
+  @Option(names = "--target-gbps")
+  Double targetGbps;
+
   public static void main(String[] args) {
     System.exit(new CommandLine(new PeerMain()).execute(args));
   }
@@ -117,6 +120,9 @@ public final class PeerMain implements Callable<Integer> {
     }
     if (maxMemory != null) {
       builder.maxInFlightBytes(maxMemory);
+    }
+    if (targetGbps != null) {
+      builder.targetThroughputGbps(targetGbps);
     }
     try (Retriever retriever = builder.build()) {
       DownloadSummary s =

@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET and
@@ -44,7 +45,12 @@ final class Downloader {
         return;
       }
       ChunkWriter writer = job.sink().writer(job.task(), job.sequence());
-      fetch(job.task(), writer);
+      pipeline.limit.acquire();
+      try {
+        fetch(job.task(), writer);
+      } finally {
+        pipeline.limit.release();
+      }
       writer.finish();
       pipeline.chunksFinished.incrementAndGet();
       if (job.sink().chunkFinished()) {
@@ -64,6 +70,9 @@ final class Downloader {
       } catch (RuntimeException | IOException e) {
         if (pipeline.failed()) {
           throw pipeline.failure();
+        }
+        if (e instanceof S3Exception s3 && s3.statusCode() == 503) {
+          pipeline.slowDowns.incrementAndGet();
         }
         if (!S3Errors.retryable(e) || attempt >= pipeline.settings.maxAttempts()) {
           throw pipeline.s3.describe(e, task.object().bucket(), task.object().key());

@@ -46,6 +46,9 @@ public final class Pipeline {
   /** Tells a worker to stop, in {@link #tasks}. */
   static final ChunkJob STOP = new ChunkJob(null, null, -1);
 
+  /** Connections a tuned download starts with, before it has measured one. */
+  static final int INITIAL_TUNED_CONCURRENCY = 8;
+
   final Settings settings;
   final S3Access s3;
   final DownloadRequest request;
@@ -57,6 +60,12 @@ public final class Pipeline {
 
   /** Chunks admitted by the chunker, waiting for a worker; bounded by the budget. */
   final BlockingQueue<ChunkJob> tasks = new LinkedBlockingQueue<>();
+
+  /** How many workers may fetch at once: all of them, unless a throughput target tunes it. */
+  final ConcurrencyLimit limit;
+
+  /** GETs answered 503 SlowDown, which the tuner backs off on. */
+  final AtomicLong slowDowns = new AtomicLong();
 
   /** The bandwidth cap shared by the workers, or null for none. */
   final Throttle throttle;
@@ -102,6 +111,9 @@ public final class Pipeline {
   /** Calls listeners' {@code progress} every interval; null without listeners. */
   private Thread progressThread;
 
+  /** Tunes the concurrency toward the throughput target; null without a target. */
+  private Thread tunerThread;
+
   private Pipeline(
       Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
     this.settings = settings;
@@ -111,6 +123,12 @@ public final class Pipeline {
     this.budget = budget;
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
+    this.limit =
+        new ConcurrencyLimit(
+            settings.targetBytesPerSecond() > 0
+                ? INITIAL_TUNED_CONCURRENCY
+                : settings.concurrency(),
+            settings.concurrency());
   }
 
   /** Starts a download into {@code sink}; its budget must be the one the sink releases to. */
@@ -133,6 +151,12 @@ public final class Pipeline {
       progressThread = new Thread(this::reportProgress, StageName.thread(StageName.PROGRESS, -1));
       progressThread.setDaemon(true);
       progressThread.start();
+    }
+    if (settings.targetBytesPerSecond() > 0) {
+      Tuner tuner = new Tuner(this, limit, settings.targetBytesPerSecond());
+      tunerThread = new Thread(tuner::run, StageName.thread("tuner", -1));
+      tunerThread.setDaemon(true);
+      tunerThread.start();
     }
     threads.forEach(Thread::start);
   }
@@ -291,12 +315,14 @@ public final class Pipeline {
   }
 
   private void stopProgress() {
-    if (progressThread != null && progressThread != Thread.currentThread()) {
-      progressThread.interrupt();
-      try {
-        progressThread.join(TimeUnit.SECONDS.toMillis(5));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    for (Thread helper : new Thread[] {progressThread, tunerThread}) {
+      if (helper != null && helper != Thread.currentThread()) {
+        helper.interrupt();
+        try {
+          helper.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
@@ -314,7 +340,8 @@ public final class Pipeline {
         chunksAdmitted.get() - chunksFinished.get(),
         requests.get(),
         retries.get(),
-        Map.of(StageName.CHUNKER, listed.size(), StageName.DOWNLOADER, tasks.size()));
+        Map.of(StageName.CHUNKER, listed.size(), StageName.DOWNLOADER, tasks.size()),
+        limit.get());
   }
 
   /**
