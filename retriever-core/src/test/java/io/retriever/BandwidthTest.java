@@ -20,9 +20,9 @@ class BandwidthTest {
     TestObject o = s3.putRandom("capped", "eight.bin", 8 * MiB);
     try (Retriever retriever =
         Fixtures.retriever(s3).chunkSize(MiB).maxBandwidth(4L * MiB).build()) {
-      ObjectBytes bytes =
-          retriever.toMemory(DownloadRequest.key("capped", o.key())).objects().get(0);
-      DownloadSummary summary = retriever.toMemory(DownloadRequest.key("capped", o.key())).await();
+      MemoryDownload download = retriever.toMemory(DownloadRequest.key("capped", o.key()));
+      ObjectBytes bytes = download.objects().get(0);
+      DownloadSummary summary = download.await();
       assertThat(TestData.sha256(bytes.bytes())).isEqualTo(o.sha256());
       // 8 MiB at 4 MiB/s, less the quarter second of burst the cap allows.
       assertThat(summary.wallTime()).isGreaterThan(Duration.ofMillis(1700));
