@@ -37,21 +37,20 @@ final class Downloader {
 
   void run() throws Exception {
     while (true) {
-      ChunkJob job = pipeline.tasks.take();
-      if (job == Pipeline.STOP) {
-        return;
-      }
-      if (pipeline.failed()) {
-        return;
-      }
-      ChunkWriter writer = job.sink().writer(job.task(), job.sequence());
+      ChunkJob job;
+      // The permit comes first, so that the workers allowed to fetch take chunks in order.
       pipeline.limit.acquire();
       try {
+        job = pipeline.tasks.take();
+        if (job == Pipeline.STOP || pipeline.failed()) {
+          return;
+        }
+        ChunkWriter writer = job.sink().writer(job.task(), job.sequence());
         fetch(job.task(), writer);
+        writer.finish();
       } finally {
         pipeline.limit.release();
       }
-      writer.finish();
       pipeline.chunksFinished.incrementAndGet();
       if (job.sink().chunkFinished()) {
         pipeline.objectFinished(job.sink());
