@@ -10,10 +10,6 @@ package io.retriever;
  * @param length the number of bytes in the range
  */
 public record ChunkTask(ObjectInfo object, int index, int count, long offset, int length) {
-  /** Returns the HTTP {@code Range} header value for this chunk. */
-  public String range() {
-    return "bytes=" + offset + "-" + (offset + length - 1);
-  }
 
   /** Returns whether this chunk is the object's whole content. */
   public boolean wholeObject() {

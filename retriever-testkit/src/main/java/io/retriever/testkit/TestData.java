@@ -13,18 +13,9 @@ import java.util.SplittableRandom;
 public final class TestData {
   private TestData() {}
 
-  /** Returns {@code size} pseudo-random bytes that depend only on {@code seed}. */
-  public static byte[] random(int size, long seed) {
-    try (InputStream in = randomStream(size, seed)) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new AssertionError("an in-memory stream does not fail", e);
-    }
-  }
-
   /**
-   * Returns a stream of {@code size} pseudo-random bytes that depend only on {@code seed}: the same
-   * bytes as {@link #random}, without holding them all.
+   * Returns a stream of {@code size} pseudo-random, incompressible bytes that depend only on {@code
+   * seed}, whatever the sizes of the reads; nothing is held in memory.
    */
   public static InputStream randomStream(long size, long seed) {
     return new InputStream() {

@@ -88,11 +88,6 @@ public final class Sampler implements AutoCloseable {
     return List.copyOf(samples);
   }
 
-  /** Returns where the samples go. */
-  public Path file() {
-    return file;
-  }
-
   /** Takes a last sample, writes the summary and stops. */
   @Override
   public void close() throws IOException {
