@@ -8,6 +8,7 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.FileTrees;
 import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.Sampler;
+import io.retriever.bench.profile.Summary;
 import io.retriever.bench.run.Dataset;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestData;
@@ -215,9 +216,7 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    return Summary.percentile(values.stream().sorted().toList(), 50);
   }
 
   private static double round(double value) {

@@ -22,7 +22,9 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.transfer.s3.S3TransferManager;
 import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
@@ -135,15 +137,7 @@ public final class PeerMain implements Callable<Integer> {
   }
 
   private void getObjectLoop(Map<String, Object> result) throws Exception {
-    var builder =
-        S3Client.builder()
-            .region(Region.of(region))
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .credentialsProvider(credentials());
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint).forcePathStyle(true);
-    }
+    S3ClientBuilder builder = configure(S3Client.builder());
     long objects = 0;
     long bytes = 0;
     long requests = 0;
@@ -169,17 +163,23 @@ public final class PeerMain implements Callable<Integer> {
   }
 
   private S3AsyncClient javaMultipartClient() {
-    var builder =
-        S3AsyncClient.builder()
-            .multipartEnabled(true)
-            .region(Region.of(region))
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .credentialsProvider(credentials());
+    return configure(S3AsyncClient.builder().multipartEnabled(true)).build();
+  }
+
+  /**
+   * Points a plain SDK client builder at the target: region, credentials, endpoint with path-style
+   * access, and checksums only where S3 requires them (as Retriever's own client has).
+   */
+  private <B extends S3BaseClientBuilder<B, ?>> B configure(B builder) {
+    builder
+        .region(Region.of(region))
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .credentialsProvider(credentials());
     if (endpoint != null) {
       builder.endpointOverride(endpoint).forcePathStyle(true);
     }
-    return builder.build();
+    return builder;
   }
 
   private S3AsyncClient crtClient() {
