@@ -11,6 +11,10 @@ import java.time.Duration;
  * @param requests HTTP requests sent to S3 (LIST, HEAD and GET)
  * @param retries requests that were repeated after a failure
  * @param peakBufferedBytes the most bytes held in buffers at once, as the budget counted them
+ * @param bytesFetched bytes fetched from S3; less than {@code bytes} when some came from a cache
+ * @param objectsSkipped listed objects not downloaded: already up to date at their destination, or
+ *     skipped by an interceptor
+ * @param bytesResumed bytes already on disk from an interrupted download, not fetched again
  */
 public record DownloadSummary(
     long objects,
@@ -18,7 +22,10 @@ public record DownloadSummary(
     Duration wallTime,
     long requests,
     long retries,
-    long peakBufferedBytes) {
+    long peakBufferedBytes,
+    long bytesFetched,
+    long objectsSkipped,
+    long bytesResumed) {
 
   /** Returns the effective throughput in bytes per second: bytes over wall time. */
   public double bytesPerSecond() {

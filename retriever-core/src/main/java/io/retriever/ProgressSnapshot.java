@@ -19,6 +19,9 @@ import java.util.Map;
  * @param queueDepths items waiting at the input of each stage, by stage name ({@code chunker},
  *     {@code downloader})
  * @param concurrency how many GETs may run at once now (it moves when a throughput target is set)
+ * @param objectsSkipped listed objects not downloaded (up to date, or skipped by an interceptor)
+ * @param objectsFailed objects that failed while the rest of the download went on
+ * @param bytesFetched bytes fetched from S3, as opposed to read from a local copy
  */
 public record ProgressSnapshot(
     long objectsListed,
@@ -32,7 +35,10 @@ public record ProgressSnapshot(
     long requests,
     long retries,
     Map<String, Integer> queueDepths,
-    int concurrency) {
+    int concurrency,
+    long objectsSkipped,
+    long objectsFailed,
+    long bytesFetched) {
 
   public ProgressSnapshot {
     queueDepths = Map.copyOf(queueDepths);

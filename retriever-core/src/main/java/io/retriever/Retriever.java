@@ -1,11 +1,18 @@
 package io.retriever;
 
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.DownloadCache;
+import io.retriever.hook.DownloadSink;
+import io.retriever.hook.ObjectInterceptor;
+import io.retriever.hook.ObjectLister;
+import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
 import io.retriever.internal.s3.S3Access;
+import io.retriever.internal.sink.CustomSink;
 import io.retriever.internal.sink.FileSink;
 import io.retriever.internal.sink.MemorySink;
 import io.retriever.internal.sink.OrderedSink;
@@ -13,6 +20,7 @@ import io.retriever.internal.sink.RealChunkDownload;
 import io.retriever.internal.sink.RealFileDownload;
 import io.retriever.internal.sink.RealMemoryDownload;
 import io.retriever.internal.sink.RealObjectDownload;
+import io.retriever.internal.sink.RealPlainDownload;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,6 +84,24 @@ public final class Retriever implements AutoCloseable {
     return new Builder();
   }
 
+  /**
+   * Starts a download into the {@link DownloadSink} given to {@link Builder#sink}.
+   *
+   * @throws IllegalStateException if the retriever was built without a sink
+   */
+  public Download download(DownloadRequest request) {
+    DownloadSink user = settings.sink();
+    if (user == null) {
+      throw new IllegalStateException(
+          "no sink configured: give one with Retriever.Builder.sink, or use toDirectory,"
+              + " toMemory, objects or chunks");
+    }
+    return start(
+        request,
+        budget -> new CustomSink(user, budget),
+        (pipeline, s) -> new RealPlainDownload(pipeline));
+  }
+
   /** Starts a download read object by object, each as a stream, in order. */
   public ObjectDownload objects(DownloadRequest request) {
     return start(
@@ -119,10 +145,7 @@ public final class Retriever implements AutoCloseable {
           directory + " is a file, but " + request + " may hold many objects; give a directory");
     }
     FileSink.createDirectories(directory);
-    String base =
-        request.isPrefix()
-            ? request.prefix().substring(0, request.prefix().lastIndexOf('/') + 1)
-            : "";
+    String base = request.base();
     Function<ObjectInfo, Path> target =
         object -> directory.resolve(object.key().substring(base.length()));
     return toFiles(request, directory, target, options);
@@ -146,7 +169,7 @@ public final class Retriever implements AutoCloseable {
       DownloadRequest request, Path root, Function<ObjectInfo, Path> target, FileOptions options) {
     return start(
         request,
-        budget -> new FileSink(root, target, options, budget),
+        budget -> new FileSink(root, target, options, budget, settings.chunkSize()),
         (pipeline, s) -> new RealFileDownload(pipeline, (FileSink) s));
   }
 
@@ -235,6 +258,14 @@ public final class Retriever implements AutoCloseable {
     private S3Client client;
     private long maxBytesPerSecond;
     private double targetBytesPerSecond;
+    private final List<ObjectInterceptor> objectInterceptors = new ArrayList<>();
+    private final List<ChunkInterceptor> chunkInterceptors = new ArrayList<>();
+    private final List<PostDownloadHook> postDownloadHooks = new ArrayList<>();
+    private int postDownloadThreads = 2;
+    private HookFailure hookFailure = HookFailure.FAIL_OBJECT;
+    private ObjectLister lister;
+    private DownloadSink sink;
+    private DownloadCache cache;
 
     private Builder() {}
 
@@ -327,6 +358,63 @@ public final class Retriever implements AutoCloseable {
       return this;
     }
 
+    /** Adds an object interceptor; interceptors run in the order they were added. */
+    public Builder addObjectInterceptor(ObjectInterceptor interceptor) {
+      objectInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds a chunk interceptor; interceptors run in the order they were added. */
+    public Builder addChunkInterceptor(ChunkInterceptor interceptor) {
+      chunkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      return this;
+    }
+
+    /** Adds a post-download hook; hooks run in the order they were added. */
+    public Builder addPostDownloadHook(PostDownloadHook hook) {
+      postDownloadHooks.add(Objects.requireNonNull(hook, "hook"));
+      return this;
+    }
+
+    /** Sets how many threads run post-download hooks (default 2). */
+    public Builder postDownloadThreads(int threads) {
+      if (threads < 1 || threads > 256) {
+        throw invalid("post-download threads must be between 1 and 256, got " + threads);
+      }
+      this.postDownloadThreads = threads;
+      return this;
+    }
+
+    /** Sets what a throwing hook fails: its object (the default) or the whole download. */
+    public Builder onHookFailure(HookFailure policy) {
+      this.hookFailure = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Replaces the lister stage: objects come from {@code lister} instead of ListObjectsV2 and
+     * HEAD.
+     */
+    public Builder lister(ObjectLister lister) {
+      this.lister = Objects.requireNonNull(lister, "lister");
+      return this;
+    }
+
+    /** Sets the sink stage of {@link Retriever#download}: where its chunks go. */
+    public Builder sink(DownloadSink sink) {
+      this.sink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    /**
+     * Serves objects already fetched from {@code cache}, and keeps a copy there of what is
+     * downloaded. It runs after the interceptors and hooks added here.
+     */
+    public Builder cache(DownloadCache cache) {
+      this.cache = Objects.requireNonNull(cache, "cache");
+      return this;
+    }
+
     /** Sends requests to this endpoint (an S3-compatible store) instead of AWS's. */
     public Builder endpoint(URI endpoint) {
       String scheme = endpoint.getScheme();
@@ -404,7 +492,16 @@ public final class Retriever implements AutoCloseable {
               pathStyle,
               client,
               maxBytesPerSecond,
-              targetBytesPerSecond));
+              targetBytesPerSecond,
+              List.copyOf(objectInterceptors),
+              List.copyOf(chunkInterceptors),
+              List.copyOf(postDownloadHooks),
+              postDownloadThreads,
+              hookFailure,
+              lister,
+              sink,
+              cache,
+              cache));
     }
 
     private static RetrieverException invalid(String message) {

@@ -26,7 +26,9 @@ public class RetrieverException extends RuntimeException {
     /** The download was cancelled. */
     CANCELLED,
     /** The server answered with something unexpected. */
-    SERVER
+    SERVER,
+    /** A hook of the user's threw. */
+    HOOK
   }
 
   private final Reason reason;

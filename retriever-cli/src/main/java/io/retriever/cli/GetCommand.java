@@ -3,12 +3,16 @@ package io.retriever.cli;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.FileOptions;
+import io.retriever.IncompleteDownloadException;
+import io.retriever.KeyFilter;
 import io.retriever.ObjectDownload;
 import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.S3Uri;
+import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.Sampler;
+import io.retriever.hook.DownloadCache;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -18,12 +22,16 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code retriever get}: downloads a key or a prefix to a file, a directory or stdout. */
 @Command(
@@ -35,7 +43,12 @@ import picocli.CommandLine.Parameters;
       "DEST is a directory (keys below the prefix are recreated under it), a file (one key),"
           + " or - (stdout, in key order, while it downloads). A key copied to an existing"
           + " directory, or to a DEST ending in /, lands there under its base name; a SOURCE"
-          + " ending in / is always a prefix."
+          + " ending in / is always a prefix.",
+      "SOURCE may hold wildcards (quote it): s3://b/logs/2021-*/*.gz lists from logs/2021- and"
+          + " keeps the keys matching the rest. * matches any characters, / included; ? one"
+          + " character; [abc] one of a set.",
+      "A rerun of an interrupted download skips the files already complete and continues"
+          + " large objects from the chunks already written (--no-resume to start over)."
     })
 final class GetCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SOURCE", description = "s3://bucket/key-or-prefix")
@@ -46,6 +59,47 @@ final class GetCommand implements Callable<Integer> {
 
   @Option(names = "--overwrite", description = "Replace files that already exist.")
   boolean overwrite;
+
+  @Option(
+      names = "--include",
+      paramLabel = "GLOB",
+      description =
+          "Take only keys matching GLOB (relative to the prefix's last /) unless a later"
+              + " --exclude matches them; repeatable.")
+  List<String> includes = new ArrayList<>();
+
+  @Option(
+      names = "--exclude",
+      paramLabel = "GLOB",
+      description =
+          "Leave out keys matching GLOB unless a later --include matches them; repeatable. Of"
+              + " the rules matching a key, the last one given decides, as in the AWS CLI.")
+  List<String> excludes = new ArrayList<>();
+
+  @Option(
+      names = "--no-resume",
+      description =
+          "Start over: ignore files already complete and partial downloads left by an"
+              + " interrupted run.")
+  boolean noResume;
+
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Keep a copy of every object downloaded in DIR and serve objects already there"
+              + " (same key, ETag and size) without a GET. Safe to share between processes.")
+  Path cacheDir;
+
+  @Option(
+      names = "--cache-size",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
+      description =
+          "The most the cache holds; least recently used objects go first (default: 10GiB).")
+  long cacheSize = 10L << 30;
+
+  @Spec CommandSpec spec;
 
   @Mixin TransferOptions transfer;
   @Mixin S3Options s3;
@@ -61,11 +115,27 @@ final class GetCommand implements Callable<Integer> {
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
+    builder.addListener(new Notices(System.err));
+    if (cacheDir != null) {
+      builder.cache(DownloadCache.open(cacheDir, cacheSize));
+    }
     try (Sampler sampler = profile.start(builder);
         Retriever retriever = builder.build()) {
-      DownloadRequest request = resolve(retriever, uri);
-      DownloadSummary summary =
-          toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
+      DownloadRequest request = resolve(retriever, uri).withFilter(filter());
+      DownloadSummary summary;
+      try {
+        summary = toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
+      } catch (IncompleteDownloadException e) {
+        if (!output.quiet) {
+          report.println(Report.human(e.summary()));
+        }
+        throw new RetrieverException(
+            e.reason(),
+            e.failures().size()
+                + " of "
+                + (e.summary().objects() + e.failures().size())
+                + " objects failed (each is named above); rerun the command to retry them");
+      }
       if (output.json) {
         Map<String, Object> fields = Report.fields(summary);
         fields.put("source", uri.toString());
@@ -87,6 +157,9 @@ final class GetCommand implements Callable<Integer> {
    * prefix {@code key/} if anything is under it.
    */
   static DownloadRequest resolve(Retriever retriever, S3Uri uri) {
+    if (KeyFilter.hasWildcard(uri.key())) {
+      return DownloadRequest.wildcard(uri);
+    }
     if (uri.isPrefix()) {
       return DownloadRequest.prefix(uri);
     }
@@ -108,13 +181,43 @@ final class GetCommand implements Callable<Integer> {
             + " shows what is there)");
   }
 
+  /**
+   * Returns the filter that --include and --exclude give, in the order they were given (picocli
+   * keeps each option's values apart, so the order comes from the command line itself).
+   */
+  private KeyFilter filter() {
+    KeyFilter filter = KeyFilter.all();
+    if (includes.isEmpty() && excludes.isEmpty()) {
+      return filter;
+    }
+    List<String> args = spec.commandLine().getParseResult().originalArgs();
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--")) {
+        break;
+      }
+      for (String option : List.of("--include", "--exclude")) {
+        String glob = null;
+        if (arg.equals(option) && i + 1 < args.size()) {
+          glob = args.get(++i);
+        } else if (arg.startsWith(option + "=")) {
+          glob = arg.substring(option.length() + 1);
+        }
+        if (glob != null) {
+          filter = option.equals("--include") ? filter.include(glob) : filter.exclude(glob);
+        }
+      }
+    }
+    return filter;
+  }
+
   private static String parent(String key) {
     return key.substring(0, key.lastIndexOf('/') + 1);
   }
 
   private DownloadSummary toPath(Retriever retriever, DownloadRequest request, String dest) {
     Path path = Path.of(dest);
-    FileOptions options = FileOptions.defaults().withOverwrite(overwrite);
+    FileOptions options = FileOptions.defaults().withOverwrite(overwrite).withResume(!noResume);
     if (request.isPrefix()) {
       return retriever.toDirectory(request, path, options).await();
     }

@@ -3,8 +3,8 @@ package io.retriever.cli;
 import io.retriever.DownloadListener;
 import io.retriever.DownloadSummary;
 import io.retriever.ProgressSnapshot;
-import io.retriever.RetrieverException;
 import io.retriever.bench.Sizes;
+import io.retriever.event.DownloadFailed;
 import java.io.PrintStream;
 import java.util.Locale;
 
@@ -82,7 +82,7 @@ final class ProgressBar implements DownloadListener {
   }
 
   @Override
-  public void downloadFailed(RetrieverException error) {
+  public void downloadFailed(DownloadFailed event) {
     out.println();
   }
 }

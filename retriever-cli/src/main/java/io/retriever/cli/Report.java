@@ -17,17 +17,38 @@ final class Report {
   /** Returns one line for people. */
   static String human(DownloadSummary s) {
     return String.format(
-        Locale.ROOT,
-        "Downloaded %,d objects (%s) in %.2f s: %s/s (%.2f Gbit/s, %,.0f objects/s);"
-            + " %,d requests, %,d retries",
-        s.objects(),
-        Sizes.format(s.bytes()),
-        s.wallTime().toNanos() / 1e9,
-        Sizes.format(s.bytesPerSecond()),
-        s.gbitPerSecond(),
-        s.objectsPerSecond(),
-        s.requests(),
-        s.retries());
+            Locale.ROOT,
+            "Downloaded %,d objects (%s) in %.2f s: %s/s (%.2f Gbit/s, %,.0f objects/s);"
+                + " %,d requests, %,d retries",
+            s.objects(),
+            Sizes.format(s.bytes()),
+            s.wallTime().toNanos() / 1e9,
+            Sizes.format(s.bytesPerSecond()),
+            s.gbitPerSecond(),
+            s.objectsPerSecond(),
+            s.requests(),
+            s.retries())
+        + origin(s);
+  }
+
+  /** Says where the bytes came from when not all of them came from S3 in this run. */
+  private static String origin(DownloadSummary s) {
+    StringBuilder line = new StringBuilder();
+    if (s.bytesFetched() != s.bytes() || s.objectsSkipped() > 0 || s.bytesResumed() > 0) {
+      line.append(
+          String.format(Locale.ROOT, "; %s fetched from S3", Sizes.format(s.bytesFetched())));
+      if (s.bytes() > s.bytesFetched()) {
+        line.append(", ").append(Sizes.format(s.bytes() - s.bytesFetched())).append(" from cache");
+      }
+      if (s.bytesResumed() > 0) {
+        line.append(", ").append(Sizes.format(s.bytesResumed())).append(" resumed from disk");
+      }
+      if (s.objectsSkipped() > 0) {
+        line.append(
+            String.format(Locale.ROOT, ", %,d objects skipped (up to date)", s.objectsSkipped()));
+      }
+    }
+    return line.toString();
   }
 
   /** Returns the summary's fields, units in their names. */
@@ -42,6 +63,9 @@ final class Report {
     fields.put("requests", s.requests());
     fields.put("retries", s.retries());
     fields.put("peak_buffered_bytes", s.peakBufferedBytes());
+    fields.put("bytes_fetched", s.bytesFetched());
+    fields.put("objects_skipped", s.objectsSkipped());
+    fields.put("bytes_resumed", s.bytesResumed());
     return fields;
   }
 

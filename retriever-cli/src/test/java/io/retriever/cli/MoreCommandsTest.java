@@ -86,14 +86,42 @@ class MoreCommandsTest {
   void render_midway_showsBytesRateEtaAndObjects() {
     ProgressSnapshot s =
         new ProgressSnapshot(
-            10, 100L << 20, true, 4, 25L << 20, 0, Duration.ofSeconds(1), 0, 0, 0, Map.of(), 64);
+            10,
+            100L << 20,
+            true,
+            4,
+            25L << 20,
+            0,
+            Duration.ofSeconds(1),
+            0,
+            0,
+            0,
+            Map.of(),
+            64,
+            0,
+            0,
+            0);
     assertThat(ProgressBar.render(s, 25L << 20))
         .isEqualTo(
             "[######------------------]  25%  25.0 MiB / 100.0 MiB  25.0 MiB/s  ETA 0:03"
                 + "  objects 4/10");
     ProgressSnapshot listing =
         new ProgressSnapshot(
-            10, 100L << 20, false, 4, 25L << 20, 0, Duration.ofSeconds(1), 0, 0, 0, Map.of(), 64);
+            10,
+            100L << 20,
+            false,
+            4,
+            25L << 20,
+            0,
+            Duration.ofSeconds(1),
+            0,
+            0,
+            0,
+            Map.of(),
+            64,
+            0,
+            0,
+            0);
     assertThat(ProgressBar.render(listing, 0)).endsWith("objects 4/10+");
   }
 

@@ -1,6 +1,12 @@
 package io.retriever.internal;
 
 import io.retriever.DownloadListener;
+import io.retriever.HookFailure;
+import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.DownloadSink;
+import io.retriever.hook.ObjectInterceptor;
+import io.retriever.hook.ObjectLister;
+import io.retriever.hook.PostDownloadHook;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -25,6 +31,15 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param maxBytesPerSecond the most bytes per second a download reads, 0 for no cap
  * @param targetBytesPerSecond the throughput the concurrency is tuned toward, 0 for a fixed
  *     concurrency
+ * @param objectInterceptors object interceptors, in the order they were added
+ * @param chunkInterceptors chunk interceptors, in the order they were added
+ * @param postDownloadHooks post-download hooks, in the order they were added
+ * @param postDownloadThreads threads that run post-download hooks
+ * @param hookFailure what a throwing hook fails
+ * @param lister the user's lister, or {@code null} for ListObjectsV2 and HEAD
+ * @param sink the user's sink for {@code Retriever.download}, or {@code null}
+ * @param cacheInterceptor the cache's interceptor, run after the others, or {@code null}
+ * @param cacheHook the cache's post-download hook, run after the others, or {@code null}
  */
 public record Settings(
     int concurrency,
@@ -40,4 +55,13 @@ public record Settings(
     boolean pathStyle,
     S3Client client,
     long maxBytesPerSecond,
-    double targetBytesPerSecond) {}
+    double targetBytesPerSecond,
+    List<ObjectInterceptor> objectInterceptors,
+    List<ChunkInterceptor> chunkInterceptors,
+    List<PostDownloadHook> postDownloadHooks,
+    int postDownloadThreads,
+    HookFailure hookFailure,
+    ObjectLister lister,
+    DownloadSink sink,
+    ObjectInterceptor cacheInterceptor,
+    PostDownloadHook cacheHook) {}

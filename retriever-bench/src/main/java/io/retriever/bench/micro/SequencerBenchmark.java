@@ -50,7 +50,7 @@ public class SequencerBenchmark {
   public void chunksThroughSequencer(Blackhole hole) throws IOException, InterruptedException {
     ByteBudget budget = new ByteBudget(1L << 30);
     OrderedSink sink = new OrderedSink(budget);
-    ObjectSink objectSink = sink.open(object, CHUNKS, 0);
+    ObjectSink objectSink = sink.open(object, null, CHUNKS, 0);
     ChunkWriter[] writers = new ChunkWriter[CHUNKS];
     for (int i = 0; i < CHUNKS; i++) {
       ChunkTask task = ChunkPlan.task(object, i, CHUNKS, body.length);

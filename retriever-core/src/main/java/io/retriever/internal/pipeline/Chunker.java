@@ -1,14 +1,19 @@
 package io.retriever.internal.pipeline;
 
 import io.retriever.ChunkTask;
+import io.retriever.HookException;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.event.ChunksPlanned;
+import io.retriever.event.ObjectStarted;
 import java.io.IOException;
 
 /**
- * The chunker stage: splits each object into ranged chunks and admits them, in (object, chunk)
- * order, only as the in-flight byte budget allows. An object no larger than a chunk is one GET.
+ * The chunker stage: opens each planned object in the sink, splits it into ranged chunks and admits
+ * them, in (object, chunk) order, only as the in-flight byte budget allows. An object no larger
+ * than a chunk is one GET; chunks already on disk from an interrupted download are not admitted at
+ * all.
  *
  * <p>Concurrency: runs on the chunker thread alone; it is the budget's only acquirer.
  */
@@ -19,25 +24,62 @@ final class Chunker {
     this.pipeline = pipeline;
   }
 
-  void run() throws InterruptedException {
+  void run() throws Exception {
     int chunkSize = pipeline.settings.chunkSize();
     long sequence = 0;
     while (true) {
-      ObjectInfo object = pipeline.listed.take();
-      if (object == Pipeline.END_OF_LISTING) {
+      PlannedObject planned = pipeline.listed.take();
+      if (planned == Pipeline.END_OF_LISTING) {
         break;
       }
+      ObjectInfo object = planned.object();
       int count = ChunkPlan.chunkCount(object.size(), chunkSize);
-      ObjectSink sink = open(object, count, sequence);
-      if (count == 0) {
-        try {
-          pipeline.objectFinished(sink);
-        } catch (Exception e) {
-          throw pipeline.s3.describe(e, object.bucket(), object.key());
-        }
+      ObjectSink sink;
+      try {
+        sink = open(planned, count, sequence);
+      } catch (HookException e) {
+        pipeline.objectFailed(object, null, e);
+        continue;
+      }
+      sink.localSource(planned.localSource());
+      int resumed = 0;
+      for (int i = 0; i < count; i++) {
+        resumed += sink.resumed(i) ? 1 : 0;
+      }
+      if (sink.resumedBytes() > 0) {
+        pipeline.bytesListed.addAndGet(-sink.resumedBytes());
+        pipeline.bytesResumed.addAndGet(sink.resumedBytes());
+      }
+      int alreadyOnDisk = resumed;
+      try {
+        pipeline.hooks.tell(
+            "objectStarted",
+            object.uri(),
+            l ->
+                l.objectStarted(
+                    new ObjectStarted(
+                        object,
+                        sink.target(),
+                        planned.localSource(),
+                        sink.resumedBytes(),
+                        sink.restarted())));
+        pipeline.hooks.tell(
+            "chunksPlanned",
+            object.uri(),
+            l -> l.chunksPlanned(new ChunksPlanned(object, count, chunkSize, alreadyOnDisk)));
+      } catch (HookException e) {
+        pipeline.objectFailed(object, sink, e);
+        pipeline.objectFinished(sink);
+        continue;
+      }
+      if (count == resumed) {
+        pipeline.objectFinished(sink);
         continue;
       }
       for (int i = 0; i < count; i++) {
+        if (sink.resumed(i)) {
+          continue;
+        }
         ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
         pipeline.budget.acquire(task.length());
         pipeline.chunksAdmitted.incrementAndGet();
@@ -50,13 +92,14 @@ final class Chunker {
     }
   }
 
-  private ObjectSink open(ObjectInfo object, int count, long sequence) {
+  private ObjectSink open(PlannedObject planned, int count, long sequence) {
     try {
-      return pipeline.sink.open(object, count, sequence);
+      return pipeline.sink.open(planned.object(), planned.target(), count, sequence);
     } catch (RetrieverException e) {
       throw e;
     } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + object.uri() + ": " + e, e);
+      throw new RetrieverException(
+          Reason.LOCAL_IO, "cannot write " + planned.object().uri() + ": " + e, e);
     }
   }
 }

@@ -1,25 +1,47 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.Chunk;
 import io.retriever.ChunkTask;
+import io.retriever.HookException;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.event.ChunkCompleted;
+import io.retriever.event.ChunkRequested;
+import io.retriever.event.ChunkRetried;
+import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.ChunkRequest;
 import io.retriever.internal.s3.S3Errors;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET and
- * streams the body into the chunk's writer. A body cut off part-way is fetched again from the first
- * byte not yet received, after an exponential, jittered backoff.
+ * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET (or reads
+ * it from the object's local copy) and streams the body into the chunk's writer. A body cut off
+ * part-way is fetched again from the first byte not yet received, after an exponential, jittered
+ * backoff. With chunk interceptors installed, each chunk is fetched whole into a buffer and passes
+ * through them before it reaches the writer.
  *
  * <p>Concurrency: {@code concurrency} workers run at once, each on its own thread.
  */
 final class Downloader {
+  private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
+
   /** First retry backoff; doubles with each attempt. */
   private static final long BASE_BACKOFF_MILLIS = 100;
 
@@ -30,39 +52,181 @@ final class Downloader {
   private static final int READ_SIZE = 256 * 1024;
 
   private final Pipeline pipeline;
+  private final List<ChunkInterceptor> interceptors;
 
   Downloader(Pipeline pipeline) {
     this.pipeline = pipeline;
+    this.interceptors = pipeline.settings.chunkInterceptors();
   }
 
   void run() throws Exception {
-    while (true) {
-      ChunkJob job;
-      // The permit comes first, so that the workers allowed to fetch take chunks in order.
-      pipeline.limit.acquire();
-      try {
-        job = pipeline.tasks.take();
-        if (job == Pipeline.STOP || pipeline.failed()) {
-          return;
+    try {
+      while (true) {
+        ChunkJob job;
+        // The permit comes first, so that the workers allowed to fetch take chunks in order.
+        pipeline.limit.acquire();
+        try {
+          job = pipeline.tasks.take();
+          if (job == Pipeline.STOP || pipeline.failed()) {
+            return;
+          }
+          process(job);
+        } finally {
+          pipeline.limit.release();
         }
-        ChunkWriter writer = job.sink().writer(job.task(), job.sequence());
-        fetch(job.task(), writer);
-        writer.finish();
-      } finally {
-        pipeline.limit.release();
+        pipeline.chunksFinished.incrementAndGet();
+        if (job.sink().chunkFinished()) {
+          pipeline.objectFinished(job.sink());
+        }
       }
-      pipeline.chunksFinished.incrementAndGet();
-      if (job.sink().chunkFinished()) {
-        pipeline.objectFinished(job.sink());
-      }
+    } finally {
+      pipeline.workerExited();
     }
   }
 
-  private void fetch(ChunkTask task, ChunkWriter writer) throws InterruptedException {
+  /** Fetches one chunk into its writer; a hook failure fails the chunk's object. */
+  private void process(ChunkJob job) throws Exception {
+    ObjectSink sink = job.sink();
+    ChunkTask task = job.task();
+    if (sink.failure() != null) {
+      pipeline.budget.release(task.length());
+      return;
+    }
+    long start = System.nanoTime();
+    Requests sent = new Requests();
+    boolean handedOn = false;
+    try {
+      ChunkWriter writer = sink.writer(task, job.sequence());
+      if (interceptors.isEmpty()) {
+        fetch(task, Map.of(), sink.localSource(), writer, sent);
+      } else {
+        Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
+        copy(chunk.data().duplicate(), task, writer);
+      }
+      handedOn = true;
+      writer.finish();
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+      pipeline.hooks.tell(
+          "chunkCompleted",
+          task.object().uri(),
+          l -> l.chunkCompleted(new ChunkCompleted(task, task.length(), elapsed, sent.count)));
+    } catch (HookException e) {
+      if (!handedOn) {
+        pipeline.budget.release(task.length());
+      }
+      pipeline.objectFailed(task.object(), sink, e);
+    }
+  }
+
+  /** Passes the chunk through interceptor {@code at} and those after it, then fetches it. */
+  private Chunk intercept(int at, ChunkJob job, ChunkRequest request, Requests sent)
+      throws InterruptedException {
+    ChunkTask task = job.task();
+    if (at == interceptors.size()) {
+      if (!request.task().equals(task)) {
+        throw new HookException(
+            interceptors.get(at - 1).getClass().getName(),
+            "interceptChunk",
+            task.object().uri(),
+            new IllegalArgumentException("it changed the chunk's range; only headers may change"));
+      }
+      byte[] bytes = new byte[task.length()];
+      fetch(task, request.headers(), job.sink().localSource(), new ArrayWriter(bytes, task), sent);
+      return new Chunk(task, ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+    }
+    ChunkInterceptor interceptor = interceptors.get(at);
+    ChunkInterceptor.ChunkChain chain =
+        new ChunkInterceptor.ChunkChain() {
+          @Override
+          public ChunkRequest request() {
+            return request;
+          }
+
+          @Override
+          public Chunk proceed(ChunkRequest next) throws InterruptedException {
+            return intercept(at + 1, job, next, sent);
+          }
+        };
+    Chunk chunk =
+        Hooks.call(
+            interceptor, "interceptChunk", task.object().uri(), () -> interceptor.intercept(chain));
+    if (!chunk.task().equals(task) || chunk.data().remaining() != task.length()) {
+      throw new HookException(
+          interceptor.getClass().getName(),
+          "interceptChunk",
+          task.object().uri(),
+          new IllegalStateException(
+              "it returned "
+                  + chunk.data().remaining()
+                  + " bytes for a chunk of "
+                  + task.length()
+                  + "; a chunk interceptor must keep the chunk's length"));
+    }
+    return chunk;
+  }
+
+  /** Feeds a buffered chunk to its writer. */
+  private static void copy(ByteBuffer data, ChunkTask task, ChunkWriter writer) {
+    InputStream in =
+        new InputStream() {
+          @Override
+          public int read() {
+            return data.hasRemaining() ? data.get() & 0xff : -1;
+          }
+
+          @Override
+          public int read(byte[] b, int off, int len) {
+            if (!data.hasRemaining()) {
+              return -1;
+            }
+            int n = Math.min(len, data.remaining());
+            data.get(b, off, n);
+            return n;
+          }
+        };
+    try {
+      for (int position = 0; position < task.length(); ) {
+        int n = writer.readFrom(in, position, task.length() - position);
+        if (n < 0) {
+          throw new IllegalStateException("buffered chunk ended early");
+        }
+        position += n;
+      }
+    } catch (IOException e) {
+      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + task.object().uri(), e);
+    }
+  }
+
+  /** Counts the GETs sent for one chunk. */
+  private static final class Requests {
+    int count;
+  }
+
+  /** How far into its chunk a fetch has come, across attempts. */
+  private static final class Cursor {
+    /** Bytes of the chunk received so far. */
+    int position;
+  }
+
+  /** Fetches a chunk into {@code writer}: from {@code local} when it can, else from S3. */
+  private void fetch(
+      ChunkTask task, Map<String, String> headers, Path local, ChunkWriter writer, Requests sent)
+      throws InterruptedException {
     Cursor cursor = new Cursor();
+    if (local != null && readLocal(task, local, writer, cursor)) {
+      return;
+    }
+    String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {
+      int number = attempt;
+      long firstByte = task.offset() + cursor.position;
+      pipeline.hooks.tell(
+          "chunkRequested",
+          uri,
+          l -> l.chunkRequested(new ChunkRequested(task, number, firstByte)));
+      sent.count++;
       try {
-        attempt(task, writer, cursor);
+        attempt(task, headers, writer, cursor);
         return;
       } catch (RetrieverException e) {
         throw e;
@@ -77,26 +241,55 @@ final class Downloader {
           throw pipeline.s3.describe(e, task.object().bucket(), task.object().key());
         }
         pipeline.retries.incrementAndGet();
-        backoff(attempt);
+        long backoff = backoffMillis(attempt);
+        pipeline.hooks.tell(
+            "chunkRetried",
+            uri,
+            l -> l.chunkRetried(new ChunkRetried(task, number, e, Duration.ofMillis(backoff))));
+        TimeUnit.MILLISECONDS.sleep(backoff);
       }
     }
   }
 
-  /** How far into its chunk a fetch has come, across attempts. */
-  private static final class Cursor {
-    /** Bytes of the chunk received so far. */
-    int position;
+  /**
+   * Reads the chunk from the object's local copy. Returns false, with the cursor where reading
+   * stopped, when the copy is gone, of the wrong size or unreadable: S3 then serves the rest.
+   */
+  private boolean readLocal(ChunkTask task, Path local, ChunkWriter writer, Cursor cursor) {
+    try (FileChannel channel = FileChannel.open(local, StandardOpenOption.READ)) {
+      if (channel.size() != task.object().size()) {
+        LOG.debug("{} is not the size of {}; fetching from S3", local, task.object().uri());
+        return false;
+      }
+      channel.position(task.offset());
+      InputStream in = Channels.newInputStream(channel);
+      while (cursor.position < task.length()) {
+        int n =
+            writer.readFrom(
+                in, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
+        if (n < 0) {
+          return false;
+        }
+        cursor.position += n;
+        pipeline.bytesDone.addAndGet(n);
+      }
+      return true;
+    } catch (IOException e) {
+      LOG.debug("cannot read {} ({}); fetching {} from S3", local, e, task.object().uri());
+      return false;
+    }
   }
 
   /** Sends one GET for the part of the chunk not yet received and streams it to the writer. */
-  private void attempt(ChunkTask task, ChunkWriter writer, Cursor cursor)
+  private void attempt(
+      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor)
       throws IOException, InterruptedException {
     boolean whole = cursor.position == 0 && task.wholeObject();
     long first = task.offset() + cursor.position;
     long last = task.offset() + task.length() - 1;
     pipeline.requests.incrementAndGet();
     try (ResponseInputStream<GetObjectResponse> body =
-        pipeline.s3.get(task.object(), whole ? null : "bytes=" + first + "-" + last)) {
+        pipeline.s3.get(task.object(), whole ? null : "bytes=" + first + "-" + last, headers)) {
       pipeline.inFlight.add(body);
       try {
         check(task, body.response(), whole, first, last);
@@ -115,6 +308,7 @@ final class Downloader {
           }
           cursor.position += n;
           pipeline.bytesDone.addAndGet(n);
+          pipeline.bytesFetched.addAndGet(n);
           if (pipeline.throttle != null) {
             pipeline.throttle.pay(n);
           }
@@ -164,8 +358,19 @@ final class Downloader {
     }
   }
 
-  private static void backoff(int attempt) throws InterruptedException {
+  private static long backoffMillis(int attempt) {
     long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
-    TimeUnit.MILLISECONDS.sleep(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    return ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+  }
+
+  /** Reads a chunk into an array of its own, for interceptors. */
+  private record ArrayWriter(byte[] bytes, ChunkTask task) implements ChunkWriter {
+    @Override
+    public int readFrom(InputStream body, int position, int max) throws IOException {
+      return body.read(bytes, position, max);
+    }
+
+    @Override
+    public void finish() {}
   }
 }

@@ -1,118 +1,120 @@
 package io.retriever.internal.pipeline;
 
 import io.retriever.DownloadRequest;
+import io.retriever.HookException;
 import io.retriever.ObjectInfo;
-import io.retriever.RetrieverException;
-import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import io.retriever.event.ObjectListed;
+import io.retriever.event.ObjectSkipped;
+import io.retriever.hook.ObjectInterceptor;
+import io.retriever.hook.ObjectLister;
+import io.retriever.hook.ObjectPlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The lister stage: turns the request into {@link ObjectInfo}s, in order. A prefix is listed page
- * by page, each page flowing on to the chunker while the next is fetched; explicit keys are HEADed
- * in parallel and passed on in the order given. Listed sizes and ETags are used as they are, so no
- * listed object is HEADed. Keys ending in {@code /} are folder markers and are passed over.
+ * The lister stage: runs the lister (the built-in one, or the user's), keeps the keys the request's
+ * filter takes, asks the object interceptors for a plan for each (the user's, then the sink's own,
+ * then the cache's) and passes the objects to download on to the chunker, in order.
  *
- * <p>Concurrency: runs on the lister thread; HEADs run on a small pool it owns.
+ * <p>Concurrency: runs on the lister thread alone.
  */
 final class Lister {
-  /** Most HEAD requests in flight at once for a list of keys. */
-  private static final int MAX_PARALLEL_HEADS = 16;
-
   private final Pipeline pipeline;
+  private final List<ObjectInterceptor> interceptors = new ArrayList<>();
+  private long index;
 
   Lister(Pipeline pipeline) {
     this.pipeline = pipeline;
+    interceptors.addAll(pipeline.settings.objectInterceptors());
+    if (pipeline.sink.interceptor() != null) {
+      interceptors.add(pipeline.sink.interceptor());
+    }
+    if (pipeline.settings.cacheInterceptor() != null) {
+      interceptors.add(pipeline.settings.cacheInterceptor());
+    }
   }
 
   void run() throws InterruptedException {
     DownloadRequest request = pipeline.request;
-    if (request.isPrefix()) {
-      listPrefix(request.bucket(), request.prefix());
+    ObjectLister lister = pipeline.settings.lister();
+    if (lister == null) {
+      new S3Lister(pipeline).list(request, this::offer);
     } else {
-      headKeys(request);
+      Hooks.call(
+          lister,
+          "list",
+          request.toString(),
+          () -> {
+            lister.list(request, this::offer);
+            return Boolean.TRUE;
+          });
     }
     pipeline.listingComplete = true;
     pipeline.listed.put(Pipeline.END_OF_LISTING);
   }
 
-  private void listPrefix(String bucket, String prefix) throws InterruptedException {
-    Iterator<ListObjectsV2Response> pages = pipeline.s3.list(bucket, prefix);
-    while (true) {
-      ListObjectsV2Response page;
+  private void offer(ObjectInfo object) throws InterruptedException {
+    if (!pipeline.request.accepts(object.key())) {
+      return;
+    }
+    long position = index++;
+    ObjectPlan plan;
+    try {
+      pipeline.hooks.tell(
+          "objectListed", object.uri(), l -> l.objectListed(new ObjectListed(object, position)));
+      plan = proceed(0, object, pipeline.sink.target(object));
+    } catch (HookException e) {
+      pipeline.objectFailed(object, null, e);
+      return;
+    }
+    if (plan instanceof ObjectPlan.Skip skip) {
+      pipeline.objectsSkipped.incrementAndGet();
       try {
-        if (!pages.hasNext()) {
-          return;
-        }
-        pipeline.requests.incrementAndGet();
-        page = pages.next();
-      } catch (RuntimeException e) {
-        throw pipeline.s3.describe(e, bucket, prefix);
+        pipeline.hooks.tell(
+            "objectSkipped",
+            object.uri(),
+            l -> l.objectSkipped(new ObjectSkipped(object, skip.reason())));
+      } catch (HookException e) {
+        pipeline.objectFailed(object, null, e);
       }
-      for (S3Object o : page.contents()) {
-        if (o.key().endsWith("/")) {
-          continue; // A folder marker: no file can have that name.
-        }
-        emit(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
-      }
+    } else if (plan instanceof ObjectPlan.FromFile local) {
+      emit(new PlannedObject(object, local.target(), local.source()));
+    } else {
+      emit(new PlannedObject(object, ((ObjectPlan.Download) plan).target(), null));
     }
   }
 
-  private void headKeys(DownloadRequest request) throws InterruptedException {
-    AtomicInteger n = new AtomicInteger();
-    int threads = Math.min(MAX_PARALLEL_HEADS, request.keys().size());
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t =
-                  new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      Deque<Future<ObjectInfo>> window = new ArrayDeque<>();
-      Iterator<String> keys = request.keys().iterator();
-      while (keys.hasNext() || !window.isEmpty()) {
-        while (keys.hasNext() && window.size() < 2 * threads) {
-          String key = keys.next();
-          window.add(
-              pool.submit(
-                  () -> {
-                    pipeline.requests.incrementAndGet();
-                    return pipeline.s3.head(request.bucket(), key);
-                  }));
-        }
-        emit(result(window.removeFirst()));
-      }
-    } finally {
-      pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
+  /** Asks interceptor {@code at} and those after it for the object's plan. */
+  private ObjectPlan proceed(int at, ObjectInfo object, Path target) throws InterruptedException {
+    if (at == interceptors.size()) {
+      return new ObjectPlan.Download(target);
     }
+    ObjectInterceptor interceptor = interceptors.get(at);
+    ObjectInterceptor.ObjectChain chain =
+        new ObjectInterceptor.ObjectChain() {
+          @Override
+          public ObjectInfo object() {
+            return object;
+          }
+
+          @Override
+          public Path target() {
+            return target;
+          }
+
+          @Override
+          public ObjectPlan proceed(Path newTarget) throws InterruptedException {
+            return Lister.this.proceed(at + 1, object, newTarget);
+          }
+        };
+    return Hooks.call(
+        interceptor, "interceptObject", object.uri(), () -> interceptor.intercept(chain));
   }
 
-  private static ObjectInfo result(Future<ObjectInfo> future) throws InterruptedException {
-    try {
-      return future.get();
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RetrieverException r) {
-        throw r;
-      }
-      throw new IllegalStateException(e.getCause());
-    }
-  }
-
-  private void emit(ObjectInfo object) throws InterruptedException {
+  private void emit(PlannedObject planned) throws InterruptedException {
     pipeline.objectsListed.incrementAndGet();
-    pipeline.bytesListed.addAndGet(object.size());
-    pipeline.listed.put(object);
+    pipeline.bytesListed.addAndGet(planned.object().size());
+    pipeline.listed.put(planned);
   }
 }

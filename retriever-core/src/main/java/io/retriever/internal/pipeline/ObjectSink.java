@@ -2,20 +2,34 @@ package io.retriever.internal.pipeline;
 
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.hook.DownloadedObject;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Where one object's chunks go.
  *
  * <p>Concurrency: {@link #writer} and {@link #chunkFinished} are called by downloader workers, for
- * different chunks at once; {@link #complete} once, by the thread that finished the last chunk.
+ * different chunks at once; {@link #complete} or {@link #discard} once, by the thread that finished
+ * the last chunk; {@link #revoke} at most once, after {@link #complete}.
  */
 public abstract class ObjectSink {
   private final ObjectInfo object;
 
   /** Chunks not yet finished. */
   private final AtomicInteger remaining;
+
+  /** Why the object failed, or null. */
+  private final AtomicReference<RetrieverException> failure = new AtomicReference<>();
+
+  /** When the chunker started the object. */
+  private final long startNanos = System.nanoTime();
+
+  /** The local file its bytes are read from instead of S3, or null. */
+  private volatile Path localSource;
 
   protected ObjectSink(ObjectInfo object, int chunks) {
     this.object = object;
@@ -35,6 +49,65 @@ public abstract class ObjectSink {
     return remaining.decrementAndGet() == 0;
   }
 
+  /** Marks chunks as already finished before the download, for a resumed object. */
+  protected final void alreadyFinished(int chunks) {
+    remaining.addAndGet(-chunks);
+  }
+
+  /** Returns whether chunk {@code index} is already on disk from an interrupted download. */
+  public boolean resumed(int index) {
+    return false;
+  }
+
+  /** Returns how many of the object's bytes are already on disk from an interrupted download. */
+  public long resumedBytes() {
+    return 0;
+  }
+
+  /** Returns whether an interrupted download of an older version was found and discarded. */
+  public boolean restarted() {
+    return false;
+  }
+
+  /** Returns the file the object is written to, or null. */
+  public Path target() {
+    return null;
+  }
+
   /** Makes the finished object visible: renames its file into place, or keeps its bytes. */
   public abstract void complete() throws IOException;
+
+  /** Removes what an object that failed before completion left behind. */
+  public void discard() {}
+
+  /** Takes a completed object back after a post-download hook failed it. */
+  public void revoke() {}
+
+  /** Returns the completed object as post-download hooks see it. */
+  public DownloadedObject result() {
+    return new DownloadedObject(object, target(), null, localSource != null);
+  }
+
+  /** Records why the object failed; the first failure wins. */
+  final void markFailed(RetrieverException error) {
+    failure.compareAndSet(null, error);
+  }
+
+  /** Returns why the object failed, or null. */
+  public final RetrieverException failure() {
+    return failure.get();
+  }
+
+  final long startNanos() {
+    return startNanos;
+  }
+
+  final void localSource(Path source) {
+    this.localSource = source;
+  }
+
+  /** Returns the local file its bytes are read from instead of S3, or null. */
+  public final Path localSource() {
+    return localSource;
+  }
 }

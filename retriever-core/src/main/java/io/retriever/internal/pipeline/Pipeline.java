@@ -1,16 +1,25 @@
 package io.retriever.internal.pipeline;
 
-import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
+import io.retriever.HookException;
+import io.retriever.IncompleteDownloadException;
 import io.retriever.ObjectInfo;
 import io.retriever.ProgressSnapshot;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.event.DownloadFailed;
+import io.retriever.event.DownloadStarted;
+import io.retriever.event.ObjectCompleted;
+import io.retriever.event.ObjectFailed;
+import io.retriever.hook.DownloadedObject;
+import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
 import io.retriever.internal.s3.S3Access;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,11 +38,17 @@ import software.amazon.awssdk.core.ResponseInputStream;
  * One download: the stages' shared state and their lifecycle.
  *
  * Concurrency: the lister and chunker each run on one thread, the downloader on `concurrency`
- * workers, the progress reporter on one more. They meet only in the two queues, the budget, the
+ * workers, post-download hooks (if any) on their own few threads, the progress reporter on one
+ * more. They meet only in the two queues, the budget, the
  * sink and the atomic counters below. The first failure wins `failure`; it closes the budget,
  * interrupts every stage thread and aborts every response in flight, so no thread stays blocked.
  * The last stage thread to exit ends the download (for an ordered sink, together with the
  * consumer reaching the end), cleans up after a failure, tells the listeners and opens `finished`.
+ *
+ * Objects fail alone when a hook throws for them (unless the policy or an ordered sink says the
+ * download fails): the object's sink is marked, its remaining chunks are released unfetched, and the
+ * thread that accounts for its last chunk discards it and reports it. The download then ends with
+ * an IncompleteDownloadException listing them.
  *
  * Memory: the chunker acquires each chunk's bytes from the budget before it queues the chunk;
  * the sink releases them when the bytes are written (files, memory) or read (ordered consumers).
@@ -41,7 +56,8 @@ import software.amazon.awssdk.core.ResponseInputStream;
 /** Runs one download through lister, chunker, downloader and sink. */
 public final class Pipeline {
   /** Marks the end of the listing in {@link #listed}. */
-  static final ObjectInfo END_OF_LISTING = new ObjectInfo("", "", 0, null, null);
+  static final PlannedObject END_OF_LISTING =
+      new PlannedObject(new ObjectInfo("", "", 0, null, null), null, null);
 
   /** Tells a worker to stop, in {@link #tasks}. */
   static final ChunkJob STOP = new ChunkJob(null, null, -1);
@@ -54,9 +70,16 @@ public final class Pipeline {
   final DownloadRequest request;
   final Sink sink;
   final ByteBudget budget;
+  final Hooks hooks;
 
   /** Objects found by the lister, waiting for the chunker. Bounded: listing runs ahead a little. */
-  final BlockingQueue<ObjectInfo> listed = new ArrayBlockingQueue<>(4096);
+  final BlockingQueue<PlannedObject> listed = new ArrayBlockingQueue<>(4096);
+
+  /** Completed objects waiting for their post-download hooks; null without hooks. */
+  private final BlockingQueue<ObjectSink> postQueue;
+
+  /** Downloader workers still running; post-download threads stop when it is 0 and idle. */
+  private final AtomicInteger workersRunning = new AtomicInteger();
 
   /** Chunks admitted by the chunker, waiting for a worker; bounded by the budget. */
   final BlockingQueue<ChunkJob> tasks = new LinkedBlockingQueue<>();
@@ -79,6 +102,12 @@ public final class Pipeline {
   final AtomicLong bytesDone = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
+  final AtomicLong bytesFetched = new AtomicLong();
+  final AtomicLong bytesResumed = new AtomicLong();
+  final AtomicLong objectsSkipped = new AtomicLong();
+
+  /** Objects that failed alone, in the order they failed. */
+  private final List<ObjectFailed> failures = Collections.synchronizedList(new ArrayList<>());
 
   /** Chunks the chunker has admitted. */
   final AtomicLong chunksAdmitted = new AtomicLong();
@@ -121,6 +150,11 @@ public final class Pipeline {
     this.request = request;
     this.sink = sink;
     this.budget = budget;
+    this.hooks = new Hooks(settings.listeners(), postHooks(settings), settings.hookFailure());
+    this.postQueue =
+        hooks.postHooks().isEmpty()
+            ? null
+            : new ArrayBlockingQueue<>(2 * settings.postDownloadThreads());
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
     this.limit =
@@ -139,15 +173,43 @@ public final class Pipeline {
     return pipeline;
   }
 
+  private static List<PostDownloadHook> postHooks(Settings settings) {
+    List<PostDownloadHook> all = new ArrayList<>(settings.postDownloadHooks());
+    if (settings.cacheHook() != null) {
+      all.add(settings.cacheHook());
+    }
+    return List.copyOf(all);
+  }
+
   private void launch() {
+    try {
+      hooks.tell(
+          "downloadStarted",
+          null,
+          l -> l.downloadStarted(new DownloadStarted(request, Instant.now())));
+    } catch (HookException e) {
+      failure.set(e);
+      summary = null;
+      hooks.tellFailure(
+          "downloadFailed", e, l -> l.downloadFailed(new DownloadFailed(e, progress())));
+      ended = true;
+      finished.countDown();
+      return;
+    }
     threads.add(stageThread(StageName.thread(StageName.LISTER, -1), new Lister(this)::run));
     threads.add(stageThread(StageName.thread(StageName.CHUNKER, -1), new Chunker(this)::run));
     for (int i = 0; i < settings.concurrency(); i++) {
       Downloader worker = new Downloader(this);
       threads.add(stageThread(StageName.thread(StageName.DOWNLOADER, i), worker::run));
     }
+    workersRunning.set(settings.concurrency());
+    if (postQueue != null) {
+      for (int i = 0; i < settings.postDownloadThreads(); i++) {
+        threads.add(stageThread(StageName.thread(StageName.POST, i), this::runPostHooks));
+      }
+    }
     live.set(threads.size());
-    if (!settings.listeners().isEmpty()) {
+    if (hooks.hasListeners()) {
       progressThread = new Thread(this::reportProgress, StageName.thread(StageName.PROGRESS, -1));
       progressThread.setDaemon(true);
       progressThread.start();
@@ -232,13 +294,105 @@ public final class Pipeline {
     maybeEnd();
   }
 
-  /** Called by the thread that finished an object's last chunk (or the chunker, if empty). */
-  void objectFinished(ObjectSink object) throws Exception {
-    object.complete();
-    objectsDone.incrementAndGet();
-    for (DownloadListener listener : settings.listeners()) {
-      invoke(listener, "objectCompleted", () -> listener.objectCompleted(object.object()));
+  /**
+   * Fails one object: marks its sink (the thread that accounts for its last chunk reports it) or,
+   * before it has one, reports it at once. When the policy or an ordered sink says a failed object
+   * fails the download, fails the download and throws.
+   *
+   * @param sink the object's sink, or null if it has none yet
+   */
+  void objectFailed(ObjectInfo object, ObjectSink sink, RetrieverException error) {
+    if (hooks.failsDownload() || this.sink.ordered()) {
+      fail(error);
+      throw error;
     }
+    if (sink == null) {
+      reportFailure(object, error);
+    } else {
+      sink.markFailed(error);
+    }
+  }
+
+  private void reportFailure(ObjectInfo object, RetrieverException error) {
+    ObjectFailed event = new ObjectFailed(object, error);
+    failures.add(event);
+    hooks.tellFailure("objectFailed", error, l -> l.objectFailed(event));
+  }
+
+  /**
+   * Called by the thread that accounted for an object's last chunk (or the chunker, for an object
+   * with none to fetch): discards a failed object, or completes it and hands it to the
+   * post-download hooks.
+   */
+  void objectFinished(ObjectSink object) throws Exception {
+    RetrieverException error = object.failure();
+    if (error != null) {
+      object.discard();
+      reportFailure(object.object(), error);
+      return;
+    }
+    try {
+      object.complete();
+    } catch (HookException e) {
+      object.markFailed(e);
+      object.discard();
+      objectFailed(object.object(), null, e);
+      return;
+    }
+    if (postQueue != null) {
+      postQueue.put(object);
+    } else {
+      delivered(object);
+    }
+  }
+
+  /** Runs the post-download hooks of an object, then reports it completed. */
+  private void delivered(ObjectSink object) throws InterruptedException {
+    String uri = object.object().uri();
+    try {
+      if (!hooks.postHooks().isEmpty()) {
+        DownloadedObject result = object.result();
+        for (PostDownloadHook hook : hooks.postHooks()) {
+          Hooks.call(
+              hook,
+              "afterDownload",
+              uri,
+              () -> {
+                hook.afterDownload(result);
+                return Boolean.TRUE;
+              });
+        }
+      }
+      ObjectCompleted event =
+          new ObjectCompleted(
+              object.object(),
+              object.target(),
+              object.localSource() != null ? 0 : object.object().size() - object.resumedBytes(),
+              Duration.ofNanos(System.nanoTime() - object.startNanos()));
+      hooks.tell("objectCompleted", uri, l -> l.objectCompleted(event));
+    } catch (HookException e) {
+      objectFailed(object.object(), null, e);
+      object.revoke();
+      return;
+    }
+    objectsDone.incrementAndGet();
+  }
+
+  /** A post-download thread: runs hooks for completed objects until the workers are done. */
+  private void runPostHooks() throws InterruptedException {
+    while (true) {
+      ObjectSink object = postQueue.poll(50, TimeUnit.MILLISECONDS);
+      if (object != null) {
+        delivered(object);
+      } else if (workersRunning.get() == 0 && postQueue.isEmpty()) {
+        return;
+      }
+    }
+  }
+
+  /** Called by each downloader worker as it stops. */
+  void workerExited() {
+    workersRunning.decrementAndGet();
   }
 
   private synchronized void maybeEnd() {
@@ -251,52 +405,44 @@ public final class Pipeline {
     }
     ended = true;
     stopProgress();
-    if (error != null) {
-      sink.cleanUp();
-      for (DownloadListener listener : settings.listeners()) {
-        try {
-          listener.downloadFailed(error);
-        } catch (RuntimeException ignored) {
-          // The download has failed already; the first failure is the one to report.
-        }
-      }
-    } else {
+    if (error == null) {
       long end = sink.ordered() ? consumerDoneNanos : System.nanoTime();
-      summary =
+      DownloadSummary done =
           new DownloadSummary(
               objectsDone.get(),
               bytesDone.get(),
               Duration.ofNanos(end - startNanos),
               requests.get(),
               retries.get(),
-              budget.peak());
+              budget.peak(),
+              bytesFetched.get(),
+              objectsSkipped.get(),
+              bytesResumed.get());
       try {
         ProgressSnapshot last = progress();
-        for (DownloadListener listener : settings.listeners()) {
-          invoke(listener, "progress", () -> listener.progress(last));
-          invoke(listener, "downloadCompleted", () -> listener.downloadCompleted(summary));
+        hooks.tell("progress", null, l -> l.progress(last));
+        if (failures.isEmpty()) {
+          hooks.tell("downloadCompleted", null, l -> l.downloadCompleted(done));
+          summary = done;
+        } else {
+          error = new IncompleteDownloadException(done, List.copyOf(failures));
         }
-      } catch (RetrieverException e) {
-        summary = null;
-        failure.compareAndSet(null, e);
+      } catch (HookException e) {
+        error = e;
       }
+      if (error != null) {
+        failure.compareAndSet(null, error);
+      }
+    } else {
+      sink.cleanUp();
+    }
+    if (error != null) {
+      RetrieverException reported = error;
+      ProgressSnapshot last = progress();
+      hooks.tellFailure(
+          "downloadFailed", reported, l -> l.downloadFailed(new DownloadFailed(reported, last)));
     }
     finished.countDown();
-  }
-
-  /** Calls user code and turns what it throws into a failure that names it. */
-  void invoke(DownloadListener listener, String point, Runnable call) {
-    try {
-      call.run();
-    } catch (RuntimeException e) {
-      RetrieverException error =
-          new RetrieverException(
-              Reason.INVALID,
-              "listener " + listener.getClass().getName() + " failed in " + point + ": " + e,
-              e);
-      fail(error);
-      throw error;
-    }
   }
 
   private void reportProgress() {
@@ -305,11 +451,11 @@ public final class Pipeline {
       while (finished.getCount() > 0) {
         TimeUnit.NANOSECONDS.sleep(interval);
         ProgressSnapshot snapshot = progress();
-        for (DownloadListener listener : settings.listeners()) {
-          invoke(listener, "progress", () -> listener.progress(snapshot));
-        }
+        hooks.tell("progress", null, l -> l.progress(snapshot));
       }
-    } catch (InterruptedException | RetrieverException e) {
+    } catch (HookException e) {
+      fail(e);
+    } catch (InterruptedException e) {
       // Stopped by the end of the download, or a listener failed it.
     }
   }
@@ -340,8 +486,23 @@ public final class Pipeline {
         chunksAdmitted.get() - chunksFinished.get(),
         requests.get(),
         retries.get(),
-        Map.of(StageName.CHUNKER, listed.size(), StageName.DOWNLOADER, tasks.size()),
-        limit.get());
+        queueDepths(),
+        limit.get(),
+        objectsSkipped.get(),
+        failures.size(),
+        bytesFetched.get());
+  }
+
+  private Map<String, Integer> queueDepths() {
+    return postQueue == null
+        ? Map.of(StageName.CHUNKER, listed.size(), StageName.DOWNLOADER, tasks.size())
+        : Map.of(
+            StageName.CHUNKER,
+            listed.size(),
+            StageName.DOWNLOADER,
+            tasks.size(),
+            StageName.POST,
+            postQueue.size());
   }
 
   /**

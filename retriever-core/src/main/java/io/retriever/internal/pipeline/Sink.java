@@ -2,23 +2,40 @@ package io.retriever.internal.pipeline;
 
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.hook.ObjectInterceptor;
 import java.io.IOException;
+import java.nio.file.Path;
 
 /**
  * The last stage: where downloaded bytes go. One implementation per way of consuming a download.
  *
- * <p>Concurrency: {@link #open} and {@link #listingDone} run on the chunker thread, one at a time;
- * {@link #failed} on whichever thread saw the failure; {@link #cleanUp} once, after every stage
- * thread has stopped.
+ * <p>Concurrency: {@link #target} and {@link #interceptor} on the lister thread; {@link #open} and
+ * {@link #listingDone} on the chunker thread, one at a time; {@link #failed} on whichever thread
+ * saw the failure; {@link #cleanUp} once, after every stage thread has stopped.
  */
 public interface Sink {
   /**
    * Prepares for an object the chunker is about to plan, in listing order.
    *
+   * @param target the file to write, as the interceptors decided, or null when not writing files
    * @param chunks how many chunks the object has (0 for an empty object)
    * @param firstSequence the download-wide sequence number of its first chunk
    */
-  ObjectSink open(ObjectInfo object, int chunks, long firstSequence) throws IOException;
+  ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence)
+      throws IOException;
+
+  /** Returns where an object lands by default, or null when this sink writes no files. */
+  default Path target(ObjectInfo object) {
+    return null;
+  }
+
+  /**
+   * Returns the sink's own decision for an object, run after the user's interceptors (a file sink
+   * skips files already up to date), or null.
+   */
+  default ObjectInterceptor interceptor() {
+    return null;
+  }
 
   /** Called after the last object has been opened. */
   default void listingDone() throws InterruptedException {}
@@ -31,7 +48,7 @@ public interface Sink {
 
   /**
    * Returns whether a consumer reads the bytes in order: such a download ends when the consumer has
-   * read its last byte, not when the last chunk has arrived.
+   * read its last byte, not when the last chunk has arrived, and any failed object fails it.
    */
   default boolean ordered() {
     return false;

@@ -8,6 +8,7 @@ public final class StageName {
   public static final String SEQUENCER = "sequencer";
   public static final String SINK = "sink";
   public static final String PROGRESS = "progress";
+  public static final String POST = "post";
 
   private StageName() {}
 

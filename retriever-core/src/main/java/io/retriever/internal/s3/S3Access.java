@@ -6,6 +6,7 @@ import io.retriever.internal.Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -151,8 +152,17 @@ public final class S3Access implements AutoCloseable {
    * is null, on condition that its ETag still matches.
    */
   public ResponseInputStream<GetObjectResponse> get(ObjectInfo object, String range) {
+    return get(object, range, Map.of());
+  }
+
+  /** Sends a GET as {@link #get(ObjectInfo, String)} does, with extra headers, which are signed. */
+  public ResponseInputStream<GetObjectResponse> get(
+      ObjectInfo object, String range, Map<String, String> headers) {
     GetObjectRequest.Builder request =
         GetObjectRequest.builder().bucket(object.bucket()).key(object.key());
+    if (!headers.isEmpty()) {
+      request.overrideConfiguration(o -> headers.forEach(o::putHeader));
+    }
     if (object.eTag() != null) {
       request.ifMatch(object.eTag());
     }

@@ -6,6 +6,9 @@ import io.retriever.FileOptions;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.DownloadedObject;
+import io.retriever.hook.ObjectInterceptor;
+import io.retriever.hook.ObjectPlan;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
@@ -20,12 +23,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The sink that writes files: each object goes to a temporary file beside its final name, each
@@ -33,10 +39,17 @@ import java.util.function.Function;
  * when its last chunk is in. After a failure, every temporary file is removed; files already
  * renamed are complete and stay.
  *
+ * <p>Resume: a completed file carries a mark of the object version it holds, and files that hold
+ * the listed version are skipped. A temporary file has a fixed name and a journal beside it that
+ * lists the chunks already written, so that after a crash (nothing removes them then) a rerun
+ * fetches only the rest, or starts over when the object has changed since.
+ *
  * <p>Concurrency: the chunker opens objects; workers write different ranges of a file at once
  * through positional writes; the worker that finishes an object's last chunk renames it.
  */
 public final class FileSink implements Sink {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSink.class);
+
   /** Bytes each worker moves from the response to the file at a time. */
   private static final int SCRATCH_SIZE = 256 * 1024;
 
@@ -50,6 +63,7 @@ public final class FileSink implements Sink {
   private final Function<ObjectInfo, Path> target;
   private final FileOptions options;
   private final ByteBudget budget;
+  private final int chunkSize;
 
   /** Objects whose temporary file exists and is not yet renamed. */
   private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
@@ -65,16 +79,41 @@ public final class FileSink implements Sink {
    * @param target maps each object to its final path
    */
   public FileSink(
-      Path root, Function<ObjectInfo, Path> target, FileOptions options, ByteBudget budget) {
+      Path root,
+      Function<ObjectInfo, Path> target,
+      FileOptions options,
+      ByteBudget budget,
+      int chunkSize) {
     this.root = root.toAbsolutePath().normalize();
     this.target = target;
     this.options = options;
     this.budget = budget;
+    this.chunkSize = chunkSize;
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) throws IOException {
-    Path path = target.apply(object).toAbsolutePath().normalize();
+  public Path target(ObjectInfo object) {
+    return target.apply(object);
+  }
+
+  @Override
+  public ObjectInterceptor interceptor() {
+    return options.resume() ? FileSink::skipCurrent : null;
+  }
+
+  /** Skips an object whose file already holds the listed version. */
+  private static ObjectPlan skipCurrent(ObjectInterceptor.ObjectChain chain) throws Exception {
+    Path path = chain.target();
+    if (path != null && VersionMark.current(path, chain.object())) {
+      return ObjectPlan.skip("up to date");
+    }
+    return chain.proceed();
+  }
+
+  @Override
+  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence)
+      throws IOException {
+    Path path = target.toAbsolutePath().normalize();
     if (!path.startsWith(root) || path.equals(root)) {
       throw new RetrieverException(
           Reason.INVALID,
@@ -85,7 +124,7 @@ public final class FileSink implements Sink {
           Reason.LOCAL_IO,
           "cannot write " + object.uri() + " to " + path + ": a directory of that name exists");
     }
-    if (!options.overwrite() && Files.exists(path)) {
+    if (!options.overwrite() && Files.exists(path) && !VersionMark.ours(path)) {
       throw new RetrieverException(
           Reason.INVALID,
           path
@@ -93,10 +132,12 @@ public final class FileSink implements Sink {
               + " (FileOptions.withOverwrite) to replace it");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
-    Path temp = tempPath(path);
+    Path temp = tempPath(path, options.resume());
     FileObject file;
     try {
       file = new FileObject(object, chunks, path, temp, bytes, opened++);
+    } catch (RetrieverException e) {
+      throw e;
     } catch (IOException e) {
       throw new RetrieverException(
           Reason.LOCAL_IO,
@@ -113,20 +154,24 @@ public final class FileSink implements Sink {
     return file;
   }
 
-  /** Creates the directories above {@code path} and returns a fresh temporary name beside it. */
-  private static Path tempPath(Path path) {
+  /**
+   * Creates the directories above {@code path} and returns a temporary name beside it: the same for
+   * every download of it when resuming, so that a rerun finds it; else a fresh one.
+   */
+  private static Path tempPath(Path path, boolean resume) {
     Path parent = path.getParent();
     createDirectories(parent);
     String name = path.getFileName().toString();
+    String tag;
+    if (resume) {
+      tag = name.length() > MAX_NAME_IN_TEMP ? Integer.toHexString(name.hashCode()) + "." : "";
+    } else {
+      tag = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
+    }
     if (name.length() > MAX_NAME_IN_TEMP) {
       name = name.substring(0, MAX_NAME_IN_TEMP);
     }
-    return parent.resolve(
-        "."
-            + name
-            + "."
-            + Long.toHexString(ThreadLocalRandom.current().nextLong())
-            + ".retriever-part");
+    return parent.resolve("." + name + "." + tag + "retriever-part");
   }
 
   /**
@@ -161,10 +206,9 @@ public final class FileSink implements Sink {
 
   @Override
   public void cleanUp() {
-    for (FileObject file : unfinished) {
+    for (FileObject file : List.copyOf(unfinished)) {
       file.discard();
     }
-    unfinished.clear();
   }
 
   /** Returns the completed files in listing order. */
@@ -180,6 +224,14 @@ public final class FileSink implements Sink {
     private final int ordinal;
     private final FileChannel channel;
 
+    /** Records finished chunks for a rerun; null when not resuming. */
+    private final Journal journal;
+
+    /** Chunks already in the temporary file from an interrupted download. */
+    private final BitSet resumed;
+
+    private final boolean restarted;
+
     FileObject(ObjectInfo object, int chunks, Path path, Path temp, byte[] bytes, int ordinal)
         throws IOException {
       super(object, chunks);
@@ -187,8 +239,79 @@ public final class FileSink implements Sink {
       this.temp = temp;
       this.bytes = bytes;
       this.ordinal = ordinal;
-      this.channel =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      if (!options.resume()) {
+        this.channel =
+            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.journal = null;
+        this.resumed = new BitSet();
+        this.restarted = false;
+        return;
+      }
+      Path journalPath = Journal.pathFor(temp);
+      Journal.Contents previous = Files.exists(temp) ? Journal.read(journalPath) : null;
+      BitSet already = new BitSet();
+      boolean changed = false;
+      if (previous != null && previous.matches(object, chunkSize) && bytes == null) {
+        already = previous.chunks();
+        already.clear(chunks, Integer.MAX_VALUE);
+      } else if (previous != null) {
+        changed = !String.valueOf(object.eTag()).equals(previous.eTag());
+        if (changed) {
+          LOG.warn(
+              "{} changed since its interrupted download into {}; starting it over",
+              object.uri(),
+              path);
+        }
+      }
+      this.channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try {
+        if (channel.tryLock() == null) {
+          throw new RetrieverException(
+              Reason.LOCAL_IO,
+              "another process is downloading into "
+                  + temp
+                  + "; wait for it to finish or choose another destination");
+        }
+        if (already.isEmpty()) {
+          channel.truncate(0);
+        }
+        this.journal = Journal.start(journalPath, object, chunkSize, already, options.fsync());
+      } catch (IOException | RuntimeException e) {
+        channel.close();
+        throw e;
+      }
+      this.resumed = already;
+      this.restarted = changed;
+      alreadyFinished(already.cardinality());
+    }
+
+    @Override
+    public boolean resumed(int index) {
+      return resumed.get(index);
+    }
+
+    @Override
+    public long resumedBytes() {
+      long total = 0;
+      for (int i = resumed.nextSetBit(0); i >= 0; i = resumed.nextSetBit(i + 1)) {
+        total += Math.min(chunkSize, object().size() - (long) i * chunkSize);
+      }
+      return total;
+    }
+
+    @Override
+    public boolean restarted() {
+      return restarted;
+    }
+
+    @Override
+    public Path target() {
+      return path;
+    }
+
+    @Override
+    public DownloadedObject result() {
+      return new DownloadedObject(object(), path, bytes, localSource() != null);
     }
 
     @Override
@@ -208,6 +331,20 @@ public final class FileSink implements Sink {
         @Override
         public void finish() {
           budget.release(task.length());
+          if (journal != null) {
+            try {
+              journal.record(task.index());
+            } catch (IOException e) {
+              throw new RetrieverException(
+                  Reason.LOCAL_IO,
+                  "cannot write the journal of "
+                      + temp
+                      + " ("
+                      + reason(e)
+                      + "); check free space and permissions",
+                  e);
+            }
+          }
         }
       };
     }
@@ -232,7 +369,12 @@ public final class FileSink implements Sink {
           channel.force(true);
         }
         channel.close();
+        VersionMark.set(temp, object());
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        if (journal != null) {
+          journal.close();
+          Files.deleteIfExists(Journal.pathFor(temp));
+        }
       } catch (IOException e) {
         throw new RetrieverException(
             Reason.LOCAL_IO, "cannot move " + temp + " to " + path + " (" + reason(e) + ")", e);
@@ -241,16 +383,34 @@ public final class FileSink implements Sink {
       done.put(ordinal, new DownloadedFile(object(), path, bytes));
     }
 
-    void discard() {
+    @Override
+    public void discard() {
+      unfinished.remove(this);
       try {
         channel.close();
+        if (journal != null) {
+          journal.close();
+        }
       } catch (IOException ignored) {
-        // Removing the file is what matters.
+        // Removing the files is what matters.
       }
       try {
         Files.deleteIfExists(temp);
+        if (journal != null) {
+          Files.deleteIfExists(Journal.pathFor(temp));
+        }
       } catch (IOException ignored) {
         // Nothing more can be done; the name marks it as a temporary file.
+      }
+    }
+
+    @Override
+    public void revoke() {
+      done.remove(ordinal);
+      try {
+        Files.deleteIfExists(path);
+      } catch (IOException e) {
+        LOG.warn("cannot remove {} after it failed: {}", path, e.toString());
       }
     }
   }

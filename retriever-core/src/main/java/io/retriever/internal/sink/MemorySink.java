@@ -5,12 +5,14 @@ import io.retriever.ObjectBytes;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -37,7 +39,7 @@ public final class MemorySink implements Sink {
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) {
+  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
     byte[] bytes = allocate(object);
     int ordinal = opened++;
     return new ObjectSink(object, chunks) {
@@ -49,6 +51,16 @@ public final class MemorySink implements Sink {
       @Override
       public void complete() {
         done.put(ordinal, new ObjectBytes(object, bytes));
+      }
+
+      @Override
+      public void revoke() {
+        done.remove(ordinal);
+      }
+
+      @Override
+      public DownloadedObject result() {
+        return new DownloadedObject(object, null, bytes, localSource() != null);
       }
     };
   }

@@ -11,6 +11,7 @@ import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -42,7 +43,7 @@ public final class OrderedSink implements Sink {
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, int chunks, long firstSequence) {
+  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
     order.add(new Planned(object, chunks, firstSequence));
     return new ObjectSink(object, chunks) {
       @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.retriever.RetrieverException.Reason;
+import io.retriever.event.ObjectCompleted;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
@@ -82,9 +83,9 @@ class S3AccessTest {
           }
 
           @Override
-          public void objectCompleted(ObjectInfo object) {
+          public void objectCompleted(ObjectCompleted event) {
             synchronized (events) {
-              events.add("object " + object.key());
+              events.add("object " + event.object().key());
             }
           }
 
@@ -112,7 +113,7 @@ class S3AccessTest {
     DownloadListener broken =
         new DownloadListener() {
           @Override
-          public void objectCompleted(ObjectInfo object) {
+          public void objectCompleted(ObjectCompleted event) {
             throw new IllegalStateException("boom");
           }
         };

@@ -1,0 +1,35 @@
+package io.retriever.cli;
+
+import io.retriever.DownloadListener;
+import io.retriever.event.ObjectFailed;
+import io.retriever.event.ObjectStarted;
+import java.io.PrintStream;
+
+/** Tells the user, one line each, about objects that failed or started over. */
+final class Notices implements DownloadListener {
+  private final PrintStream out;
+
+  Notices(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public void objectStarted(ObjectStarted event) {
+    if (event.restarted()) {
+      print(
+          "retriever: "
+              + event.object().uri()
+              + " changed since the interrupted download; downloading it again from the start");
+    }
+  }
+
+  @Override
+  public void objectFailed(ObjectFailed event) {
+    print("retriever: failed: " + event.error().getMessage());
+  }
+
+  private synchronized void print(String line) {
+    out.println("\r" + line);
+    out.flush();
+  }
+}

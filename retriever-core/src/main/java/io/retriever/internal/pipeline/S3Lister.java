@@ -1,0 +1,111 @@
+package io.retriever.internal.pipeline;
+
+import io.retriever.DownloadRequest;
+import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.hook.ObjectLister;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * The built-in lister: a prefix is listed page by page, each page flowing on while the next is
+ * fetched; explicit keys are HEADed in parallel and passed on in the order given. Listed sizes and
+ * ETags are used as they are, so no listed object is HEADed. Keys ending in {@code /} are folder
+ * markers and are passed over.
+ *
+ * <p>Concurrency: runs on the lister thread; HEADs run on a small pool it owns.
+ */
+final class S3Lister implements ObjectLister {
+  /** Most HEAD requests in flight at once for a list of keys. */
+  private static final int MAX_PARALLEL_HEADS = 16;
+
+  private final Pipeline pipeline;
+
+  S3Lister(Pipeline pipeline) {
+    this.pipeline = pipeline;
+  }
+
+  @Override
+  public void list(DownloadRequest request, Listing out) throws InterruptedException {
+    if (request.isPrefix()) {
+      listPrefix(request.bucket(), request.prefix(), out);
+    } else {
+      headKeys(request, out);
+    }
+  }
+
+  private void listPrefix(String bucket, String prefix, Listing out) throws InterruptedException {
+    Iterator<ListObjectsV2Response> pages = pipeline.s3.list(bucket, prefix);
+    while (true) {
+      ListObjectsV2Response page;
+      try {
+        if (!pages.hasNext()) {
+          return;
+        }
+        pipeline.requests.incrementAndGet();
+        page = pages.next();
+      } catch (RuntimeException e) {
+        throw pipeline.s3.describe(e, bucket, prefix);
+      }
+      for (S3Object o : page.contents()) {
+        if (o.key().endsWith("/")) {
+          continue; // A folder marker: no file can have that name.
+        }
+        out.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+      }
+    }
+  }
+
+  private void headKeys(DownloadRequest request, Listing out) throws InterruptedException {
+    AtomicInteger n = new AtomicInteger();
+    int threads = Math.min(MAX_PARALLEL_HEADS, request.keys().size());
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t =
+                  new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
+              t.setDaemon(true);
+              return t;
+            });
+    try {
+      Deque<Future<ObjectInfo>> window = new ArrayDeque<>();
+      Iterator<String> keys = request.keys().iterator();
+      while (keys.hasNext() || !window.isEmpty()) {
+        while (keys.hasNext() && window.size() < 2 * threads) {
+          String key = keys.next();
+          window.add(
+              pool.submit(
+                  () -> {
+                    pipeline.requests.incrementAndGet();
+                    return pipeline.s3.head(request.bucket(), key);
+                  }));
+        }
+        out.add(result(window.removeFirst()));
+      }
+    } finally {
+      pool.shutdownNow();
+      pool.awaitTermination(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static ObjectInfo result(Future<ObjectInfo> future) throws InterruptedException {
+    try {
+      return future.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RetrieverException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.retriever.internal.sink;
+
+import io.retriever.Chunk;
+import io.retriever.ChunkTask;
+import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.DownloadSink;
+import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.pipeline.ChunkWriter;
+import io.retriever.internal.pipeline.Hooks;
+import io.retriever.internal.pipeline.ObjectSink;
+import io.retriever.internal.pipeline.Sink;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Hands chunks to a {@link DownloadSink} of the user's: each chunk is read into a buffer of its own
+ * and passed on as soon as it is complete, in no particular order; its budget is released when the
+ * user's sink returns.
+ */
+public final class CustomSink implements Sink {
+  private final DownloadSink user;
+  private final ByteBudget budget;
+
+  public CustomSink(DownloadSink user, ByteBudget budget) {
+    this.user = user;
+    this.budget = budget;
+  }
+
+  @Override
+  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
+    call("objectStarted", object, () -> user.objectStarted(object));
+    return new ObjectSink(object, chunks) {
+      @Override
+      public ChunkWriter writer(ChunkTask task, long sequence) {
+        byte[] bytes = new byte[task.length()];
+        return new ChunkWriter() {
+          @Override
+          public int readFrom(InputStream body, int position, int max) throws IOException {
+            return body.read(bytes, position, max);
+          }
+
+          @Override
+          public void finish() {
+            try {
+              call(
+                  "accept",
+                  object,
+                  () -> user.accept(new Chunk(task, ByteBuffer.wrap(bytes).asReadOnlyBuffer())));
+            } finally {
+              budget.release(task.length());
+            }
+          }
+        };
+      }
+
+      @Override
+      public void complete() {
+        call("objectCompleted", object, () -> user.objectCompleted(object));
+      }
+
+      @Override
+      public void discard() {
+        user.objectFailed(object, failure());
+      }
+    };
+  }
+
+  /** A call into the user's sink. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private void call(String point, ObjectInfo object, Step step) {
+    try {
+      Hooks.call(
+          user,
+          point,
+          object.uri(),
+          () -> {
+            step.run();
+            return Boolean.TRUE;
+          });
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RetrieverException(Reason.CANCELLED, "download cancelled", e);
+    }
+  }
+}
