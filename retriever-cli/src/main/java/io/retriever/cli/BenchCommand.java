@@ -48,7 +48,9 @@ import picocli.CommandLine.Spec;
       "Benchmarks Retriever against its peers, side by side, every byte verified.",
       "Implementations: retriever, getobject (one plain GetObject per object), tm-java and"
           + " tm-crt (the AWS SDK's S3TransferManager on the Java multipart and CRT clients),"
-          + " and any external command given with --peer.",
+          + " and any external command given with --peer. To measure what hooks cost:"
+          + " retriever-lib (the library without hooks), retriever-listener (a listener on every"
+          + " hook point) and retriever-hooks (that plus an object and a chunk interceptor).",
       "Writes results.jsonl, results.csv, summary.json, profiles/, PNG charts and report.html"
           + " into --out."
     })
@@ -77,7 +79,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--impl",
       split = ",",
       description = "Implementations to run (default: ${DEFAULT-VALUE}).")
-  List<String> impls = Implementations.BUILT_IN;
+  List<String> impls = Implementations.PEERS;
 
   @Option(
       names = "--peer",

@@ -121,7 +121,8 @@ final class GetCommand implements Callable<Integer> {
     }
     try (Sampler sampler = profile.start(builder);
         Retriever retriever = builder.build()) {
-      DownloadRequest request = resolve(retriever, uri).withFilter(filter());
+      DownloadRequest request = resolve(retriever, uri);
+      request = request.withFilter(filter(request.filter()));
       DownloadSummary summary;
       try {
         summary = toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
@@ -142,7 +143,7 @@ final class GetCommand implements Callable<Integer> {
         fields.put("destination", destination);
         report.println(Report.json(fields));
       } else if (!output.quiet) {
-        if (summary.objects() == 0 && request.isPrefix()) {
+        if (summary.objects() == 0 && summary.objectsSkipped() == 0 && request.isPrefix()) {
           report.println("No objects under " + request + " (0 objects)");
         } else {
           report.println(Report.human(summary));
@@ -182,11 +183,11 @@ final class GetCommand implements Callable<Integer> {
   }
 
   /**
-   * Returns the filter that --include and --exclude give, in the order they were given (picocli
-   * keeps each option's values apart, so the order comes from the command line itself).
+   * Returns {@code filter} (the wildcard's, if any) with the rules --include and --exclude give, in
+   * the order they were given (picocli keeps each option's values apart, so the order comes from
+   * the command line itself).
    */
-  private KeyFilter filter() {
-    KeyFilter filter = KeyFilter.all();
+  private KeyFilter filter(KeyFilter filter) {
     if (includes.isEmpty() && excludes.isEmpty()) {
       return filter;
     }

@@ -35,6 +35,26 @@ final class Cli {
   /** Runs {@code retriever ARGS} with exactly these AWS variables in the environment. */
   static Result run(Map<String, String> awsEnvironment, String... args)
       throws IOException, InterruptedException {
+    Process process = start(awsEnvironment, args);
+    process.getOutputStream().close();
+    CompletableFuture<byte[]> out = drain(process.getInputStream());
+    CompletableFuture<byte[]> err = drain(process.getErrorStream());
+    if (!process.waitFor(120, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("retriever " + String.join(" ", args) + " did not end in 120 s");
+    }
+    return new Result(
+        process.exitValue(), out.join(), new String(err.join(), StandardCharsets.UTF_8));
+  }
+
+  /** Starts {@code retriever ARGS} in a child process with credentials for {@code s3}. */
+  static Process start(LocalS3 s3, String... args) throws IOException {
+    return start(
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()), args);
+  }
+
+  private static Process start(Map<String, String> awsEnvironment, String... args)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -53,16 +73,7 @@ final class Cli {
     env.put("AWS_CONFIG_FILE", "/nonexistent/retriever-test-config");
     env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/retriever-test-credentials");
     env.putAll(awsEnvironment);
-    Process process = builder.start();
-    process.getOutputStream().close();
-    CompletableFuture<byte[]> out = drain(process.getInputStream());
-    CompletableFuture<byte[]> err = drain(process.getErrorStream());
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("retriever " + String.join(" ", args) + " did not end in 120 s");
-    }
-    return new Result(
-        process.exitValue(), out.join(), new String(err.join(), StandardCharsets.UTF_8));
+    return builder.start();
   }
 
   /** Returns the common arguments that point the command at {@code s3}. */

@@ -13,8 +13,9 @@ import io.retriever.Chunk;
  *     chain -> chain.proceed(chain.request().withHeader("x-amz-request-payer", "requester"));
  * }</pre>
  *
- * <p>With an interceptor installed, each chunk is buffered whole before it reaches the sink (in
- * memory the budget already counts). A returned chunk must hold exactly the task's length.
+ * <p>With an interceptor installed, each chunk is buffered whole before it reaches the sink, in a
+ * reused array that the budget already counts. A returned chunk must hold exactly the task's
+ * length. A chunk's buffer is valid until the chunk has been written: copy what you keep.
  *
  * <p>Thread: downloader workers, many chunks at once: implementations must be thread-safe.
  */

@@ -14,9 +14,19 @@ import java.util.Map;
 
 /** Builds the commands of the built-in implementations, sweep variants and external peers. */
 public final class Implementations {
+  /** Retriever and its JVM peers: what a benchmark runs unless told otherwise. */
+  public static final List<String> PEERS = List.of("retriever", "getobject", "tm-java", "tm-crt");
+
   /** The JVM implementations {@link PeerMain} knows. */
   public static final List<String> BUILT_IN =
-      List.of("retriever", "getobject", "tm-java", "tm-crt");
+      List.of(
+          "retriever",
+          "getobject",
+          "tm-java",
+          "tm-crt",
+          "retriever-lib",
+          "retriever-listener",
+          "retriever-hooks");
 
   /** The main class of the retriever command, when it is on the class path. */
   private static final String COMMAND_LINE = "io.retriever.cli.Main";
@@ -47,7 +57,7 @@ public final class Implementations {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (name.equals("retriever")) {
+    if (name.startsWith("retriever")) {
       command.addAll(retrieverJvmOptions());
     }
     command.addAll(jvmOptions);

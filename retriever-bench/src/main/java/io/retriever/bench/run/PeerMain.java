@@ -36,7 +36,10 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
  *
  * <p>Implementations: {@code retriever}; {@code getobject} (one plain GetObject per object, one
  * after another); {@code tm-java} and {@code tm-crt} (the AWS SDK's S3TransferManager on the Java
- * multipart client and on the CRT client).
+ * multipart client and on the CRT client); {@code retriever-lib} (Retriever through the library, no
+ * hooks), {@code retriever-listener} (with a listener that overrides every hook point with an empty
+ * body) and {@code retriever-hooks} (that listener plus a pass-through object and chunk
+ * interceptor), to measure what hooks cost.
  */
 @Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
 public final class PeerMain implements Callable<Integer> {
@@ -86,14 +89,26 @@ public final class PeerMain implements Callable<Integer> {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("impl", impl);
     switch (impl) {
-      case "retriever" -> retriever(result);
+      case "retriever", "retriever-lib" -> retriever(result, Retriever.builder());
+      case "retriever-listener" ->
+          retriever(result, Retriever.builder().addListener(new NoopHooks.Listener()));
+      case "retriever-hooks" ->
+          retriever(
+              result,
+              Retriever.builder()
+                  .addListener(new NoopHooks.Listener())
+                  .addObjectInterceptor(NoopHooks.OBJECT)
+                  .addChunkInterceptor(NoopHooks.CHUNK));
       case "getobject" -> getObjectLoop(result);
       case "tm-java" -> transferManager(javaMultipartClient(), result);
       case "tm-crt" -> transferManager(crtClient(), result);
       default ->
           throw new CommandLine.ParameterException(
               new CommandLine(this),
-              "unknown implementation '" + impl + "': retriever, getobject, tm-java or tm-crt");
+              "unknown implementation '"
+                  + impl
+                  + "': "
+                  + String.join(", ", Implementations.BUILT_IN));
     }
     result.put("transfer_s", (System.nanoTime() - started) / 1e9);
     System.out.println(JSON.writeValueAsString(result));
@@ -106,8 +121,8 @@ public final class PeerMain implements Callable<Integer> {
             System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY")));
   }
 
-  private void retriever(Map<String, Object> result) {
-    Retriever.Builder builder = Retriever.builder().region(region).pathStyle(endpoint != null);
+  private void retriever(Map<String, Object> result, Retriever.Builder builder) {
+    builder.region(region).pathStyle(endpoint != null);
     if (endpoint != null) {
       builder.endpoint(endpoint);
     }

@@ -20,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
@@ -100,8 +101,15 @@ final class Downloader {
       if (interceptors.isEmpty()) {
         fetch(task, Map.of(), sink.localSource(), writer, sent);
       } else {
-        Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
-        copy(chunk.data().duplicate(), task, writer);
+        try {
+          Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
+          writer.write(chunk.data().duplicate());
+        } catch (IOException e) {
+          throw new RetrieverException(
+              Reason.LOCAL_IO, "cannot write " + task.object().uri() + ": " + e, e);
+        } finally {
+          sent.buffers.forEach(pipeline.buffers::give);
+        }
       }
       handedOn = true;
       writer.finish();
@@ -130,9 +138,10 @@ final class Downloader {
             task.object().uri(),
             new IllegalArgumentException("it changed the chunk's range; only headers may change"));
       }
-      byte[] bytes = new byte[task.length()];
+      byte[] bytes = pipeline.buffers.take(task.length());
+      sent.buffers.add(bytes);
       fetch(task, request.headers(), job.sink().localSource(), new ArrayWriter(bytes, task), sent);
-      return new Chunk(task, ByteBuffer.wrap(bytes).asReadOnlyBuffer());
+      return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
     }
     ChunkInterceptor interceptor = interceptors.get(at);
     ChunkInterceptor.ChunkChain chain =
@@ -165,41 +174,10 @@ final class Downloader {
     return chunk;
   }
 
-  /** Feeds a buffered chunk to its writer. */
-  private static void copy(ByteBuffer data, ChunkTask task, ChunkWriter writer) {
-    InputStream in =
-        new InputStream() {
-          @Override
-          public int read() {
-            return data.hasRemaining() ? data.get() & 0xff : -1;
-          }
-
-          @Override
-          public int read(byte[] b, int off, int len) {
-            if (!data.hasRemaining()) {
-              return -1;
-            }
-            int n = Math.min(len, data.remaining());
-            data.get(b, off, n);
-            return n;
-          }
-        };
-    try {
-      for (int position = 0; position < task.length(); ) {
-        int n = writer.readFrom(in, position, task.length() - position);
-        if (n < 0) {
-          throw new IllegalStateException("buffered chunk ended early");
-        }
-        position += n;
-      }
-    } catch (IOException e) {
-      throw new RetrieverException(Reason.LOCAL_IO, "cannot write " + task.object().uri(), e);
-    }
-  }
-
-  /** Counts the GETs sent for one chunk. */
+  /** What one chunk used: the GETs sent for it, and the buffers it was fetched into. */
   private static final class Requests {
     int count;
+    final List<byte[]> buffers = new ArrayList<>(1);
   }
 
   /** How far into its chunk a fetch has come, across attempts. */

@@ -90,6 +90,9 @@ public final class Pipeline {
   /** GETs answered 503 SlowDown, which the tuner backs off on. */
   final AtomicLong slowDowns = new AtomicLong();
 
+  /** Arrays for chunks buffered whole, for chunk interceptors. */
+  final ChunkBuffers buffers;
+
   /** The bandwidth cap shared by the workers, or null for none. */
   final Throttle throttle;
 
@@ -155,6 +158,7 @@ public final class Pipeline {
         hooks.postHooks().isEmpty()
             ? null
             : new ArrayBlockingQueue<>(2 * settings.postDownloadThreads());
+    this.buffers = new ChunkBuffers(settings.chunkSize());
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
     this.limit =

@@ -323,9 +323,17 @@ public final class FileSink implements Sink {
           int start = bytes != null ? (int) task.offset() + position : 0;
           int n = body.read(buffer, start, Math.min(max, buffer.length - start));
           if (n > 0) {
-            write(ByteBuffer.wrap(buffer, start, n), task.offset() + position);
+            FileObject.this.write(ByteBuffer.wrap(buffer, start, n), task.offset() + position);
           }
           return n;
+        }
+
+        @Override
+        public void write(ByteBuffer data) {
+          if (bytes != null) {
+            data.duplicate().get(bytes, (int) task.offset(), data.remaining());
+          }
+          FileObject.this.write(data, task.offset());
         }
 
         @Override

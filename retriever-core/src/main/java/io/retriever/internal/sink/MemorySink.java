@@ -12,6 +12,7 @@ import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -97,6 +98,11 @@ public final class MemorySink implements Sink {
     @Override
     public int readFrom(InputStream body, int position, int max) throws IOException {
       return body.read(bytes, (int) task.offset() + position, max);
+    }
+
+    @Override
+    public void write(ByteBuffer data) {
+      data.get(bytes, (int) task.offset(), data.remaining());
     }
 
     @Override

@@ -11,10 +11,11 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 
 /*
- * The mark is a user extended attribute, "retriever.version" = "<size> <etag>", set on the
- * temporary file before the rename, so a file appears with it. File systems without user
- * attributes get none; a file there counts as current when its size and modification time (set to
- * the object's) match.
+ * The mark is a user extended attribute, "retriever.version" = "<size> <mtime ms> <etag>", set on
+ * the temporary file before the rename, so a file appears with it. Size and modification time are
+ * what the file had when it was written: an edit changes them, and the file is then no longer
+ * taken for the object's version. File systems without user attributes get no mark; a file there
+ * counts as current when its size and modification time (set to the object's) match.
  */
 /** Records on a downloaded file which version of its object it holds. */
 final class VersionMark {
@@ -22,28 +23,61 @@ final class VersionMark {
 
   private VersionMark() {}
 
-  /** Marks {@code file} as holding {@code object}, and gives it the object's modification time. */
+  /** Gives {@code file} the object's modification time and marks it as holding {@code object}. */
   static void set(Path file, ObjectInfo object) {
     try {
+      if (object.lastModified() != null) {
+        Files.setLastModifiedTime(file, FileTime.from(object.lastModified()));
+      }
+      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
       UserDefinedFileAttributeView view =
           Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
       if (view != null) {
-        view.write(NAME, StandardCharsets.UTF_8.encode(object.size() + " " + object.eTag()));
+        view.write(NAME, StandardCharsets.UTF_8.encode(stamp(a) + " " + object.eTag()));
       }
     } catch (IOException | UnsupportedOperationException e) {
-      // Without the mark, the modification time below is what a rerun goes by.
-    }
-    if (object.lastModified() != null) {
-      try {
-        Files.setLastModifiedTime(file, FileTime.from(object.lastModified()));
-      } catch (IOException e) {
-        // Only a hint for reruns.
-      }
+      // Without the mark, a rerun downloads the object again: slower, never wrong.
     }
   }
 
-  /** Returns the mark on {@code file}, "size etag", or null if it has none. */
-  static String get(Path file) {
+  /** Returns whether {@code file} holds exactly this version of {@code object}, unchanged since. */
+  static boolean current(Path file, ObjectInfo object) {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(file, BasicFileAttributes.class);
+    } catch (IOException e) {
+      return false;
+    }
+    if (!a.isRegularFile() || a.size() != object.size()) {
+      return false;
+    }
+    String mark = get(file);
+    if (mark != null) {
+      return mark.equals(stamp(a) + " " + object.eTag());
+    }
+    return !supported(file)
+        && object.lastModified() != null
+        && a.lastModifiedTime().toInstant().equals(object.lastModified());
+  }
+
+  /** Returns whether {@code file} is one Retriever wrote and nobody changed since. */
+  static boolean ours(Path file) {
+    String mark = get(file);
+    if (mark == null) {
+      return false;
+    }
+    try {
+      return mark.startsWith(stamp(Files.readAttributes(file, BasicFileAttributes.class)) + " ");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String stamp(BasicFileAttributes a) {
+    return a.size() + " " + a.lastModifiedTime().toMillis();
+  }
+
+  private static String get(Path file) {
     try {
       UserDefinedFileAttributeView view =
           Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
@@ -55,42 +89,6 @@ final class VersionMark {
       return StandardCharsets.UTF_8.decode(buffer.flip()).toString();
     } catch (IOException | UnsupportedOperationException e) {
       return null;
-    }
-  }
-
-  /** Returns whether {@code file} holds exactly this version of {@code object}. */
-  static boolean current(Path file, ObjectInfo object) {
-    BasicFileAttributes attributes;
-    try {
-      attributes = Files.readAttributes(file, BasicFileAttributes.class);
-    } catch (IOException e) {
-      return false;
-    }
-    if (!attributes.isRegularFile() || attributes.size() != object.size()) {
-      return false;
-    }
-    String mark = get(file);
-    if (mark != null) {
-      return mark.equals(object.size() + " " + object.eTag());
-    }
-    return !supported(file)
-        && object.lastModified() != null
-        && attributes.lastModifiedTime().toInstant().equals(object.lastModified());
-  }
-
-  /**
-   * Returns whether {@code file} is one Retriever wrote and nobody changed since: it carries a mark
-   * whose size is still its size.
-   */
-  static boolean ours(Path file) {
-    String mark = get(file);
-    if (mark == null) {
-      return false;
-    }
-    try {
-      return mark.startsWith(Files.size(file) + " ");
-    } catch (IOException e) {
-      return false;
     }
   }
 
