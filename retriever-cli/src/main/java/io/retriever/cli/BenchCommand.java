@@ -50,7 +50,9 @@ import picocli.CommandLine.Spec;
           + " tm-crt (the AWS SDK's S3TransferManager on the Java multipart and CRT clients),"
           + " and any external command given with --peer. To measure what hooks cost:"
           + " retriever-lib (the library without hooks), retriever-listener (a listener on every"
-          + " hook point) and retriever-hooks (that plus an object and a chunk interceptor).",
+          + " hook point), retriever-headers (that, an object interceptor and a request-only"
+          + " chunk interceptor) and retriever-hooks (the same with a chunk interceptor that"
+          + " sees the bytes).",
       "Writes results.jsonl, results.csv, summary.json, profiles/, PNG charts and report.html"
           + " into --out."
     })

@@ -76,7 +76,7 @@ class ExamplesTest {
     try (Retriever retriever =
         builder(s3)
             .chunkSize(64 << 10)
-            .addChunkInterceptor(new CustomerKeyHeaders(new byte[32], true))
+            .addChunkInterceptor(new CustomerKeyHeaders(new byte[32], true).interceptor())
             .build()) {
       byte[] bytes =
           retriever.toMemory(DownloadRequest.key("headers", "h.bin")).objects().get(0).bytes();

@@ -162,6 +162,41 @@ class InterceptorTest {
   }
 
   @Test
+  void requestOnlyInterceptor_adjustsEveryGet_onWorkers(LocalS3 s3) {
+    s3.createBucket("reqonly");
+    TestObject o = s3.putRandom("reqonly", "r.bin", 4 * CHUNK + 3);
+    Set<String> threads = ConcurrentHashMap.newKeySet();
+    AtomicInteger calls = new AtomicInteger();
+    ChunkInterceptor payer =
+        ChunkInterceptor.requestOnly(
+            request -> {
+              threads.add(Thread.currentThread().getName());
+              calls.incrementAndGet();
+              return request.withHeader("x-amz-request-payer", "requester");
+            });
+    try (Retriever retriever = HookFixtures.retriever(s3).addChunkInterceptor(payer).build()) {
+      byte[] bytes =
+          retriever.toMemory(DownloadRequest.key("reqonly", "r.bin")).objects().get(0).bytes();
+      assertThat(TestData.sha256(bytes)).isEqualTo(o.sha256());
+    }
+    assertThat(calls.get()).isEqualTo(5);
+    assertThat(threads).allMatch(t -> t.startsWith("retriever-downloader-"));
+
+    ChunkInterceptor moves =
+        ChunkInterceptor.requestOnly(
+            request ->
+                new io.retriever.hook.ChunkRequest(
+                    new io.retriever.ChunkTask(
+                        request.task().object(), 0, 1, 0, request.task().length()),
+                    request.headers()));
+    try (Retriever retriever = HookFixtures.retriever(s3).addChunkInterceptor(moves).build()) {
+      assertThatThrownBy(() -> retriever.toMemory(DownloadRequest.key("reqonly", "r.bin")).await())
+          .isInstanceOf(IncompleteDownloadException.class)
+          .hasMessageContaining("changed the chunk's range");
+    }
+  }
+
+  @Test
   void chunkInterceptor_canVerifyAndRetry(LocalS3 s3) throws Exception {
     s3.createBucket("verify");
     TestObject o = s3.putRandom("verify", "v.bin", 3 * CHUNK);

@@ -26,6 +26,7 @@ public final class Implementations {
           "tm-crt",
           "retriever-lib",
           "retriever-listener",
+          "retriever-headers",
           "retriever-hooks");
 
   /** The main class of the retriever command, when it is on the class path. */

@@ -28,6 +28,10 @@ final class NoopHooks {
   /** Passes every chunk on unchanged (which makes the pipeline buffer each chunk whole). */
   static final ChunkInterceptor CHUNK = ChunkInterceptor.ChunkChain::proceed;
 
+  /** Adds a header to every GET, without seeing the bytes (so chunks still stream). */
+  static final ChunkInterceptor HEADERS =
+      ChunkInterceptor.requestOnly(r -> r.withHeader("x-amz-request-payer", "requester"));
+
   private NoopHooks() {}
 
   /** Overrides every hook point with an empty body, so that each is dispatched. */

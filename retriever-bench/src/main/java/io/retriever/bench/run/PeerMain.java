@@ -39,7 +39,8 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
  * multipart client and on the CRT client); {@code retriever-lib} (Retriever through the library, no
  * hooks), {@code retriever-listener} (with a listener that overrides every hook point with an empty
  * body) and {@code retriever-hooks} (that listener plus a pass-through object and chunk
- * interceptor), to measure what hooks cost.
+ * interceptor) and {@code retriever-headers} (the listener, the object interceptor and a
+ * request-only chunk interceptor that adds a header), to measure what hooks cost.
  */
 @Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
 public final class PeerMain implements Callable<Integer> {
@@ -92,6 +93,13 @@ public final class PeerMain implements Callable<Integer> {
       case "retriever", "retriever-lib" -> retriever(result, Retriever.builder());
       case "retriever-listener" ->
           retriever(result, Retriever.builder().addListener(new NoopHooks.Listener()));
+      case "retriever-headers" ->
+          retriever(
+              result,
+              Retriever.builder()
+                  .addListener(new NoopHooks.Listener())
+                  .addObjectInterceptor(NoopHooks.OBJECT)
+                  .addChunkInterceptor(NoopHooks.HEADERS));
       case "retriever-hooks" ->
           retriever(
               result,

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -55,9 +56,14 @@ final class Downloader {
   private final Pipeline pipeline;
   private final List<ChunkInterceptor> interceptors;
 
+  /** Whether every interceptor only adjusts requests, so that chunks can stream. */
+  private final boolean requestsOnly;
+
   Downloader(Pipeline pipeline) {
     this.pipeline = pipeline;
     this.interceptors = pipeline.settings.chunkInterceptors();
+    this.requestsOnly =
+        interceptors.stream().allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
   }
 
   void run() throws Exception {
@@ -98,8 +104,8 @@ final class Downloader {
     boolean handedOn = false;
     try {
       ChunkWriter writer = sink.writer(task, job.sequence());
-      if (interceptors.isEmpty()) {
-        fetch(task, Map.of(), sink.localSource(), writer, sent);
+      if (requestsOnly) {
+        fetch(task, adjusted(task).headers(), sink.localSource(), writer, sent);
       } else {
         try {
           Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
@@ -124,6 +130,24 @@ final class Downloader {
       }
       pipeline.objectFailed(task.object(), sink, e);
     }
+  }
+
+  /** Returns the chunk's request as the request-only interceptors adjust it, in order. */
+  private ChunkRequest adjusted(ChunkTask task) throws InterruptedException {
+    ChunkRequest request = new ChunkRequest(task, Map.of());
+    for (ChunkInterceptor interceptor : interceptors) {
+      ChunkRequest in = request;
+      UnaryOperator<ChunkRequest> adjust = ((ChunkInterceptor.RequestOnly) interceptor).adjust();
+      request = Hooks.call(adjust, "interceptChunk", task.object().uri(), () -> adjust.apply(in));
+      if (!request.task().equals(task)) {
+        throw new HookException(
+            adjust.getClass().getName(),
+            "interceptChunk",
+            task.object().uri(),
+            new IllegalArgumentException("it changed the chunk's range; only headers may change"));
+      }
+    }
+    return request;
   }
 
   /** Passes the chunk through interceptor {@code at} and those after it, then fetches it. */

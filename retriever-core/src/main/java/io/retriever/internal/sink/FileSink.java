@@ -333,7 +333,16 @@ public final class FileSink implements Sink {
           if (bytes != null) {
             data.duplicate().get(bytes, (int) task.offset(), data.remaining());
           }
-          FileObject.this.write(data, task.offset());
+          // Chunks from interceptors are read-only buffers, which the JDK would copy byte by
+          // byte on their way to the file: move them through the scratch array in bulk instead.
+          byte[] scratch = SCRATCH.get();
+          long position = task.offset();
+          while (data.hasRemaining()) {
+            int n = Math.min(scratch.length, data.remaining());
+            data.get(scratch, 0, n);
+            FileObject.this.write(ByteBuffer.wrap(scratch, 0, n), position);
+            position += n;
+          }
         }
 
         @Override
@@ -357,10 +366,20 @@ public final class FileSink implements Sink {
       };
     }
 
+    /**
+     * Writes {@code data} at {@code position}, at most {@link #SCRATCH_SIZE} bytes per call: the
+     * JDK copies a heap buffer into a temporary direct buffer of the same size per thread and keeps
+     * it, so whole-chunk writes would pin a chunk of native memory on every worker.
+     */
     private void write(ByteBuffer data, long position) {
       try {
-        while (data.hasRemaining()) {
-          position += channel.write(data, position);
+        int end = data.limit();
+        while (data.position() < end) {
+          data.limit(Math.min(end, data.position() + SCRATCH_SIZE));
+          while (data.hasRemaining()) {
+            position += channel.write(data, position);
+          }
+          data.limit(end);
         }
       } catch (IOException e) {
         throw new RetrieverException(
