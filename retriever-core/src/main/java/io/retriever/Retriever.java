@@ -266,6 +266,9 @@ public final class Retriever implements AutoCloseable {
     private ObjectLister lister;
     private DownloadSink sink;
     private DownloadCache cache;
+    private Duration stallTimeout = Duration.ofSeconds(10);
+    private int maxRetriesPerDownload = 1000;
+    private boolean verify = true;
 
     private Builder() {}
 
@@ -301,6 +304,41 @@ public final class Retriever implements AutoCloseable {
                 + " bytes (e.g. 256MiB)");
       }
       this.maxInFlightBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets how long a request may go without a byte before it counts as stalled and is retried on a
+     * new connection (default 10 s; 1 s to 10 min).
+     */
+    public Builder stallTimeout(Duration timeout) {
+      if (timeout.compareTo(Duration.ofSeconds(1)) < 0
+          || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
+        throw invalid("stall timeout must be between 1 s and 10 min, got " + timeout);
+      }
+      this.stallTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Sets how many retries one download may spend, all chunks together, before it gives up
+     * (default 1000): a bound on the time a failing endpoint can take.
+     */
+    public Builder maxRetriesPerDownload(int retries) {
+      if (retries < 0) {
+        throw invalid("retries per download must not be negative, got " + retries);
+      }
+      this.maxRetriesPerDownload = retries;
+      return this;
+    }
+
+    /**
+     * Checks downloaded bytes against what S3 offers (default on): the checksum S3 returns with a
+     * whole object ({@code x-amz-checksum-*}), and the MD5 that the ETag of an object uploaded in
+     * one part holds. A mismatch is retried, then fails the download; false turns checking off.
+     */
+    public Builder verify(boolean verify) {
+      this.verify = verify;
       return this;
     }
 
@@ -501,7 +539,10 @@ public final class Retriever implements AutoCloseable {
               lister,
               sink,
               cache,
-              cache));
+              cache,
+              stallTimeout,
+              maxRetriesPerDownload,
+              verify));
     }
 
     private static RetrieverException invalid(String message) {

@@ -28,7 +28,9 @@ public class RetrieverException extends RuntimeException {
     /** The server answered with something unexpected. */
     SERVER,
     /** A hook of the user's threw. */
-    HOOK
+    HOOK,
+    /** Downloaded bytes did not match the object's checksum, on every attempt. */
+    CORRUPT
   }
 
   private final Reason reason;

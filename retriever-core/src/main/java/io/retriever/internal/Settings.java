@@ -40,6 +40,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param sink the user's sink for {@code Retriever.download}, or {@code null}
  * @param cacheInterceptor the cache's interceptor, run after the others, or {@code null}
  * @param cacheHook the cache's post-download hook, run after the others, or {@code null}
+ * @param stallTimeout how long a read may wait for a byte before the request counts as stalled
+ * @param maxRetriesPerDownload retries allowed in one download, all chunks together
+ * @param verify check downloaded bytes against the checksums S3 offers
  */
 public record Settings(
     int concurrency,
@@ -64,4 +67,7 @@ public record Settings(
     ObjectLister lister,
     DownloadSink sink,
     ObjectInterceptor cacheInterceptor,
-    PostDownloadHook cacheHook) {}
+    PostDownloadHook cacheHook,
+    Duration stallTimeout,
+    int maxRetriesPerDownload,
+    boolean verify) {}

@@ -64,6 +64,8 @@ public final class LocalS3 implements AutoCloseable {
   private final URI endpoint;
   private final String accessKey;
   private final String secretKey;
+  private final Faults faults;
+  private final FaultProxy faultProxy;
 
   private LocalS3(Builder builder) throws Exception {
     this.accessKey = "AK" + randomHex(9).toUpperCase();
@@ -99,7 +101,11 @@ public final class LocalS3 implements AutoCloseable {
       }
       Thread.sleep(5);
     }
-    this.endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    this.faults = builder.faults;
+    this.faultProxy = faults == null ? null : new FaultProxy(proxy.getPort(), faults);
+    this.endpoint =
+        URI.create(
+            "http://127.0.0.1:" + (faultProxy != null ? faultProxy.port() : proxy.getPort()));
   }
 
   /** Returns a builder for a server with no latency and no speed cap. */
@@ -110,6 +116,18 @@ public final class LocalS3 implements AutoCloseable {
   /** Starts a server with no latency and no speed cap, in memory. */
   public static LocalS3 start() {
     return builder().start();
+  }
+
+  /**
+   * Returns the fault plan this server was built with; its counters say what was injected.
+   *
+   * @throws IllegalStateException if it was built without one
+   */
+  public Faults faults() {
+    if (faults == null) {
+      throw new IllegalStateException("this LocalS3 injects no faults: use builder().faults(...)");
+    }
+    return faults;
   }
 
   /** Returns the server's address, {@code http://127.0.0.1:PORT}. */
@@ -234,6 +252,9 @@ public final class LocalS3 implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      if (faultProxy != null) {
+        faultProxy.close();
+      }
       proxy.stop();
     } finally {
       context.close();
@@ -262,8 +283,18 @@ public final class LocalS3 implements AutoCloseable {
     private Path directory;
     private int serverThreads = 512;
     private boolean anonymous;
+    private Faults faults;
 
     private Builder() {}
+
+    /**
+     * Puts a proxy in front of the server that breaks object GETs as {@code faults} says; {@link
+     * LocalS3#endpoint()} is then the proxy's.
+     */
+    public Builder faults(Faults faults) {
+      this.faults = java.util.Objects.requireNonNull(faults, "faults");
+      return this;
+    }
 
     /**
      * Turns authorization off, like a public bucket: unsigned requests are served (and signatures

@@ -12,6 +12,7 @@ import io.retriever.hook.ChunkInterceptor;
 import io.retriever.hook.ChunkRequest;
 import io.retriever.internal.s3.S3Errors;
 import java.io.EOFException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -19,9 +20,13 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +36,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET (or reads
@@ -208,6 +214,18 @@ final class Downloader {
   private static final class Cursor {
     /** Bytes of the chunk received so far. */
     int position;
+
+    /** The MD5 of the bytes so far, when the object's ETag is one to check it against. */
+    MessageDigest md5;
+  }
+
+  /** The bytes received do not match the object's checksum. */
+  private static final class ChecksumMismatch extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    ChecksumMismatch(String message) {
+      super(message);
+    }
   }
 
   /** Fetches a chunk into {@code writer}: from {@code local} when it can, else from S3. */
@@ -239,10 +257,39 @@ final class Downloader {
         if (e instanceof S3Exception s3 && s3.statusCode() == 503) {
           pipeline.slowDowns.incrementAndGet();
         }
+        boolean corrupt = cursor.position == task.length();
+        if (corrupt) {
+          // Every byte arrived, and a checksum said they are wrong: fetch them all again.
+          cursor.position = 0;
+          cursor.md5 = null;
+        }
         if (!S3Errors.retryable(e) || attempt >= pipeline.settings.maxAttempts()) {
+          if (corrupt) {
+            throw new RetrieverException(
+                Reason.CORRUPT,
+                task.object().uri()
+                    + " failed verification on all "
+                    + attempt
+                    + " attempts ("
+                    + e.getMessage()
+                    + "); the server or the network corrupts it, or pass --no-verify if the"
+                    + " store's ETags are not MD5s",
+                e);
+          }
           throw pipeline.s3.describe(e, task.object().bucket(), task.object().key());
         }
-        pipeline.retries.incrementAndGet();
+        if (pipeline.retries.incrementAndGet() > pipeline.settings.maxRetriesPerDownload()) {
+          throw new RetrieverException(
+              Reason.UNREACHABLE,
+              "gave up after "
+                  + pipeline.settings.maxRetriesPerDownload()
+                  + " retries in this download (the limit; see maxRetriesPerDownload):"
+                  + " the endpoint fails too often; the last failure, for "
+                  + task.object().uri()
+                  + ": "
+                  + e,
+              e);
+        }
         long backoff = backoffMillis(attempt);
         pipeline.hooks.tell(
             "chunkRetried",
@@ -295,10 +342,14 @@ final class Downloader {
       pipeline.inFlight.add(body);
       try {
         check(task, body.response(), whole, first, last);
+        if (cursor.position == 0 && pipeline.settings.verify() && task.wholeObject()) {
+          cursor.md5 = md5For(task.object().eTag(), body.response());
+        }
+        InputStream in = cursor.md5 == null ? body : new DigestingStream(body, cursor.md5);
         while (cursor.position < task.length()) {
           int n =
               writer.readFrom(
-                  body, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
+                  in, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
           if (n < 0) {
             throw new EOFException(
                 "body of "
@@ -315,6 +366,13 @@ final class Downloader {
             pipeline.throttle.pay(n);
           }
         }
+        if (cursor.md5 != null) {
+          String got = HexFormat.of().formatHex(cursor.md5.digest());
+          String want = plainMd5(task.object().eTag());
+          if (!got.equals(want)) {
+            throw new ChecksumMismatch("MD5 " + got + " where the ETag says " + want);
+          }
+        }
       } catch (IOException | RuntimeException e) {
         // A body not read to its end must not go back to the connection pool.
         body.abort();
@@ -322,6 +380,62 @@ final class Downloader {
       } finally {
         pipeline.inFlight.remove(body);
       }
+    }
+  }
+
+  /**
+   * Returns a digest to check a whole object's bytes against its ETag, or null when the ETag is not
+   * the object's MD5: uploaded in parts ({@code "...-N"}), or encrypted with KMS or a customer key,
+   * whose ETags are not the MD5 of the bytes.
+   */
+  private static MessageDigest md5For(String eTag, GetObjectResponse response) {
+    if (plainMd5(eTag) == null
+        || response.sseCustomerAlgorithm() != null
+        || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS
+        || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS_DSSE) {
+      return null;
+    }
+    try {
+      return MessageDigest.getInstance("MD5");
+    } catch (NoSuchAlgorithmException e) {
+      return null;
+    }
+  }
+
+  /** Returns the ETag as 32 lower-case hex digits if it is a plain MD5, else null. */
+  private static String plainMd5(String eTag) {
+    if (eTag == null) {
+      return null;
+    }
+    String bare = eTag.replace("\"", "").toLowerCase(Locale.ROOT);
+    return bare.matches("[0-9a-f]{32}") ? bare : null;
+  }
+
+  /** Feeds what is read through it to a digest. */
+  private static final class DigestingStream extends FilterInputStream {
+    private final MessageDigest digest;
+
+    DigestingStream(InputStream in, MessageDigest digest) {
+      super(in);
+      this.digest = digest;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        digest.update((byte) b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        digest.update(b, off, n);
+      }
+      return n;
     }
   }
 

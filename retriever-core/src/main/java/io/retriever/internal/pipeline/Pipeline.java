@@ -87,7 +87,7 @@ public final class Pipeline {
   /** How many workers may fetch at once: all of them, unless a throughput target tunes it. */
   final ConcurrencyLimit limit;
 
-  /** GETs answered 503 SlowDown, which the tuner backs off on. */
+  /** GETs that failed with 503 SlowDown after the SDK's own retries. */
   final AtomicLong slowDowns = new AtomicLong();
 
   /** Arrays for chunks buffered whole, for chunk interceptors. */
@@ -140,11 +140,50 @@ public final class Pipeline {
   /** Whether the download has been ended. Guarded by {@code this}. */
   private boolean ended;
 
+  /**
+   * With a fixed concurrency: halves the fetches allowed at once when S3 answers 503 SlowDown (at
+   * most once a second), and after five calm seconds gives back a sixteenth of the workers per
+   * second, so that a throttled prefix is not hammered.
+   */
+  private void backOffOnSlowDown() {
+    int ceiling = settings.concurrency();
+    long seen = slowDownCount();
+    long lastCut = System.nanoTime() - RECOVERY_DELAY_NANOS;
+    long lastChange = lastCut;
+    try {
+      while (finished.getCount() > 0) {
+        TimeUnit.MILLISECONDS.sleep(250);
+        long now = System.nanoTime();
+        long count = slowDownCount();
+        if (count > seen) {
+          seen = count;
+          if (now - lastCut >= CUT_SPACING_NANOS) {
+            limit.set(limit.get() / 2);
+            lastCut = now;
+            lastChange = now;
+          }
+        } else if (limit.get() < ceiling
+            && now - lastCut >= RECOVERY_DELAY_NANOS
+            && now - lastChange >= CUT_SPACING_NANOS) {
+          limit.set(limit.get() + Math.max(1, ceiling / 16));
+          lastChange = now;
+        }
+      }
+    } catch (InterruptedException e) {
+      // The download ended.
+    }
+  }
+
   /** Calls listeners' {@code progress} every interval; null without listeners. */
   private Thread progressThread;
 
-  /** Tunes the concurrency toward the throughput target; null without a target. */
+  /** Tunes the concurrency toward the throughput target, or backs off on 503 without one. */
   private Thread tunerThread;
+
+  /** Slow-down back-off: how long after a cut the limit starts to grow again, and how often. */
+  private static final long CUT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private static final long RECOVERY_DELAY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private Pipeline(
       Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
@@ -221,9 +260,11 @@ public final class Pipeline {
     if (settings.targetBytesPerSecond() > 0) {
       Tuner tuner = new Tuner(this, limit, settings.targetBytesPerSecond());
       tunerThread = new Thread(tuner::run, StageName.thread("tuner", -1));
-      tunerThread.setDaemon(true);
-      tunerThread.start();
+    } else {
+      tunerThread = new Thread(this::backOffOnSlowDown, StageName.thread("governor", -1));
     }
+    tunerThread.setDaemon(true);
+    tunerThread.start();
     threads.forEach(Thread::start);
   }
 
@@ -271,6 +312,14 @@ public final class Pipeline {
     for (ResponseInputStream<?> response : inFlight) {
       response.abort();
     }
+  }
+
+  /**
+   * Returns a count that grows with every 503 SlowDown: those the SDK saw on any attempt, and those
+   * that reached the workers (with a caller's own client, only these).
+   */
+  long slowDownCount() {
+    return slowDowns.get() + s3.slowDowns();
   }
 
   /** Returns whether the download has failed or been cancelled. */

@@ -34,7 +34,7 @@ final class Tuner {
 
   void run() {
     long lastBytes = pipeline.bytesDone.get();
-    long lastSlowDowns = pipeline.slowDowns.get();
+    long lastSlowDowns = pipeline.slowDownCount();
     long lastNanos = System.nanoTime();
     double lastRate = 0;
     int previousLimit = limit.get();
@@ -46,7 +46,7 @@ final class Tuner {
         TimeUnit.MILLISECONDS.sleep(measured ? INTERVAL_MILLIS : FIRST_INTERVAL_MILLIS);
         long now = System.nanoTime();
         long bytes = pipeline.bytesDone.get();
-        long slowDowns = pipeline.slowDowns.get();
+        long slowDowns = pipeline.slowDownCount();
         double rate = (bytes - lastBytes) * 1e9 / Math.max(1, now - lastNanos);
         int current = limit.get();
         if (hold > 0) {

@@ -7,16 +7,21 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -36,22 +41,28 @@ public final class S3Access implements AutoCloseable {
 
   private final S3Client client;
   private final boolean ownsClient;
+  private final boolean verify;
+
+  /** HTTP answers 503 (SlowDown) seen on any attempt, the SDK's own retries included. */
+  private final AtomicLong slowDowns = new AtomicLong();
+
   private final String endpointName;
 
   public S3Access(Settings settings) {
+    this.verify = settings.verify();
     if (settings.client() != null) {
       this.client = settings.client();
       this.ownsClient = false;
       this.endpointName = "the S3 endpoint";
     } else {
-      this.client = build(settings);
+      this.client = build(settings, slowDowns);
       this.ownsClient = true;
       URI endpoint = endpoint(settings);
       this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
   }
 
-  private static S3Client build(Settings settings) {
+  private static S3Client build(Settings settings, AtomicLong slowDowns) {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -59,13 +70,16 @@ public final class S3Access implements AutoCloseable {
                     // Enough connections for every worker, plus listing and HEADs beside them.
                     .maxConnections(settings.concurrency() + 16)
                     .connectionTimeout(Duration.ofSeconds(5))
-                    .socketTimeout(Duration.ofSeconds(60))
+                    // A read that waits this long for a byte has stalled: it fails and is retried
+                    // on a new connection.
+                    .socketTimeout(settings.stallTimeout())
                     .tcpKeepAlive(true))
             // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on
             // GET.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .forcePathStyle(settings.pathStyle());
+            .forcePathStyle(settings.pathStyle())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new SlowDownCounter(slowDowns)));
     if (settings.anonymous()) {
       builder.credentialsProvider(AnonymousCredentialsProvider.create());
     } else if (settings.credentials() != null) {
@@ -105,6 +119,22 @@ public final class S3Access implements AutoCloseable {
     } catch (RuntimeException e) {
       return FALLBACK_REGION;
     }
+  }
+
+  /** Counts 503 answers on every attempt, including those the SDK retries by itself. */
+  private record SlowDownCounter(AtomicLong count) implements ExecutionInterceptor {
+    @Override
+    public void afterTransmission(
+        Context.AfterTransmission context, ExecutionAttributes executionAttributes) {
+      if (context.httpResponse().statusCode() == 503) {
+        count.incrementAndGet();
+      }
+    }
+  }
+
+  /** Returns how many 503 SlowDown answers this client has seen. */
+  public long slowDowns() {
+    return slowDowns.get();
   }
 
   /** Returns the endpoint in use, for messages. */
@@ -168,6 +198,9 @@ public final class S3Access implements AutoCloseable {
     }
     if (range != null) {
       request.range(range);
+    } else if (verify) {
+      // Whole objects come with their checksum (if they have one), which the SDK then checks.
+      request.checksumMode(ChecksumMode.ENABLED);
     }
     return client.getObject(request.build());
   }

@@ -1,0 +1,325 @@
+package io.retriever.testkit;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * HTTP/1.1 only as far as forwarding needs: a request or response head is read up to its blank
+ * line, and a body is forwarded by Content-Length, chunked framing, or (responses) until the
+ * upstream closes. Each client connection gets its own upstream connection, used for its requests
+ * one after another, so keep-alive works as it does without the proxy. A fault that breaks the
+ * connection closes both sides.
+ */
+/**
+ * Sits between clients and the S3 server and breaks object GETs as {@link Faults} decides: error
+ * answers, connections reset or closed part-way, stalls, slow first bytes, corrupted bytes.
+ */
+final class FaultProxy implements AutoCloseable {
+  private static final int MAX_HEAD = 64 * 1024;
+
+  private final int upstreamPort;
+  private final Faults faults;
+  private final ServerSocket server;
+  private final ExecutorService pool =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "localS3-fault-proxy");
+            t.setDaemon(true);
+            return t;
+          });
+  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+
+  FaultProxy(int upstreamPort, Faults faults) throws IOException {
+    this.upstreamPort = upstreamPort;
+    this.faults = faults;
+    this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+    pool.execute(this::accept);
+  }
+
+  int port() {
+    return server.getLocalPort();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        pool.execute(() -> serve(client));
+      } catch (IOException e) {
+        return; // closed
+      }
+    }
+  }
+
+  /** A request or response head: its raw bytes, first line and headers. */
+  private record Head(byte[] raw, String firstLine, Map<String, String> headers) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    boolean chunked() {
+      String te = header("transfer-encoding");
+      return te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
+    }
+
+    long contentLength() {
+      String length = header("content-length");
+      return length == null ? -1 : Long.parseLong(length.trim());
+    }
+  }
+
+  private void serve(Socket client) {
+    Socket upstream = null;
+    open.add(client);
+    try {
+      upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+      open.add(upstream);
+      client.setTcpNoDelay(true);
+      upstream.setTcpNoDelay(true);
+      InputStream clientIn = new BufferedInputStream(client.getInputStream(), 65536);
+      OutputStream clientOut = new BufferedOutputStream(client.getOutputStream(), 65536);
+      InputStream upIn = new BufferedInputStream(upstream.getInputStream(), 65536);
+      OutputStream upOut = new BufferedOutputStream(upstream.getOutputStream(), 65536);
+      while (true) {
+        Head request = readHead(clientIn);
+        if (request == null) {
+          return;
+        }
+        String[] line = request.firstLine().split(" ");
+        String method = line[0];
+        String target = line.length > 1 ? line[1] : "/";
+        Faults.Kind fault =
+            objectGet(method, target)
+                ? faults.decide(method, target, String.valueOf(request.header("range")))
+                : null;
+        if (fault == Faults.Kind.RESET_BEFORE_HEADERS) {
+          client.setSoLinger(true, 0);
+          return;
+        }
+        if (fault == Faults.Kind.SLOW_DOWN || fault == Faults.Kind.INTERNAL_ERROR) {
+          copyBody(request, clientIn, OutputStream.nullOutputStream());
+          writeError(clientOut, fault);
+          continue;
+        }
+        upOut.write(request.raw());
+        copyBody(request, clientIn, upOut);
+        upOut.flush();
+        Head response = readHead(upIn);
+        if (response == null) {
+          return;
+        }
+        if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
+          TimeUnit.MILLISECONDS.sleep(faults.slowFirstByte().toMillis());
+        }
+        clientOut.write(response.raw());
+        int status = Integer.parseInt(response.firstLine().split(" ")[1]);
+        boolean noBody = method.equals("HEAD") || status == 204 || status == 304 || status < 200;
+        if (noBody) {
+          clientOut.flush();
+        } else if (response.chunked()) {
+          copyChunked(upIn, clientOut);
+          clientOut.flush();
+        } else if (response.contentLength() < 0) {
+          upIn.transferTo(clientOut);
+          clientOut.flush();
+          return;
+        } else if (!copyWithFault(upIn, clientOut, response.contentLength(), fault)) {
+          return;
+        }
+        if ("close".equalsIgnoreCase(response.header("connection"))) {
+          return;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // The client or the server went away; so does this connection.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      closeQuietly(client);
+      closeQuietly(upstream);
+    }
+  }
+
+  /** Copies a body of {@code length} bytes, breaking it as {@code fault} says; false to close. */
+  private boolean copyWithFault(InputStream in, OutputStream out, long length, Faults.Kind fault)
+      throws IOException, InterruptedException {
+    long at = Math.min(faults.afterBytes(), Math.max(0, length - 1));
+    if (fault == Faults.Kind.CLOSE_MID_BODY || fault == Faults.Kind.STALL) {
+      copy(in, out, Math.min(at, length));
+      out.flush();
+      if (fault == Faults.Kind.STALL) {
+        TimeUnit.MILLISECONDS.sleep(faults.stall().toMillis());
+      }
+      return false;
+    }
+    if (fault == Faults.Kind.CORRUPT_BYTE && length > 0) {
+      copy(in, out, at);
+      int b = in.read();
+      if (b < 0) {
+        throw new EOFException();
+      }
+      out.write(b ^ 0x5A);
+      copy(in, out, length - at - 1);
+    } else {
+      copy(in, out, length);
+    }
+    out.flush();
+    return true;
+  }
+
+  private static boolean objectGet(String method, String target) {
+    if (!method.equals("GET")) {
+      return false;
+    }
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    int second = path.indexOf('/', 1);
+    return second > 0 && second < path.length() - 1;
+  }
+
+  private static void writeError(OutputStream out, Faults.Kind fault) throws IOException {
+    boolean slowDown = fault == Faults.Kind.SLOW_DOWN;
+    String body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+            + (slowDown ? "SlowDown" : "InternalError")
+            + "</Code><Message>"
+            + (slowDown
+                ? "Please reduce your request rate."
+                : "We encountered an internal error. Please try again.")
+            + "</Message><RequestId>LOCALS3FAULT</RequestId></Error>";
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head =
+        "HTTP/1.1 "
+            + (slowDown ? "503 Slow Down" : "500 Internal Server Error")
+            + "\r\nContent-Type: application/xml\r\nContent-Length: "
+            + bytes.length
+            + "\r\nx-amz-request-id: LOCALS3FAULT\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Reads a head up to its blank line; returns null at the end of the stream. */
+  private static Head readHead(InputStream in) throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream(512);
+    int matched = 0;
+    while (matched < 4) {
+      int b = in.read();
+      if (b < 0) {
+        if (raw.size() == 0) {
+          return null;
+        }
+        throw new EOFException("head cut off");
+      }
+      raw.write(b);
+      matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
+      if (raw.size() > MAX_HEAD) {
+        throw new IOException("head too long");
+      }
+    }
+    String text = raw.toString(StandardCharsets.ISO_8859_1);
+    String[] lines = text.split("\r\n");
+    Map<String, String> headers = new TreeMap<>();
+    for (int i = 1; i < lines.length; i++) {
+      int colon = lines[i].indexOf(':');
+      if (colon > 0) {
+        headers.put(
+            lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
+      }
+    }
+    return new Head(raw.toByteArray(), lines[0], headers);
+  }
+
+  private static void copyBody(Head head, InputStream in, OutputStream out) throws IOException {
+    if (head.chunked()) {
+      copyChunked(in, out);
+    } else if (head.contentLength() > 0) {
+      copy(in, out, head.contentLength());
+    }
+  }
+
+  private static void copyChunked(InputStream in, OutputStream out) throws IOException {
+    while (true) {
+      String sizeLine = readLine(in);
+      out.write((sizeLine + "\r\n").getBytes(StandardCharsets.US_ASCII));
+      int semicolon = sizeLine.indexOf(';');
+      long size =
+          Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+      if (size == 0) {
+        // Trailers, then the blank line.
+        for (String trailer = readLine(in); ; trailer = readLine(in)) {
+          out.write((trailer + "\r\n").getBytes(StandardCharsets.US_ASCII));
+          if (trailer.isEmpty()) {
+            return;
+          }
+        }
+      }
+      copy(in, out, size);
+      out.write((readLine(in) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+  }
+
+  private static String readLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new EOFException();
+      }
+      if (b != '\r') {
+        line.append((char) b);
+      }
+    }
+    return line.toString();
+  }
+
+  private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+    byte[] buffer = new byte[65536];
+    while (length > 0) {
+      int n = in.read(buffer, 0, (int) Math.min(buffer.length, length));
+      if (n < 0) {
+        throw new EOFException();
+      }
+      out.write(buffer, 0, n);
+      length -= n;
+    }
+  }
+
+  private void closeQuietly(Socket socket) {
+    if (socket == null) {
+      return;
+    }
+    open.remove(socket);
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // Closing is all that is left to do.
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+    for (Socket socket : open) {
+      closeQuietly(socket);
+    }
+    pool.shutdownNow();
+  }
+}

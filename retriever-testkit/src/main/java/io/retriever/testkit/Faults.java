@@ -1,0 +1,179 @@
+package io.retriever.testkit;
+
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Which object GETs {@link LocalS3} answers with a fault, and what it injected so far. Faults are
+ * chosen either by a fixed schedule (the Nth object GET the server receives) or at random with a
+ * seed: a request's fate then depends only on the seed, the request (method, path and range) and
+ * how often that same request came before, not on the order in which concurrent requests arrive, so
+ * a run with the same seed and the same requests meets the same faults.
+ *
+ * <p>Thread safety: used by all of the server's connections at once.
+ */
+public final class Faults {
+  /** The faults a GET can meet. */
+  public enum Kind {
+    /** 503 SlowDown, as S3 answers when a prefix is asked too fast. */
+    SLOW_DOWN,
+    /** 500 InternalError. */
+    INTERNAL_ERROR,
+    /** The connection is reset before any header is sent. */
+    RESET_BEFORE_HEADERS,
+    /** The connection is closed after {@link #afterBytes} bytes of the body. */
+    CLOSE_MID_BODY,
+    /** No more bytes after {@link #afterBytes} bytes of the body, for {@link #stall} time. */
+    STALL,
+    /** The headers come only after {@link #slowFirstByte} time. */
+    SLOW_FIRST_BYTE,
+    /** The body byte at {@link #afterBytes} (or the last, if the body is shorter) is flipped. */
+    CORRUPT_BYTE
+  }
+
+  private final long seed;
+  private final double probability;
+  private final List<Kind> kinds;
+  private final Map<Long, Kind> schedule;
+  private volatile long afterBytes = 1000;
+  private volatile Duration stall = Duration.ofSeconds(30);
+  private volatile Duration slowFirstByte = Duration.ofSeconds(2);
+  private volatile boolean enabled = true;
+
+  private final AtomicLong gets = new AtomicLong();
+  private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
+  private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+
+  private Faults(long seed, double probability, List<Kind> kinds, Map<Long, Kind> schedule) {
+    this.seed = seed;
+    this.probability = probability;
+    this.kinds = List.copyOf(kinds);
+    this.schedule = Map.copyOf(schedule);
+    for (Kind kind : Kind.values()) {
+      injected.put(kind, new AtomicLong());
+    }
+  }
+
+  /** Returns a plan that injects nothing (but still counts object GETs). */
+  public static Faults none() {
+    return new Faults(0, 0, List.of(), Map.of());
+  }
+
+  /**
+   * Returns a plan that gives each object GET a fault with {@code probability}, of one of {@code
+   * kinds} (chosen evenly), reproducibly from {@code seed}.
+   */
+  public static Faults random(long seed, double probability, Kind... kinds) {
+    if (!(probability >= 0 && probability <= 1) || kinds.length == 0 && probability > 0) {
+      throw new IllegalArgumentException("probability must be in [0, 1], with at least one kind");
+    }
+    return new Faults(seed, probability, List.of(kinds), Map.of());
+  }
+
+  /**
+   * Returns a plan that gives the Nth object GET (from 1) the fault {@code schedule} maps it to.
+   */
+  public static Faults schedule(Map<Integer, Kind> schedule) {
+    Map<Long, Kind> byNumber = new java.util.HashMap<>();
+    schedule.forEach((n, kind) -> byNumber.put((long) n, Objects.requireNonNull(kind)));
+    return new Faults(0, 0, List.of(), byNumber);
+  }
+
+  /** Sets where in the body {@code CLOSE_MID_BODY}, {@code STALL} and {@code CORRUPT_BYTE} act. */
+  public Faults afterBytes(long bytes) {
+    this.afterBytes = bytes;
+    return this;
+  }
+
+  /** Sets how long a {@code STALL} lasts before the connection is closed. */
+  public Faults stall(Duration duration) {
+    this.stall = duration;
+    return this;
+  }
+
+  /** Sets how long a {@code SLOW_FIRST_BYTE} waits. */
+  public Faults slowFirstByte(Duration duration) {
+    this.slowFirstByte = duration;
+    return this;
+  }
+
+  /** Turns injection on or off; object GETs are counted either way. */
+  public Faults enabled(boolean enabled) {
+    this.enabled = enabled;
+    return this;
+  }
+
+  long afterBytes() {
+    return afterBytes;
+  }
+
+  Duration stall() {
+    return stall;
+  }
+
+  Duration slowFirstByte() {
+    return slowFirstByte;
+  }
+
+  /** Decides the fault for one object GET, or returns null for none, and counts it. */
+  Kind decide(String method, String path, String range) {
+    long n = gets.incrementAndGet();
+    if (!enabled) {
+      return null;
+    }
+    Kind kind = schedule.get(n);
+    if (kind == null && probability > 0) {
+      String id = method + ' ' + path + ' ' + range;
+      int occurrence = seen.computeIfAbsent(id, k -> new AtomicInteger()).getAndIncrement();
+      long h = mix(seed ^ mix(id.hashCode() * 0x9E3779B97F4A7C15L + occurrence));
+      double u = (h >>> 11) * 0x1.0p-53;
+      if (u < probability) {
+        kind = kinds.get((int) Math.floorMod(mix(h), (long) kinds.size()));
+      }
+    }
+    if (kind != null) {
+      injected.get(kind).incrementAndGet();
+    }
+    return kind;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  /** Returns how many object GETs the server received. */
+  public long objectGets() {
+    return gets.get();
+  }
+
+  /** Returns how many faults of {@code kind} were injected. */
+  public long injected(Kind kind) {
+    return injected.get(kind).get();
+  }
+
+  /** Returns how many faults were injected in all. */
+  public long injected() {
+    return injected.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** Returns the faults injected by kind, e.g. {@code SLOW_DOWN=3 STALL=1}. */
+  public String describe() {
+    StringJoiner out = new StringJoiner(" ");
+    injected.forEach(
+        (kind, n) -> {
+          if (n.get() > 0) {
+            out.add(kind + "=" + n.get());
+          }
+        });
+    return out.length() == 0 ? "none" : out.toString();
+  }
+}
