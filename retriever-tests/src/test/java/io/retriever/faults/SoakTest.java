@@ -1,0 +1,121 @@
+package io.retriever.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retriever.DownloadRequest;
+import io.retriever.DownloadSummary;
+import io.retriever.Retriever;
+import io.retriever.testkit.Faults;
+import io.retriever.testkit.Faults.Kind;
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Load and soak: 256 workers against LocalS3 with 5 % of the ranged GETs meeting a fault, every
+ * byte verified. Sized by {@code -Dretriever.soak.gets} (ranged GETs, default 2,000; the figures in
+ * RELIABILITY.md come from 10,000): {@code mvn -B test -pl retriever-tests -Dtest=SoakTest
+ * -Dretriever.soak.gets=10000}.
+ */
+class SoakTest {
+  private static final int CHUNK = 64 << 10;
+  private static final int CHUNKS_PER_OBJECT = 16;
+  private static final long BUDGET = 64L << 20;
+
+  @Test
+  void manyRangedGetsWithMixedFaults_deliverEveryByte(@TempDir Path dir) throws Exception {
+    int gets = Integer.getInteger("retriever.soak.gets", 2000);
+    int objects = Math.max(1, gets / CHUNKS_PER_OBJECT);
+    Faults faults =
+        Faults.random(
+                2026,
+                0.05,
+                Kind.SLOW_DOWN,
+                Kind.INTERNAL_ERROR,
+                Kind.RESET_BEFORE_HEADERS,
+                Kind.CLOSE_MID_BODY,
+                Kind.STALL,
+                Kind.SLOW_FIRST_BYTE)
+            .afterBytes(CHUNK / 3)
+            .stall(Duration.ofSeconds(4))
+            .slowFirstByte(Duration.ofMillis(300));
+    Set<String> threadsBefore = threadNames();
+    long started = System.nanoTime();
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("soak");
+      List<TestObject> all =
+          s3.putMany("soak", objects, CHUNKS_PER_OBJECT * CHUNK, i -> String.format("d/%05d", i));
+      DownloadSummary summary;
+      try (Retriever retriever =
+          Retriever.builder()
+              .endpoint(s3.endpoint())
+              .region(s3.region())
+              .credentials(s3.accessKey(), s3.secretKey())
+              .pathStyle(true)
+              .concurrency(256)
+              .chunkSize(CHUNK)
+              .maxInFlightBytes(BUDGET)
+              .stallTimeout(Duration.ofSeconds(1))
+              .maxAttempts(10)
+              .maxRetriesPerDownload(gets)
+              .build()) {
+        summary = retriever.toDirectory(DownloadRequest.prefix("soak", "d/"), dir).await();
+      }
+      long verified = 0;
+      for (TestObject o : all) {
+        Path file = dir.resolve(o.key().substring(2));
+        assertThat(TestData.sha256(file)).as(o.key()).isEqualTo(o.sha256());
+        verified += Files.size(file);
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        assertThat(files).hasSize(objects);
+      }
+      assertThat(summary.objects()).isEqualTo(objects);
+      assertThat(summary.peakBufferedBytes()).isLessThanOrEqualTo(BUDGET);
+      assertThat(faults.injected()).isPositive();
+      Thread.sleep(200);
+      assertThat(leaked(threadsBefore)).isEmpty();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "soak: %d objects, %d ranged GETs planned, %d object GETs received, %d requests sent;"
+              + " faults injected %d (%s); %d retries; %,d bytes verified; peak buffered %.1f MiB"
+              + " of %d MiB; %.1f s%n",
+          objects,
+          objects * CHUNKS_PER_OBJECT,
+          faults.objectGets(),
+          summary.requests(),
+          faults.injected(),
+          faults.describe(),
+          summary.retries(),
+          verified,
+          summary.peakBufferedBytes() / 1048576.0,
+          BUDGET >> 20,
+          seconds);
+    }
+  }
+
+  private static Set<String> threadNames() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .collect(Collectors.toSet());
+  }
+
+  /** Returns Retriever's threads that are alive now and were not before. */
+  private static Set<String> leaked(Set<String> before) {
+    Set<String> now = threadNames();
+    now.removeAll(before);
+    return now.stream().filter(n -> n.startsWith("retriever-")).collect(Collectors.toSet());
+  }
+}
