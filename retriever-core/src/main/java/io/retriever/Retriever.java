@@ -21,6 +21,7 @@ import io.retriever.internal.sink.RealFileDownload;
 import io.retriever.internal.sink.RealMemoryDownload;
 import io.retriever.internal.sink.RealObjectDownload;
 import io.retriever.internal.sink.RealPlainDownload;
+import io.retriever.internal.sink.SafePaths;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,8 +147,15 @@ public final class Retriever implements AutoCloseable {
     }
     FileSink.createDirectories(directory);
     String base = request.base();
+    Path root = directory.toAbsolutePath().normalize();
     Function<ObjectInfo, Path> target =
-        object -> directory.resolve(object.key().substring(base.length()));
+        object ->
+            SafePaths.resolve(
+                root,
+                object.key().startsWith(base)
+                    ? object.key().substring(base.length())
+                    : object.key(),
+                object);
     return toFiles(request, directory, target, options);
   }
 

@@ -7,6 +7,7 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
+import io.retriever.internal.sink.SafePaths;
 import java.io.IOException;
 
 /**
@@ -39,6 +40,9 @@ final class Chunker {
         sink = open(planned, count, sequence);
       } catch (HookException e) {
         pipeline.objectFailed(object, null, e);
+        continue;
+      } catch (SafePaths.RefusedKey e) {
+        pipeline.objectRefused(object, e);
         continue;
       }
       sink.localSource(planned.localSource());

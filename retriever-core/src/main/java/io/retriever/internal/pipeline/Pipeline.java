@@ -366,6 +366,18 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * Fails an object the sink refused (its key cannot be a file here, or its file exists): alone,
+   * whatever the hook policy, unless the sink is ordered.
+   */
+  void objectRefused(ObjectInfo object, RetrieverException error) {
+    if (sink.ordered()) {
+      fail(error);
+      throw error;
+    }
+    reportFailure(object, error);
+  }
+
   private void reportFailure(ObjectInfo object, RetrieverException error) {
     ObjectFailed event = new ObjectFailed(object, error);
     failures.add(event);

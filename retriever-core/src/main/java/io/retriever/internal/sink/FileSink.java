@@ -19,10 +19,15 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -68,6 +73,9 @@ public final class FileSink implements Sink {
   /** Objects whose temporary file exists and is not yet renamed. */
   private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
 
+  /** The final path of every object opened, so that a key cannot need one as a directory. */
+  private final Set<Path> files = ConcurrentHashMap.newKeySet();
+
   /** Completed files by listing position. */
   private final ConcurrentSkipListMap<Integer, DownloadedFile> done = new ConcurrentSkipListMap<>();
 
@@ -93,7 +101,11 @@ public final class FileSink implements Sink {
 
   @Override
   public Path target(ObjectInfo object) {
-    return target.apply(object);
+    try {
+      return target.apply(object);
+    } catch (SafePaths.RefusedKey e) {
+      return null; // open() refuses it, and the object fails alone.
+    }
   }
 
   @Override
@@ -113,26 +125,34 @@ public final class FileSink implements Sink {
   @Override
   public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence)
       throws IOException {
-    Path path = target.toAbsolutePath().normalize();
+    Path path = (target != null ? target : this.target.apply(object)).toAbsolutePath().normalize();
     if (!path.startsWith(root) || path.equals(root)) {
-      throw new RetrieverException(
-          Reason.INVALID,
-          "key '" + object.key() + "' would be written outside " + root + "; refusing to write it");
+      throw new SafePaths.RefusedKey(
+          "refusing key '" + object.key() + "': it would be written outside " + root);
     }
-    if (Files.isDirectory(path)) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO,
-          "cannot write " + object.uri() + " to " + path + ": a directory of that name exists");
+    if (Files.isSymbolicLink(path)) {
+      throw new SafePaths.RefusedKey(
+          "refusing to write " + object.uri() + " to " + path + ": it is a symbolic link");
     }
-    if (!options.overwrite() && Files.exists(path) && !VersionMark.ours(path)) {
-      throw new RetrieverException(
-          Reason.INVALID,
+    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+      throw new SafePaths.RefusedKey(
+          "cannot write "
+              + object.uri()
+              + " to "
+              + path
+              + ": a directory of that name exists (another key has it as a prefix); keys 'a'"
+              + " and 'a/b' cannot both be files");
+    }
+    if (!options.overwrite()
+        && Files.exists(path, LinkOption.NOFOLLOW_LINKS)
+        && !VersionMark.ours(path)) {
+      throw new SafePaths.RefusedKey(
           path
               + " already exists; pass --overwrite"
               + " (FileOptions.withOverwrite) to replace it");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
-    Path temp = tempPath(path, options.resume());
+    Path temp = tempPath(object, path, options.resume());
     FileObject file;
     try {
       file = new FileObject(object, chunks, path, temp, bytes, opened++);
@@ -151,6 +171,7 @@ public final class FileSink implements Sink {
           e);
     }
     unfinished.add(file);
+    files.add(path);
     return file;
   }
 
@@ -158,9 +179,36 @@ public final class FileSink implements Sink {
    * Creates the directories above {@code path} and returns a temporary name beside it: the same for
    * every download of it when resuming, so that a rerun finds it; else a fresh one.
    */
-  private static Path tempPath(Path path, boolean resume) {
+  private Path tempPath(ObjectInfo object, Path path, boolean resume) {
     Path parent = path.getParent();
+    for (Path p = parent; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+      if (files.contains(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new SafePaths.RefusedKey(
+            "cannot write "
+                + object.uri()
+                + " to "
+                + path
+                + ": "
+                + p
+                + " is a file (another key's); keys 'a' and 'a/b' cannot both be files");
+      }
+    }
     createDirectories(parent);
+    try {
+      if (!parent.toRealPath().startsWith(realRoot())) {
+        throw new SafePaths.RefusedKey(
+            "refusing to write "
+                + object.uri()
+                + " to "
+                + path
+                + ": a symbolic link inside "
+                + root
+                + " leads out of it");
+      }
+    } catch (IOException e) {
+      throw new RetrieverException(
+          Reason.LOCAL_IO, "cannot resolve " + parent + " (" + reason(e) + ")", e);
+    }
     String name = path.getFileName().toString();
     String tag;
     if (resume) {
@@ -192,6 +240,52 @@ public final class FileSink implements Sink {
               + "); choose a writable destination",
           e);
     }
+  }
+
+  /** Owner-only access, for temporary files. */
+  private static final FileAttribute<?>[] OWNER_ONLY =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+          ? new FileAttribute<?>[] {
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))
+          }
+          : new FileAttribute<?>[0];
+
+  /** What a new file gets by default here (the umask's say), for complete files; once. */
+  private Set<PosixFilePermission> finalPermissions;
+
+  private boolean permissionsProbed;
+
+  /** Learns the permissions a file created in {@code directory} gets, by creating one. */
+  private Set<PosixFilePermission> finalPermissions(Path directory) {
+    if (!permissionsProbed && OWNER_ONLY.length > 0) {
+      permissionsProbed = true;
+      Path probe =
+          directory.resolve(
+              ".retriever-probe-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+      try {
+        Files.createFile(probe);
+        finalPermissions = Files.getPosixFilePermissions(probe);
+      } catch (IOException | UnsupportedOperationException e) {
+        finalPermissions = null;
+      } finally {
+        try {
+          Files.deleteIfExists(probe);
+        } catch (IOException ignored) {
+          // A stray empty probe file is harmless.
+        }
+      }
+    }
+    return finalPermissions;
+  }
+
+  /** The destination with every link in it resolved, once. */
+  private Path realRoot;
+
+  private Path realRoot() throws IOException {
+    if (realRoot == null) {
+      realRoot = root.toRealPath();
+    }
+    return realRoot;
   }
 
   static String reason(IOException e) {
@@ -232,6 +326,9 @@ public final class FileSink implements Sink {
 
     private final boolean restarted;
 
+    /** What the complete file gets, or null to leave them. */
+    private final Set<PosixFilePermission> permissions;
+
     FileObject(ObjectInfo object, int chunks, Path path, Path temp, byte[] bytes, int ordinal)
         throws IOException {
       super(object, chunks);
@@ -239,9 +336,11 @@ public final class FileSink implements Sink {
       this.temp = temp;
       this.bytes = bytes;
       this.ordinal = ordinal;
+      this.permissions = finalPermissions(temp.getParent());
       if (!options.resume()) {
         this.channel =
-            FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel.open(
+                temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
         this.journal = null;
         this.resumed = new BitSet();
         this.restarted = false;
@@ -263,7 +362,9 @@ public final class FileSink implements Sink {
               path);
         }
       }
-      this.channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      this.channel =
+          FileChannel.open(
+              temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_ONLY);
       try {
         if (channel.tryLock() == null) {
           throw new RetrieverException(
@@ -275,7 +376,8 @@ public final class FileSink implements Sink {
         if (already.isEmpty()) {
           channel.truncate(0);
         }
-        this.journal = Journal.start(journalPath, object, chunkSize, already, options.fsync());
+        this.journal =
+            Journal.start(journalPath, object, chunkSize, already, options.fsync(), OWNER_ONLY);
       } catch (IOException | RuntimeException e) {
         channel.close();
         throw e;
@@ -396,6 +498,9 @@ public final class FileSink implements Sink {
           channel.force(true);
         }
         channel.close();
+        if (permissions != null) {
+          Files.setPosixFilePermissions(temp, permissions);
+        }
         VersionMark.set(temp, object());
         Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         if (journal != null) {

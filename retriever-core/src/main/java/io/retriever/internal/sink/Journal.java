@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /*
  * Format, one text line each: a header "retriever-journal 1 <size> <chunk size> <etag>", then the
@@ -80,7 +82,13 @@ final class Journal implements AutoCloseable {
   }
 
   /** Starts a journal afresh at {@code path} for the object, listing the chunks already in. */
-  static Journal start(Path path, ObjectInfo object, int chunkSize, BitSet chunks, boolean force)
+  static Journal start(
+      Path path,
+      ObjectInfo object,
+      int chunkSize,
+      BitSet chunks,
+      boolean force,
+      FileAttribute<?>... attributes)
       throws IOException {
     StringBuilder text =
         new StringBuilder()
@@ -96,9 +104,11 @@ final class Journal implements AutoCloseable {
     FileChannel channel =
         FileChannel.open(
             path,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.TRUNCATE_EXISTING);
+            Set.of(
+                StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING),
+            attributes);
     Journal journal = new Journal(channel, force);
     journal.append(text.toString());
     return journal;
