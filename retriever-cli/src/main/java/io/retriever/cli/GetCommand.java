@@ -1,7 +1,9 @@
 package io.retriever.cli;
 
+import io.retriever.Download;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
+import io.retriever.FileDownload;
 import io.retriever.FileOptions;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.KeyFilter;
@@ -12,6 +14,7 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.S3Uri;
 import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.Sampler;
+import io.retriever.event.ObjectFailed;
 import io.retriever.hook.DownloadCache;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
@@ -127,6 +130,12 @@ final class GetCommand implements Callable<Integer> {
       try {
         summary = toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
       } catch (IncompleteDownloadException e) {
+        if (e.failures().size() == 1 && e.summary().objects() == 0) {
+          throw e.failures().get(0).error();
+        }
+        for (ObjectFailed failed : e.failures()) {
+          System.err.println("retriever: failed: " + failed.error().getMessage());
+        }
         if (!output.quiet) {
           report.println(Report.human(e.summary()));
         }
@@ -219,14 +228,36 @@ final class GetCommand implements Callable<Integer> {
   private DownloadSummary toPath(Retriever retriever, DownloadRequest request, String dest) {
     Path path = Path.of(dest);
     FileOptions options = FileOptions.defaults().withOverwrite(overwrite).withResume(!noResume);
+    FileDownload download;
     if (request.isPrefix()) {
-      return retriever.toDirectory(request, path, options).await();
+      download = retriever.toDirectory(request, path, options);
+    } else {
+      String key = request.keys().get(0);
+      if (dest.endsWith("/") || Files.isDirectory(path)) {
+        path = path.resolve(key.substring(key.lastIndexOf('/') + 1));
+      }
+      download = retriever.toFile(request, path, options);
     }
-    String key = request.keys().get(0);
-    if (dest.endsWith("/") || Files.isDirectory(path)) {
-      path = path.resolve(key.substring(key.lastIndexOf('/') + 1));
+    return awaitInterruptibly(download);
+  }
+
+  /**
+   * Waits for a download; on Ctrl-C (SIGINT) or a termination signal, cancels it and removes its
+   * temporary files before the process exits (with 130 for SIGINT). Files already complete stay, so
+   * a rerun goes on from them.
+   */
+  private static DownloadSummary awaitInterruptibly(Download download) {
+    Thread cleanUp = new Thread(download::close, "retriever-interrupt");
+    Runtime.getRuntime().addShutdownHook(cleanUp);
+    try {
+      return download.await();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cleanUp);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it finishes the clean-up.
+      }
     }
-    return retriever.toFile(request, path, options).await();
   }
 
   private static DownloadSummary toStdout(Retriever retriever, DownloadRequest request)

@@ -1,11 +1,10 @@
 package io.retriever.cli;
 
 import io.retriever.DownloadListener;
-import io.retriever.event.ObjectFailed;
 import io.retriever.event.ObjectStarted;
 import java.io.PrintStream;
 
-/** Tells the user, one line each, about objects that failed or started over. */
+/** Tells the user, one line each, about objects that start over. */
 final class Notices implements DownloadListener {
   private final PrintStream out;
 
@@ -21,11 +20,6 @@ final class Notices implements DownloadListener {
               + event.object().uri()
               + " changed since the interrupted download; downloading it again from the start");
     }
-  }
-
-  @Override
-  public void objectFailed(ObjectFailed event) {
-    print("retriever: failed: " + event.error().getMessage());
   }
 
   private synchronized void print(String line) {

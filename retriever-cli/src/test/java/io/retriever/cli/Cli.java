@@ -53,18 +53,45 @@ final class Cli {
         Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()), args);
   }
 
+  /**
+   * Starts {@code retriever ARGS} with credentials for {@code s3} and SIGINT handled as on a
+   * terminal: a process started in the background inherits SIGINT ignored, which a JVM then keeps.
+   */
+  static Process startInterruptible(LocalS3 s3, String... args) throws IOException {
+    return start(
+        List.of("env", "--default-signal=INT"),
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()),
+        args);
+  }
+
+  /**
+   * Starts {@code retriever ARGS} with credentials for {@code s3}, its files limited to {@code
+   * maxFileKiB} KiB (writes beyond fail as on a full disk).
+   */
+  static Process startWithFileLimit(LocalS3 s3, long maxFileKiB, String... args)
+      throws IOException {
+    return start(
+        List.of("bash", "-c", "trap '' XFSZ; ulimit -f " + maxFileKiB + "; exec \"$0\" \"$@\""),
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()),
+        args);
+  }
+
   private static Process start(Map<String, String> awsEnvironment, String... args)
       throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.javaBinary(),
-                "-Xmx1g",
-                "-XX:TieredStopAtLevel=1",
-                "-cp",
-                System.getProperty(
-                    "surefire.test.class.path", System.getProperty("java.class.path")),
-                Main.class.getName()));
+    return start(List.of(), awsEnvironment, args);
+  }
+
+  private static Process start(
+      List<String> prefix, Map<String, String> awsEnvironment, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(
+        List.of(
+            Path.javaBinary(),
+            "-Xmx1g",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+            Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();
