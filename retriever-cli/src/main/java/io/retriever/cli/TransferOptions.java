@@ -2,6 +2,7 @@ package io.retriever.cli;
 
 import io.retriever.Retriever;
 import io.retriever.bench.Sizes;
+import java.time.Duration;
 import picocli.CommandLine.Option;
 
 /** Options that tune a download. */
@@ -42,9 +43,25 @@ final class TransferOptions {
               + " it; -c is then the ceiling (default: no target).")
   double targetGbps;
 
+  @Option(
+      names = "--stall-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Retry a request on a new connection when no byte came for this long (default: 10).")
+  int stallTimeoutSeconds = 10;
+
+  @Option(
+      names = "--no-verify",
+      description =
+          "Do not check objects against the checksums S3 offers (for stores whose ETags are not"
+              + " MD5s).")
+  boolean noVerify;
+
   /** Applies these options; invalid values fail with a message that says the fix. */
   Retriever.Builder apply(Retriever.Builder builder) {
     return builder
+        .stallTimeout(Duration.ofSeconds(stallTimeoutSeconds))
+        .verify(!noVerify)
         .concurrency(concurrency)
         .chunkSize(chunkSize)
         .maxInFlightBytes(maxMemory)

@@ -18,6 +18,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -72,6 +73,9 @@ public final class FileSink implements Sink {
 
   /** Objects whose temporary file exists and is not yet renamed. */
   private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
+
+  /** Directories already checked and created; only the chunker thread uses it. */
+  private final Set<Path> checkedDirectories = new java.util.HashSet<>();
 
   /** The final path of every object opened, so that a key cannot need one as a directory. */
   private final Set<Path> files = ConcurrentHashMap.newKeySet();
@@ -181,6 +185,28 @@ public final class FileSink implements Sink {
    */
   private Path tempPath(ObjectInfo object, Path path, boolean resume) {
     Path parent = path.getParent();
+    if (!checkedDirectories.contains(parent)) {
+      checkDirectory(object, path, parent);
+      checkedDirectories.add(parent);
+    }
+    String name = path.getFileName().toString();
+    String tag;
+    if (resume) {
+      tag = name.length() > MAX_NAME_IN_TEMP ? Integer.toHexString(name.hashCode()) + "." : "";
+    } else {
+      tag = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
+    }
+    if (name.length() > MAX_NAME_IN_TEMP) {
+      name = name.substring(0, MAX_NAME_IN_TEMP);
+    }
+    return parent.resolve("." + name + "." + tag + "retriever-part");
+  }
+
+  /**
+   * Checks that {@code parent} can hold {@code path}: no file (another key's) on the way to it, and
+   * no symbolic link that leads out of the destination; creates it.
+   */
+  private void checkDirectory(ObjectInfo object, Path path, Path parent) {
     for (Path p = parent; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
       if (files.contains(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
         throw new SafePaths.RefusedKey(
@@ -209,17 +235,6 @@ public final class FileSink implements Sink {
       throw new RetrieverException(
           Reason.LOCAL_IO, "cannot resolve " + parent + " (" + reason(e) + ")", e);
     }
-    String name = path.getFileName().toString();
-    String tag;
-    if (resume) {
-      tag = name.length() > MAX_NAME_IN_TEMP ? Integer.toHexString(name.hashCode()) + "." : "";
-    } else {
-      tag = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
-    }
-    if (name.length() > MAX_NAME_IN_TEMP) {
-      name = name.substring(0, MAX_NAME_IN_TEMP);
-    }
-    return parent.resolve("." + name + "." + tag + "retriever-part");
   }
 
   /**
@@ -337,10 +352,9 @@ public final class FileSink implements Sink {
       this.bytes = bytes;
       this.ordinal = ordinal;
       this.permissions = finalPermissions(temp.getParent());
-      if (!options.resume()) {
-        this.channel =
-            FileChannel.open(
-                temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
+      if (!options.resume() || chunks <= 1) {
+        // One GET or none: nothing to resume part of, so no journal and no lock.
+        this.channel = openFresh(temp, options.resume());
         this.journal = null;
         this.resumed = new BitSet();
         this.restarted = false;
@@ -385,6 +399,26 @@ public final class FileSink implements Sink {
       this.resumed = already;
       this.restarted = changed;
       alreadyFinished(already.cardinality());
+    }
+
+    /**
+     * Creates the temporary file; when resuming, one left by an interrupted run (whose name is
+     * fixed) is started over, and a journal beside it from a larger version removed.
+     */
+    private static FileChannel openFresh(Path temp, boolean resume) throws IOException {
+      try {
+        return FileChannel.open(
+            temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
+      } catch (FileAlreadyExistsException e) {
+        if (!resume) {
+          throw e;
+        }
+        Files.deleteIfExists(Journal.pathFor(temp));
+        return FileChannel.open(
+            temp,
+            Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+            OWNER_ONLY);
+      }
     }
 
     @Override
