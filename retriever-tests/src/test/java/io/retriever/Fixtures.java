@@ -12,11 +12,7 @@ final class Fixtures {
 
   /** Returns a builder for a retriever that talks to {@code s3}. */
   static Retriever.Builder retriever(LocalS3 s3) {
-    return Retriever.builder()
-        .endpoint(s3.endpoint())
-        .region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey())
-        .pathStyle(true);
+    return s3.retriever();
   }
 
   /** Returns the names of live threads that belong to Retriever's pipelines. */

@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,15 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Filters, wildcards, the cache and resume, through {@code retriever get}. */
 @ExtendWith(LocalS3Extension.class)
 class HooksCliTest {
-  private static List<String> files(Path dir) throws Exception {
-    try (Stream<Path> all = Files.walk(dir)) {
-      return all.filter(Files::isRegularFile)
-          .map(p -> dir.relativize(p).toString())
-          .sorted()
-          .toList();
-    }
-  }
-
   @Test
   void wildcardsAndIncludeExclude(LocalS3 s3, @TempDir Path dir) throws Exception {
     s3.createBucket("wild");
@@ -41,7 +30,8 @@ class HooksCliTest {
     Cli.Result r =
         Cli.run(s3, at(s3, "get", "s3://wild/logs/2021-*/*.gz", dir.resolve("w").toString(), "-q"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(files(dir.resolve("w"))).containsExactly("2021-01/a.gz", "2021-02/c.gz");
+    assertThat(TestFiles.regularFiles(dir.resolve("w")))
+        .containsExactly("2021-01/a.gz", "2021-02/c.gz");
 
     r =
         Cli.run(
@@ -58,7 +48,7 @@ class HooksCliTest {
                 "2021-*",
                 "--exclude=*.gz"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(files(dir.resolve("f"))).containsExactly("2021-01/b.txt");
+    assertThat(TestFiles.regularFiles(dir.resolve("f"))).containsExactly("2021-01/b.txt");
   }
 
   @Test
@@ -123,7 +113,7 @@ class HooksCliTest {
                 "-q"));
     Path journal = dir.resolve(".big.bin.retriever-part.journal");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (chunks(journal) < 16) {
+    while (TestFiles.journalChunks(journal) < 16) {
       assertThat(child.isAlive()).as("child still running").isTrue();
       assertThat(System.nanoTime()).as("half-way within 60 s").isLessThan(deadline);
       Thread.sleep(20);
@@ -138,16 +128,7 @@ class HooksCliTest {
     assertThat(rerun.out())
         .containsPattern("1[0-6]\\.0 MiB fetched from S3, 1[6-9]\\.0 MiB resumed from disk");
     assertThat(TestData.sha256(dest)).isEqualTo(big.sha256());
-    assertThat(files(dir)).containsExactly("big.bin");
+    assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");
     System.out.println("retriever get after SIGKILL: " + rerun.out().strip());
-  }
-
-  private static int chunks(Path journal) throws Exception {
-    try {
-      String text = Files.readString(journal, StandardCharsets.US_ASCII);
-      return (int) Math.max(0, text.chars().filter(c -> c == '\n').count() - 1);
-    } catch (NoSuchFileException e) {
-      return 0;
-    }
   }
 }

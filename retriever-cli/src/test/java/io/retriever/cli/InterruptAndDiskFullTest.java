@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,15 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Ctrl-C and a full disk during {@code retriever get}: clean temporary files, clear errors. */
 @ExtendWith(LocalS3Extension.class)
 class InterruptAndDiskFullTest {
-  private static List<String> names(Path dir) throws Exception {
-    try (Stream<Path> all = Files.walk(dir)) {
-      return all.filter(Files::isRegularFile)
-          .map(p -> dir.relativize(p).toString())
-          .sorted()
-          .toList();
-    }
-  }
-
   @Test
   void sigint_removesTemporaryFiles_exits130_andARerunFinishes(LocalS3 s3, @TempDir Path dir)
       throws Exception {
@@ -59,7 +49,7 @@ class InterruptAndDiskFullTest {
     new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor();
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(130);
-    assertThat(names(dest)).containsExactly("a-small.bin");
+    assertThat(TestFiles.regularFiles(dest)).containsExactly("a-small.bin");
     assertThat(TestData.sha256(dest.resolve("a-small.bin"))).isEqualTo(small.sha256());
 
     Cli.Result rerun = Cli.run(s3, at(s3, "get", "s3://ctrlc/d/", dest.toString()));
@@ -86,7 +76,7 @@ class InterruptAndDiskFullTest {
         .contains("File too large")
         .contains("check free space");
     assertThat(err.strip().lines()).hasSize(1);
-    assertThat(names(dest)).containsExactly("a-small.bin");
+    assertThat(TestFiles.regularFiles(dest)).containsExactly("a-small.bin");
     assertThat(TestData.sha256(dest.resolve("a-small.bin"))).isEqualTo(small.sha256());
   }
 }

@@ -27,11 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalS3Extension.class)
 class ExamplesTest {
   private static Retriever.Builder builder(LocalS3 s3) {
-    return Retriever.builder()
-        .endpoint(s3.endpoint())
-        .region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey())
-        .pathStyle(true);
+    return s3.retriever();
   }
 
   @Test

@@ -125,6 +125,7 @@ final class FaultProxy implements AutoCloseable {
         if (response == null) {
           return;
         }
+        response = withChecksum(request, response);
         if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
           TimeUnit.MILLISECONDS.sleep(faults.slowFirstByte().toMillis());
         }
@@ -155,6 +156,25 @@ final class FaultProxy implements AutoCloseable {
       closeQuietly(client);
       closeQuietly(upstream);
     }
+  }
+
+  /**
+   * Answers checksum mode as S3 does for an object stored with a full-object CRC-32C (which LocalS3
+   * keeps in the user metadata {@code retriever-crc32c}): on a HEAD or a whole-object GET, the
+   * headers {@code x-amz-checksum-crc32c} and {@code x-amz-checksum-type: FULL_OBJECT}.
+   */
+  private static Head withChecksum(Head request, Head response) {
+    String crc = response.header(LocalS3.CRC32C_METADATA_HEADER);
+    if (crc == null
+        || !"ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))
+        || !response.firstLine().contains(" 200")) {
+      return response;
+    }
+    String raw = new String(response.raw(), StandardCharsets.ISO_8859_1);
+    String more = "x-amz-checksum-crc32c: " + crc + "\r\nx-amz-checksum-type: FULL_OBJECT\r\n\r\n";
+    byte[] bytes =
+        (raw.substring(0, raw.length() - 2) + more).getBytes(StandardCharsets.ISO_8859_1);
+    return new Head(bytes, response.firstLine(), response.headers());
   }
 
   /** Copies a body of {@code length} bytes, breaking it as {@code fault} says; false to close. */

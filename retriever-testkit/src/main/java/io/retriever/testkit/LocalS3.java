@@ -2,7 +2,9 @@ package io.retriever.testkit;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.retriever.Retriever;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -11,11 +13,14 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.zip.CRC32C;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -51,6 +56,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Concurrency: safe to use from many threads; {@link #close()} stops the server.
  */
 public final class LocalS3 implements AutoCloseable {
+  /** The user metadata in which an object's full-object CRC-32C is kept (see putRandom). */
+  static final String CRC32C_METADATA_HEADER = "x-amz-meta-retriever-crc32c";
+
   /** The region the server claims; any region signs correctly against it. */
   public static final String REGION = "us-east-1";
 
@@ -135,6 +143,18 @@ public final class LocalS3 implements AutoCloseable {
     return endpoint;
   }
 
+  /**
+   * Returns a Retriever builder that talks to this server: its endpoint, region and credentials,
+   * path-style addressing.
+   */
+  public Retriever.Builder retriever() {
+    return Retriever.builder()
+        .endpoint(endpoint)
+        .region(REGION)
+        .credentials(accessKey, secretKey)
+        .pathStyle(true);
+  }
+
   /** Returns the access key id the server accepts. */
   public String accessKey() {
     return accessKey;
@@ -198,15 +218,47 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   /**
+   * Stores random bytes as {@link #putRandom} does, with a full-object CRC-32C that the server,
+   * when built with {@link Builder#faults}, returns in checksum mode as S3 does.
+   */
+  public TestObject putRandomWithCrc32c(String bucket, String key, long size) {
+    CRC32C crc = new CRC32C();
+    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        crc.update(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot generate " + key, e);
+    }
+    long v = crc.getValue();
+    String value =
+        Base64.getEncoder()
+            .encodeToString(
+                new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    return putRandom(bucket, key, size, Map.of("retriever-crc32c", value));
+  }
+
+  /**
    * Stores {@code size} random, incompressible bytes under {@code key}, streaming them so that
    * objects larger than the heap can be made on directory storage.
    */
   public TestObject putRandom(String bucket, String key, long size) {
+    return putRandom(bucket, key, size, Map.of());
+  }
+
+  private TestObject putRandom(String bucket, String key, long size, Map<String, String> metadata) {
     try (DigestInputStream in =
         new DigestInputStream(
             TestData.randomStream(size, key.hashCode() * 31L + size),
             MessageDigest.getInstance("SHA-256"))) {
-      Blob blob = blobStore().blobBuilder(key).payload(in).contentLength(size).build();
+      Blob blob =
+          blobStore()
+              .blobBuilder(key)
+              .payload(in)
+              .contentLength(size)
+              .userMetadata(metadata)
+              .build();
       blobStore().putBlob(bucket, blob);
       return new TestObject(
           bucket, key, size, HexFormat.of().formatHex(in.getMessageDigest().digest()));

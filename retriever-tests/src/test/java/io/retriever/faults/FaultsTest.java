@@ -32,11 +32,7 @@ class FaultsTest {
   static final int CHUNK = 64 << 10;
 
   static Retriever.Builder retriever(LocalS3 s3) {
-    return Retriever.builder()
-        .endpoint(s3.endpoint())
-        .region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey())
-        .pathStyle(true)
+    return s3.retriever()
         .chunkSize(CHUNK)
         .concurrency(4)
         .stallTimeout(Duration.ofSeconds(1))

@@ -57,11 +57,7 @@ class SoakTest {
           s3.putMany("soak", objects, CHUNKS_PER_OBJECT * CHUNK, i -> String.format("d/%05d", i));
       DownloadSummary summary;
       try (Retriever retriever =
-          Retriever.builder()
-              .endpoint(s3.endpoint())
-              .region(s3.region())
-              .credentials(s3.accessKey(), s3.secretKey())
-              .pathStyle(true)
+          s3.retriever()
               .concurrency(256)
               .chunkSize(CHUNK)
               .maxInFlightBytes(BUDGET)

@@ -22,11 +22,7 @@ final class HookFixtures {
   private HookFixtures() {}
 
   static Retriever.Builder retriever(LocalS3 s3) {
-    return Retriever.builder()
-        .endpoint(s3.endpoint())
-        .region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey())
-        .pathStyle(true)
+    return s3.retriever()
         .chunkSize(CHUNK)
         .concurrency(8)
         .progressInterval(java.time.Duration.ofMillis(20));

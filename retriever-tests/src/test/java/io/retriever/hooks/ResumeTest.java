@@ -10,11 +10,10 @@ import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.RecordingListener;
 import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,22 +147,12 @@ class ResumeTest {
             "the child ended or stalled before half-way: " + lines + " chunks");
       }
       Thread.sleep(20);
-      lines = chunkLines(journal);
+      lines = TestFiles.journalChunks(journal);
     }
     child.destroyForcibly(); // SIGKILL: nothing runs in the child after this
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(137);
-    return chunkLines(journal);
-  }
-
-  /** Counts the complete chunk lines of a journal (its first line is the header). */
-  private static int chunkLines(Path journal) throws IOException {
-    try {
-      String text = Files.readString(journal, StandardCharsets.US_ASCII);
-      return (int) Math.max(0, text.chars().filter(c -> c == '\n').count() - 1);
-    } catch (NoSuchFileException e) {
-      return 0;
-    }
+    return TestFiles.journalChunks(journal);
   }
 
   private static void assertNoTemporaryFiles(Path dir) throws IOException {

@@ -34,11 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @ExtendWith(LocalS3Extension.class)
 class SafePathsTest {
   private static Retriever.Builder retriever(LocalS3 s3) {
-    return Retriever.builder()
-        .endpoint(s3.endpoint())
-        .region(s3.region())
-        .credentials(s3.accessKey(), s3.secretKey())
-        .pathStyle(true);
+    return s3.retriever();
   }
 
   /** Lists the good object, then the hostile key (served with the good object's bytes). */

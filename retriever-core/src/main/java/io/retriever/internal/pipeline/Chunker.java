@@ -50,6 +50,12 @@ final class Chunker {
       for (int i = 0; i < count; i++) {
         resumed += sink.resumed(i) ? 1 : 0;
       }
+      if (pipeline.settings.verify()
+          && count > 1
+          && resumed == 0
+          && planned.localSource() == null) {
+        sink.keepCrcs(count);
+      }
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());
         pipeline.bytesResumed.addAndGet(sink.resumedBytes());

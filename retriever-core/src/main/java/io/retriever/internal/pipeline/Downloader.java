@@ -31,6 +31,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -111,7 +113,8 @@ final class Downloader {
     try {
       ChunkWriter writer = sink.writer(task, job.sequence());
       if (requestsOnly) {
-        fetch(task, adjusted(task).headers(), sink.localSource(), writer, sent);
+        Cursor done = fetch(task, adjusted(task).headers(), sink, writer, sent);
+        sink.chunkCrcs(task.index(), done.crc32.getValue(), done.crc32c.getValue());
       } else {
         try {
           Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
@@ -170,7 +173,8 @@ final class Downloader {
       }
       byte[] bytes = pipeline.buffers.take(task.length());
       sent.buffers.add(bytes);
-      fetch(task, request.headers(), job.sink().localSource(), new ArrayWriter(bytes, task), sent);
+      Cursor done = fetch(task, request.headers(), job.sink(), new ArrayWriter(bytes, task), sent);
+      job.sink().chunkCrcs(task.index(), done.crc32.getValue(), done.crc32c.getValue());
       return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
     }
     ChunkInterceptor interceptor = interceptors.get(at);
@@ -217,6 +221,19 @@ final class Downloader {
 
     /** The MD5 of the bytes so far, when the object's ETag is one to check it against. */
     MessageDigest md5;
+
+    /** The CRCs of the chunk's bytes so far, kept to check the whole object against S3's. */
+    final CRC32 crc32 = new CRC32();
+
+    final CRC32C crc32c = new CRC32C();
+
+    /** Starts over from the chunk's first byte. */
+    void restart() {
+      position = 0;
+      md5 = null;
+      crc32.reset();
+      crc32c.reset();
+    }
   }
 
   /** The bytes received do not match the object's checksum. */
@@ -228,14 +245,23 @@ final class Downloader {
     }
   }
 
-  /** Fetches a chunk into {@code writer}: from {@code local} when it can, else from S3. */
-  private void fetch(
-      ChunkTask task, Map<String, String> headers, Path local, ChunkWriter writer, Requests sent)
+  /**
+   * Fetches a chunk into {@code writer}: from the object's local copy when it has one and can, else
+   * from S3. Returns where it ended, with the CRCs of the bytes when the sink keeps them.
+   */
+  private Cursor fetch(
+      ChunkTask task,
+      Map<String, String> headers,
+      ObjectSink sink,
+      ChunkWriter writer,
+      Requests sent)
       throws InterruptedException {
     Cursor cursor = new Cursor();
+    Path local = sink.localSource();
     if (local != null && readLocal(task, local, writer, cursor)) {
-      return;
+      return cursor;
     }
+    boolean crcs = sink.keepsCrcs();
     String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {
       int number = attempt;
@@ -246,8 +272,8 @@ final class Downloader {
           l -> l.chunkRequested(new ChunkRequested(task, number, firstByte)));
       sent.count++;
       try {
-        attempt(task, headers, writer, cursor);
-        return;
+        attempt(task, headers, writer, cursor, crcs);
+        return cursor;
       } catch (RetrieverException e) {
         throw e;
       } catch (RuntimeException | IOException e) {
@@ -260,8 +286,7 @@ final class Downloader {
         boolean corrupt = cursor.position == task.length();
         if (corrupt) {
           // Every byte arrived, and a checksum said they are wrong: fetch them all again.
-          cursor.position = 0;
-          cursor.md5 = null;
+          cursor.restart();
         }
         if (!S3Errors.retryable(e) || attempt >= pipeline.settings.maxAttempts()) {
           if (corrupt) {
@@ -331,7 +356,7 @@ final class Downloader {
 
   /** Sends one GET for the part of the chunk not yet received and streams it to the writer. */
   private void attempt(
-      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor)
+      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor, boolean crcs)
       throws IOException, InterruptedException {
     boolean whole = cursor.position == 0 && task.wholeObject();
     long first = task.offset() + cursor.position;
@@ -345,7 +370,10 @@ final class Downloader {
         if (cursor.position == 0 && pipeline.settings.verify() && task.wholeObject()) {
           cursor.md5 = md5For(task.object().eTag(), body.response());
         }
-        InputStream in = cursor.md5 == null ? body : new DigestingStream(body, cursor.md5);
+        InputStream in =
+            cursor.md5 != null
+                ? new DigestingStream(body, cursor.md5)
+                : crcs ? new CrcStream(body, cursor) : body;
         while (cursor.position < task.length()) {
           int n =
               writer.readFrom(
@@ -434,6 +462,36 @@ final class Downloader {
       int n = in.read(b, off, len);
       if (n > 0) {
         digest.update(b, off, n);
+      }
+      return n;
+    }
+  }
+
+  /** Feeds what is read through it to the cursor's CRCs. */
+  private static final class CrcStream extends FilterInputStream {
+    private final Cursor cursor;
+
+    CrcStream(InputStream in, Cursor cursor) {
+      super(in);
+      this.cursor = cursor;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        cursor.crc32.update(b);
+        cursor.crc32c.update(b);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        cursor.crc32.update(b, off, n);
+        cursor.crc32c.update(b, off, n);
       }
       return n;
     }

@@ -31,6 +31,11 @@ public abstract class ObjectSink {
   /** The local file its bytes are read from instead of S3, or null. */
   private volatile Path localSource;
 
+  /** Each chunk's CRC-32 and CRC-32C, to check the whole against S3's; null when not checking. */
+  private long[] crc32;
+
+  private long[] crc32c;
+
   protected ObjectSink(ObjectInfo object, int chunks) {
     this.object = object;
     this.remaining = new AtomicInteger(chunks);
@@ -100,6 +105,30 @@ public abstract class ObjectSink {
 
   final long startNanos() {
     return startNanos;
+  }
+
+  /** Makes room for the chunks' CRCs; called by the chunker before any chunk is fetched. */
+  final void keepCrcs(int chunks) {
+    crc32 = new long[chunks];
+    crc32c = new long[chunks];
+  }
+
+  /** Records one chunk's CRCs, if they are kept. Workers call it for different chunks at once. */
+  final void chunkCrcs(int index, long crc32Value, long crc32cValue) {
+    if (crc32 != null) {
+      crc32[index] = crc32Value;
+      crc32c[index] = crc32cValue;
+    }
+  }
+
+  /** Returns whether the chunks' CRCs are kept. */
+  final boolean keepsCrcs() {
+    return crc32 != null;
+  }
+
+  /** Returns the chunks' CRCs of one algorithm, in order. */
+  final long[] crcs(boolean castagnoli) {
+    return castagnoli ? crc32c : crc32;
   }
 
   final void localSource(Path source) {

@@ -396,6 +396,9 @@ public final class Pipeline {
       reportFailure(object.object(), error);
       return;
     }
+    if (object.keepsCrcs() && !matchesFullObjectCrc(object)) {
+      return;
+    }
     try {
       object.complete();
     } catch (HookException e) {
@@ -409,6 +412,49 @@ public final class Pipeline {
     } else {
       delivered(object);
     }
+  }
+
+  /**
+   * Checks an object fetched in ranges against the full-object CRC S3 keeps for it, if any, by
+   * combining its chunks' CRCs; on a mismatch, discards it and fails it.
+   */
+  private boolean matchesFullObjectCrc(ObjectSink object) {
+    ObjectInfo info = object.object();
+    requests.incrementAndGet();
+    S3Access.FullObjectCrc expected = s3.fullObjectCrc(info);
+    if (expected == null) {
+      return true;
+    }
+    boolean castagnoli = expected.algorithm().equals("CRC32C");
+    long[] crcs = object.crcs(castagnoli);
+    int count = crcs.length;
+    long combined = crcs[0];
+    for (int i = 1; i < count; i++) {
+      combined =
+          Crc32s.combine(
+              combined,
+              crcs[i],
+              ChunkPlan.task(info, i, count, settings.chunkSize()).length(),
+              castagnoli ? Crc32s.CRC32C : Crc32s.CRC32);
+    }
+    if (combined == expected.value()) {
+      return true;
+    }
+    RetrieverException error =
+        new RetrieverException(
+            Reason.CORRUPT,
+            info.uri()
+                + " does not match its "
+                + expected.algorithm()
+                + " (the bytes received give "
+                + Long.toHexString(combined)
+                + ", S3 keeps "
+                + Long.toHexString(expected.value())
+                + "): corrupted on the way; nothing was kept, run the download again");
+    object.markFailed(error);
+    object.discard();
+    objectRefused(info, error);
+    return false;
   }
 
   /** Runs the post-download hooks of an object, then reports it completed. */

@@ -5,6 +5,7 @@ import io.retriever.RetrieverException;
 import io.retriever.internal.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +23,7 @@ import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -156,6 +158,59 @@ public final class S3Access implements AutoCloseable {
       throw describe(e, bucket, key);
     }
     return new ObjectInfo(bucket, key, r.contentLength(), r.eTag(), r.lastModified());
+  }
+
+  /**
+   * A full-object checksum S3 keeps for an object.
+   *
+   * @param algorithm {@code CRC32} or {@code CRC32C}
+   * @param value the CRC, as an unsigned 32-bit value
+   */
+  public record FullObjectCrc(String algorithm, long value) {}
+
+  /**
+   * Returns the object's full-object CRC-32 or CRC-32C, asked for with a HEAD in checksum mode, or
+   * null when it has none of those (no checksum, a composite one of a multipart upload, another
+   * algorithm) or the HEAD fails.
+   */
+  public FullObjectCrc fullObjectCrc(ObjectInfo object) {
+    HeadObjectResponse r;
+    try {
+      r =
+          client.headObject(
+              b -> {
+                b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
+                if (object.eTag() != null) {
+                  b.ifMatch(object.eTag());
+                }
+              });
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (r.checksumType() != null && r.checksumType() != ChecksumType.FULL_OBJECT) {
+      return null;
+    }
+    if (r.checksumCRC32C() != null) {
+      return crc("CRC32C", r.checksumCRC32C());
+    }
+    if (r.checksumCRC32() != null) {
+      return crc("CRC32", r.checksumCRC32());
+    }
+    return null;
+  }
+
+  private static FullObjectCrc crc(String algorithm, String base64) {
+    try {
+      byte[] b = Base64.getDecoder().decode(base64);
+      if (b.length != 4) {
+        return null;
+      }
+      long value =
+          ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+      return new FullObjectCrc(algorithm, value);
+    } catch (IllegalArgumentException e) {
+      return null; // "...-N": a composite checksum
+    }
   }
 
   /** Returns whether the bucket exists (a HEAD on it answers anything but 404). */

@@ -1,0 +1,73 @@
+package io.retriever.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retriever.DownloadRequest;
+import io.retriever.IncompleteDownloadException;
+import io.retriever.Retriever;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.testkit.Faults;
+import io.retriever.testkit.Faults.Kind;
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestFiles;
+import io.retriever.testkit.TestObject;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Objects fetched in ranges are checked against S3's full-object CRC: the chunks' CRCs are combined
+ * and compared with what a HEAD in checksum mode returns.
+ */
+class FullObjectChecksumTest {
+  private static final int CHUNK = 64 << 10;
+
+  @Test
+  void rangedObject_withACrc_arrivesWhole(@TempDir Path dir) throws Exception {
+    try (LocalS3 s3 = LocalS3.builder().faults(Faults.none()).start()) {
+      s3.createBucket("crc");
+      TestObject big = s3.putRandomWithCrc32c("crc", "big.bin", 7L * CHUNK + 5);
+      TestObject small = s3.putRandomWithCrc32c("crc", "small.bin", 1000);
+      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("crc", ""), dir).await();
+      }
+      assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(big.sha256());
+      assertThat(TestData.sha256(dir.resolve("small.bin"))).isEqualTo(small.sha256());
+    }
+  }
+
+  @Test
+  void corruptedRange_failsItsObjectAlone_andKeepsNothingOfIt(@TempDir Path dir) throws Exception {
+    // GET 1 is a.bin (one GET); GETs 2 to 9 are the chunks of b.bin: the third is corrupted.
+    Faults faults = Faults.schedule(Map.of(4, Kind.CORRUPT_BYTE)).afterBytes(1234);
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("crcbad");
+      TestObject a = s3.putRandomWithCrc32c("crcbad", "a.bin", 1000);
+      s3.putRandomWithCrc32c("crcbad", "b.bin", 8L * CHUNK);
+      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("crcbad", ""), dir).await())
+            .isInstanceOfSatisfying(
+                IncompleteDownloadException.class,
+                e -> {
+                  assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
+                  assertThat(e.failures())
+                      .singleElement()
+                      .satisfies(f -> assertThat(f.object().key()).isEqualTo("b.bin"));
+                  assertThat(e.getMessage()).contains("does not match its CRC32C");
+                });
+      }
+      assertThat(faults.injected(Kind.CORRUPT_BYTE)).isEqualTo(1);
+      assertThat(TestFiles.regularFiles(dir)).containsExactly("a.bin");
+      assertThat(TestData.sha256(dir.resolve("a.bin"))).isEqualTo(a.sha256());
+      // Without verification the corrupted object would be delivered.
+      try (Retriever trusting = s3.retriever().chunkSize(CHUNK).verify(false).build()) {
+        faults.enabled(false);
+        trusting.toMemory(DownloadRequest.key("crcbad", "b.bin")).await();
+      }
+    }
+  }
+}
