@@ -418,6 +418,7 @@ final class Downloader {
    */
   private static MessageDigest md5For(String eTag, GetObjectResponse response) {
     if (plainMd5(eTag) == null
+        || checkedBySdk(response)
         || response.sseCustomerAlgorithm() != null
         || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS
         || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS_DSSE) {
@@ -428,6 +429,24 @@ final class Downloader {
     } catch (NoSuchAlgorithmException e) {
       return null;
     }
+  }
+
+  /**
+   * Returns whether the SDK checks this response itself: it carries a checksum S3 computed (the SDK
+   * validates those in checksum mode) or a trailing MD5 ({@code x-amz-transfer-encoding:
+   * append-md5}, which the SDK asks for and validates).
+   */
+  private static boolean checkedBySdk(GetObjectResponse response) {
+    return response.checksumCRC32() != null
+        || response.checksumCRC32C() != null
+        || response.checksumCRC64NVME() != null
+        || response.checksumSHA1() != null
+        || response.checksumSHA256() != null
+        || response
+            .sdkHttpResponse()
+            .firstMatchingHeader("x-amz-transfer-encoding")
+            .filter(v -> v.contains("append-md5"))
+            .isPresent();
   }
 
   /** Returns the ETag as 32 lower-case hex digits if it is a plain MD5, else null. */
