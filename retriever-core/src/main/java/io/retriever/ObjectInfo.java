@@ -13,14 +13,28 @@ import java.util.Objects;
  * @param size its size in bytes
  * @param eTag its entity tag, as S3 returns it (quoted)
  * @param lastModified when it was last written, or {@code null} if unknown
+ * @param checksumAlgorithm the algorithm of the full-object checksum S3 keeps for it ({@code
+ *     CRC32}, {@code CRC32C}, {@code CRC64NVME}, {@code SHA1}, {@code SHA256}), as listed, or
+ *     {@code null} when it has none or the lister does not say
  */
-public record ObjectInfo(String bucket, String key, long size, String eTag, Instant lastModified) {
+public record ObjectInfo(
+    String bucket,
+    String key,
+    long size,
+    String eTag,
+    Instant lastModified,
+    String checksumAlgorithm) {
   public ObjectInfo {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
     if (size < 0) {
       throw new IllegalArgumentException("size must not be negative: " + size);
     }
+  }
+
+  /** Describes an object with no checksum known. */
+  public ObjectInfo(String bucket, String key, long size, String eTag, Instant lastModified) {
+    this(bucket, key, size, eTag, lastModified, null);
   }
 
   /** Returns the object's address, {@code s3://bucket/key}. */

@@ -126,6 +126,10 @@ final class FaultProxy implements AutoCloseable {
           return;
         }
         response = withChecksum(request, response);
+        if (faults.listedChecksum() != null && target.contains("list-type=2")) {
+          writeListingWithChecksums(response, upIn, clientOut, faults.listedChecksum());
+          continue;
+        }
         if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
           TimeUnit.MILLISECONDS.sleep(faults.slowFirstByte().toMillis());
         }
@@ -175,6 +179,57 @@ final class FaultProxy implements AutoCloseable {
     byte[] bytes =
         (raw.substring(0, raw.length() - 2) + more).getBytes(StandardCharsets.ISO_8859_1);
     return new Head(bytes, response.firstLine(), response.headers());
+  }
+
+  /** Forwards a listing with a checksum algorithm and type added to every object in it. */
+  private static void writeListingWithChecksums(
+      Head response, InputStream in, OutputStream out, String algorithm) throws IOException {
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    if (response.chunked()) {
+      ByteArrayOutputStream framed = new ByteArrayOutputStream();
+      copyChunked(in, framed);
+      unchunk(new java.io.ByteArrayInputStream(framed.toByteArray()), body);
+    } else if (response.contentLength() > 0) {
+      copy(in, body, response.contentLength());
+    }
+    String xml =
+        body.toString(StandardCharsets.UTF_8)
+            .replace(
+                "</Key>",
+                "</Key><ChecksumAlgorithm>"
+                    + algorithm
+                    + "</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>");
+    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+    StringBuilder head = new StringBuilder(response.firstLine()).append("\r\n");
+    for (String line : new String(response.raw(), StandardCharsets.ISO_8859_1).split("\r\n")) {
+      String lower = line.toLowerCase(Locale.ROOT);
+      if (line.isEmpty()
+          || line.equals(response.firstLine())
+          || lower.startsWith("content-length:")
+          || lower.startsWith("transfer-encoding:")) {
+        continue;
+      }
+      head.append(line).append("\r\n");
+    }
+    head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.write(bytes);
+    out.flush();
+  }
+
+  /** Reads a chunked body and writes its data alone. */
+  private static void unchunk(InputStream in, OutputStream out) throws IOException {
+    while (true) {
+      String sizeLine = readLine(in);
+      int semicolon = sizeLine.indexOf(';');
+      long size =
+          Long.parseLong((semicolon < 0 ? sizeLine : sizeLine.substring(0, semicolon)).trim(), 16);
+      if (size == 0) {
+        return;
+      }
+      copy(in, out, size);
+      readLine(in);
+    }
   }
 
   /** Copies a body of {@code length} bytes, breaking it as {@code fault} says; false to close. */

@@ -46,6 +46,7 @@ public final class Faults {
   private volatile Duration stall = Duration.ofSeconds(30);
   private volatile Duration slowFirstByte = Duration.ofSeconds(2);
   private volatile boolean enabled = true;
+  private volatile String listedChecksum;
 
   private final AtomicLong gets = new AtomicLong();
   private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
@@ -102,6 +103,20 @@ public final class Faults {
   public Faults slowFirstByte(Duration duration) {
     this.slowFirstByte = duration;
     return this;
+  }
+
+  /**
+   * Makes listings say every object has a full-object checksum of {@code algorithm} (S3 lists the
+   * algorithm of each object's checksum; S3Proxy does not). Objects stored with {@link
+   * LocalS3#putRandomWithCrc32c} then show their CRC-32C to a HEAD in checksum mode.
+   */
+  public Faults listChecksums(String algorithm) {
+    this.listedChecksum = algorithm;
+    return this;
+  }
+
+  String listedChecksum() {
+    return listedChecksum;
   }
 
   /** Turns injection on or off; object GETs are counted either way. */

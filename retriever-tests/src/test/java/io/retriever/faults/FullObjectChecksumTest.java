@@ -27,7 +27,7 @@ class FullObjectChecksumTest {
 
   @Test
   void rangedObject_withACrc_arrivesWhole(@TempDir Path dir) throws Exception {
-    try (LocalS3 s3 = LocalS3.builder().faults(Faults.none()).start()) {
+    try (LocalS3 s3 = LocalS3.builder().faults(Faults.none().listChecksums("CRC32C")).start()) {
       s3.createBucket("crc");
       TestObject big = s3.putRandomWithCrc32c("crc", "big.bin", 7L * CHUNK + 5);
       TestObject small = s3.putRandomWithCrc32c("crc", "small.bin", 1000);
@@ -42,7 +42,8 @@ class FullObjectChecksumTest {
   @Test
   void corruptedRange_failsItsObjectAlone_andKeepsNothingOfIt(@TempDir Path dir) throws Exception {
     // GET 1 is a.bin (one GET); GETs 2 to 9 are the chunks of b.bin: the third is corrupted.
-    Faults faults = Faults.schedule(Map.of(4, Kind.CORRUPT_BYTE)).afterBytes(1234);
+    Faults faults =
+        Faults.schedule(Map.of(4, Kind.CORRUPT_BYTE)).afterBytes(1234).listChecksums("CRC32C");
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("crcbad");
       TestObject a = s3.putRandomWithCrc32c("crcbad", "a.bin", 1000);

@@ -4,8 +4,11 @@ import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.DownloadedObject;
+import io.retriever.internal.s3.S3Access;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -35,6 +38,9 @@ public abstract class ObjectSink {
   private long[] crc32;
 
   private long[] crc32c;
+
+  /** S3's full-object CRC, being asked for while the chunks download; null when not checking. */
+  private Future<S3Access.FullObjectCrc> expectedCrc;
 
   protected ObjectSink(ObjectInfo object, int chunks) {
     this.object = object;
@@ -107,10 +113,23 @@ public abstract class ObjectSink {
     return startNanos;
   }
 
-  /** Makes room for the chunks' CRCs; called by the chunker before any chunk is fetched. */
-  final void keepCrcs(int chunks) {
+  /**
+   * Makes room for the chunks' CRCs and takes the answer S3's full-object CRC will come in; called
+   * by the chunker before any chunk is fetched.
+   */
+  final void keepCrcs(int chunks, Future<S3Access.FullObjectCrc> expected) {
     crc32 = new long[chunks];
     crc32c = new long[chunks];
+    expectedCrc = expected;
+  }
+
+  /** Returns S3's full-object CRC, waiting for its answer; null if it has none. */
+  final S3Access.FullObjectCrc expectedCrc() throws InterruptedException {
+    try {
+      return expectedCrc.get();
+    } catch (ExecutionException e) {
+      return null;
+    }
   }
 
   /** Records one chunk's CRCs, if they are kept. Workers call it for different chunks at once. */

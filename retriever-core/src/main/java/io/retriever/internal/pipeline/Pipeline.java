@@ -27,6 +27,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -179,6 +182,12 @@ public final class Pipeline {
 
   /** Tunes the concurrency toward the throughput target, or backs off on 503 without one. */
   private Thread tunerThread;
+
+  /** Threads that ask S3 for full-object CRCs while chunks download. */
+  private static final int VERIFIER_THREADS = 4;
+
+  /** The pool of those threads, made when the first object needs one; null until then. */
+  private ExecutorService verifiers;
 
   /** Slow-down back-off: how long after a cut the limit starts to grow again, and how often. */
   private static final long CUT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -418,10 +427,9 @@ public final class Pipeline {
    * Checks an object fetched in ranges against the full-object CRC S3 keeps for it, if any, by
    * combining its chunks' CRCs; on a mismatch, discards it and fails it.
    */
-  private boolean matchesFullObjectCrc(ObjectSink object) {
+  private boolean matchesFullObjectCrc(ObjectSink object) throws InterruptedException {
     ObjectInfo info = object.object();
-    requests.incrementAndGet();
-    S3Access.FullObjectCrc expected = s3.fullObjectCrc(info);
+    S3Access.FullObjectCrc expected = object.expectedCrc();
     if (expected == null) {
       return true;
     }
@@ -455,6 +463,31 @@ public final class Pipeline {
     object.discard();
     objectRefused(info, error);
     return false;
+  }
+
+  /**
+   * Starts asking S3 for an object's full-object CRC, on a small pool of the download's own, so
+   * that the answer is in by the time the object's last chunk is.
+   */
+  Future<S3Access.FullObjectCrc> askFullObjectCrc(ObjectInfo object) {
+    synchronized (this) {
+      if (verifiers == null) {
+        AtomicInteger n = new AtomicInteger();
+        verifiers =
+            Executors.newFixedThreadPool(
+                VERIFIER_THREADS,
+                r -> {
+                  Thread t = new Thread(r, StageName.thread("verifier", n.getAndIncrement()));
+                  t.setDaemon(true);
+                  return t;
+                });
+      }
+    }
+    return verifiers.submit(
+        () -> {
+          requests.incrementAndGet();
+          return s3.fullObjectCrc(object);
+        });
   }
 
   /** Runs the post-download hooks of an object, then reports it completed. */
@@ -571,7 +604,23 @@ public final class Pipeline {
     }
   }
 
+  private void stopVerifiers() {
+    ExecutorService pool;
+    synchronized (this) {
+      pool = verifiers;
+    }
+    if (pool != null) {
+      pool.shutdownNow();
+      try {
+        pool.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
   private void stopProgress() {
+    stopVerifiers();
     for (Thread helper : new Thread[] {progressThread, tunerThread}) {
       if (helper != null && helper != Thread.currentThread()) {
         helper.interrupt();

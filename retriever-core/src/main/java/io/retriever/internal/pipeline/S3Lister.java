@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -60,9 +61,21 @@ final class S3Lister implements ObjectLister {
         if (o.key().endsWith("/")) {
           continue; // A folder marker: no file can have that name.
         }
-        out.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+        out.add(
+            new ObjectInfo(
+                bucket, o.key(), o.size(), o.eTag(), o.lastModified(), fullObjectAlgorithm(o)));
       }
     }
+  }
+
+  /** Returns the algorithm of the object's full-object checksum, as listed, or null. */
+  private static String fullObjectAlgorithm(S3Object o) {
+    if (!o.hasChecksumAlgorithm()
+        || o.checksumAlgorithmAsStrings().isEmpty()
+        || o.checksumType() == ChecksumType.COMPOSITE) {
+      return null;
+    }
+    return o.checksumAlgorithmAsStrings().get(0);
   }
 
   private void headKeys(DownloadRequest request, Listing out) throws InterruptedException {

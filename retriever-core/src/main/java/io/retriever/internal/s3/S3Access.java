@@ -148,7 +148,14 @@ public final class S3Access implements AutoCloseable {
   public ObjectInfo head(String bucket, String key) {
     HeadObjectResponse r;
     try {
-      r = client.headObject(b -> b.bucket(bucket).key(key));
+      r =
+          client.headObject(
+              b -> {
+                b.bucket(bucket).key(key);
+                if (verify) {
+                  b.checksumMode(ChecksumMode.ENABLED);
+                }
+              });
     } catch (S3Exception e) {
       if (e.statusCode() == 404 && !bucketExists(bucket)) {
         throw S3Errors.noSuchBucket(bucket, e);
@@ -157,7 +164,22 @@ public final class S3Access implements AutoCloseable {
     } catch (RuntimeException e) {
       throw describe(e, bucket, key);
     }
-    return new ObjectInfo(bucket, key, r.contentLength(), r.eTag(), r.lastModified());
+    return new ObjectInfo(
+        bucket, key, r.contentLength(), r.eTag(), r.lastModified(), fullObjectAlgorithm(r));
+  }
+
+  /** Returns the algorithm of the full-object checksum a HEAD in checksum mode showed, or null. */
+  private static String fullObjectAlgorithm(HeadObjectResponse r) {
+    if (r.checksumType() == ChecksumType.COMPOSITE) {
+      return null;
+    }
+    return r.checksumCRC32C() != null
+        ? "CRC32C"
+        : r.checksumCRC32() != null
+            ? "CRC32"
+            : r.checksumCRC64NVME() != null
+                ? "CRC64NVME"
+                : r.checksumSHA256() != null ? "SHA256" : r.checksumSHA1() != null ? "SHA1" : null;
   }
 
   /**
