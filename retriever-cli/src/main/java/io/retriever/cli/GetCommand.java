@@ -80,6 +80,11 @@ final class GetCommand implements Callable<Integer> {
   List<String> excludes = new ArrayList<>();
 
   @Option(
+      names = "--fsync",
+      description = "Force each file's bytes to disk before it is renamed into place.")
+  boolean fsync;
+
+  @Option(
       names = "--no-resume",
       description =
           "Start over: ignore files already complete and partial downloads left by an"
@@ -227,7 +232,8 @@ final class GetCommand implements Callable<Integer> {
 
   private DownloadSummary toPath(Retriever retriever, DownloadRequest request, String dest) {
     Path path = Path.of(dest);
-    FileOptions options = FileOptions.defaults().withOverwrite(overwrite).withResume(!noResume);
+    FileOptions options =
+        FileOptions.defaults().withOverwrite(overwrite).withResume(!noResume).withFsync(fsync);
     FileDownload download;
     if (request.isPrefix()) {
       download = retriever.toDirectory(request, path, options);

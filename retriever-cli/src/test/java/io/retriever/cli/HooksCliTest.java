@@ -80,7 +80,15 @@ class HooksCliTest {
         .contains("Downloaded 0 objects", "0 B fetched from S3", "20 objects skipped (up to date)");
 
     Cli.Result over =
-        Cli.run(s3, at(s3, "get", "s3://again/d/", dir.resolve("two").toString(), "--no-resume"));
+        Cli.run(
+            s3,
+            at(
+                s3,
+                "get",
+                "s3://again/d/",
+                dir.resolve("two").toString(),
+                "--no-resume",
+                "--fsync"));
     assertThat(over.exitCode()).as(over.stderr()).isZero();
     assertThat(over.out()).contains("Downloaded 20 objects").doesNotContain("skipped");
 

@@ -433,13 +433,13 @@ final class Downloader {
 
   /**
    * Returns whether the SDK checks this response itself: it carries a checksum S3 computed (the SDK
-   * validates those in checksum mode) or a trailing MD5 ({@code x-amz-transfer-encoding:
-   * append-md5}, which the SDK asks for and validates).
+   * validates those in checksum mode; not CRC-64/NVME, which it skips without the CRT library, so
+   * that one does not count) or a trailing MD5 ({@code x-amz-transfer-encoding: append-md5}, which
+   * the SDK asks for and validates).
    */
   private static boolean checkedBySdk(GetObjectResponse response) {
     return response.checksumCRC32() != null
         || response.checksumCRC32C() != null
-        || response.checksumCRC64NVME() != null
         || response.checksumSHA1() != null
         || response.checksumSHA256() != null
         || response
