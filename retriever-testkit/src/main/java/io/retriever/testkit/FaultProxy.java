@@ -163,19 +163,34 @@ final class FaultProxy implements AutoCloseable {
   }
 
   /**
-   * Answers checksum mode as S3 does for an object stored with a full-object CRC-32C (which LocalS3
-   * keeps in the user metadata {@code retriever-crc32c}): on a HEAD or a whole-object GET, the
-   * headers {@code x-amz-checksum-crc32c} and {@code x-amz-checksum-type: FULL_OBJECT}.
+   * Answers checksum mode as S3 does for an object stored with a full-object checksum (which
+   * LocalS3 keeps in the user metadata {@code retriever-checksum-ALGORITHM}): on a HEAD or a
+   * whole-object GET, the headers {@code x-amz-checksum-ALGORITHM} and {@code x-amz-checksum-type:
+   * FULL_OBJECT}.
    */
   private static Head withChecksum(Head request, Head response) {
-    String crc = response.header(LocalS3.CRC32C_METADATA_HEADER);
-    if (crc == null
-        || !"ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))
+    if (!"ENABLED".equalsIgnoreCase(request.header("x-amz-checksum-mode"))
         || !response.firstLine().contains(" 200")) {
       return response;
     }
+    StringBuilder more = new StringBuilder();
+    response
+        .headers()
+        .forEach(
+            (name, value) -> {
+              if (name.startsWith(LocalS3.CHECKSUM_METADATA_HEADER)) {
+                more.append("x-amz-checksum-")
+                    .append(name.substring(LocalS3.CHECKSUM_METADATA_HEADER.length()))
+                    .append(": ")
+                    .append(value)
+                    .append("\r\n");
+              }
+            });
+    if (more.length() == 0) {
+      return response;
+    }
+    more.append("x-amz-checksum-type: FULL_OBJECT\r\n\r\n");
     String raw = new String(response.raw(), StandardCharsets.ISO_8859_1);
-    String more = "x-amz-checksum-crc32c: " + crc + "\r\nx-amz-checksum-type: FULL_OBJECT\r\n\r\n";
     byte[] bytes =
         (raw.substring(0, raw.length() - 2) + more).getBytes(StandardCharsets.ISO_8859_1);
     return new Head(bytes, response.firstLine(), response.headers());

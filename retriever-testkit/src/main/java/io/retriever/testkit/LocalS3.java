@@ -3,6 +3,7 @@ package io.retriever.testkit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.retriever.Retriever;
+import io.retriever.internal.pipeline.Crcs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -16,11 +17,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -56,8 +58,11 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>Concurrency: safe to use from many threads; {@link #close()} stops the server.
  */
 public final class LocalS3 implements AutoCloseable {
-  /** The user metadata in which an object's full-object CRC-32C is kept (see putRandom). */
-  static final String CRC32C_METADATA_HEADER = "x-amz-meta-retriever-crc32c";
+  /**
+   * The prefix of the user metadata in which an object's full-object checksum is kept, followed by
+   * the algorithm in lower case (see putRandomWithChecksum).
+   */
+  static final String CHECKSUM_METADATA_HEADER = "x-amz-meta-retriever-checksum-";
 
   /** The region the server claims; any region signs correctly against it. */
   public static final String REGION = "us-east-1";
@@ -218,11 +223,12 @@ public final class LocalS3 implements AutoCloseable {
   }
 
   /**
-   * Stores random bytes as {@link #putRandom} does, with a full-object CRC-32C that the server,
-   * when built with {@link Builder#faults}, returns in checksum mode as S3 does.
+   * Stores random bytes as {@link #putRandom} does, with a full-object checksum ({@code CRC32},
+   * {@code CRC32C} or {@code CRC64NVME}) that the server, when built with {@link Builder#faults},
+   * returns in checksum mode as S3 does.
    */
-  public TestObject putRandomWithCrc32c(String bucket, String key, long size) {
-    CRC32C crc = new CRC32C();
+  public TestObject putRandomWithChecksum(String bucket, String key, long size, String algorithm) {
+    Checksum crc = Crcs.newChecksum(algorithm);
     try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
       byte[] buffer = new byte[1 << 16];
       for (int n; (n = in.read(buffer)) > 0; ) {
@@ -232,11 +238,18 @@ public final class LocalS3 implements AutoCloseable {
       throw new IllegalStateException("cannot generate " + key, e);
     }
     long v = crc.getValue();
-    String value =
-        Base64.getEncoder()
-            .encodeToString(
-                new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
-    return putRandom(bucket, key, size, Map.of("retriever-crc32c", value));
+    int width = algorithm.equals("CRC64NVME") ? 8 : 4;
+    byte[] bytes = new byte[width];
+    for (int i = 0; i < width; i++) {
+      bytes[i] = (byte) (v >>> (8 * (width - 1 - i)));
+    }
+    return putRandom(
+        bucket,
+        key,
+        size,
+        Map.of(
+            "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
+            Base64.getEncoder().encodeToString(bytes)));
   }
 
   /**

@@ -29,13 +29,33 @@ class FullObjectChecksumTest {
   void rangedObject_withACrc_arrivesWhole(@TempDir Path dir) throws Exception {
     try (LocalS3 s3 = LocalS3.builder().faults(Faults.none().listChecksums("CRC32C")).start()) {
       s3.createBucket("crc");
-      TestObject big = s3.putRandomWithCrc32c("crc", "big.bin", 7L * CHUNK + 5);
-      TestObject small = s3.putRandomWithCrc32c("crc", "small.bin", 1000);
+      TestObject big = s3.putRandomWithChecksum("crc", "big.bin", 7L * CHUNK + 5, "CRC32C");
+      TestObject small = s3.putRandomWithChecksum("crc", "small.bin", 1000, "CRC32C");
       try (Retriever retriever = s3.retriever().chunkSize(CHUNK).build()) {
         retriever.toDirectory(DownloadRequest.prefix("crc", ""), dir).await();
       }
       assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(big.sha256());
       assertThat(TestData.sha256(dir.resolve("small.bin"))).isEqualTo(small.sha256());
+    }
+  }
+
+  @Test
+  void crc64Nvme_theDefaultOfS3_catchesACorruptedRange(@TempDir Path dir) throws Exception {
+    Faults faults =
+        Faults.schedule(Map.of(2, Kind.CORRUPT_BYTE)).afterBytes(99).listChecksums("CRC64NVME");
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("nvme");
+      TestObject o = s3.putRandomWithChecksum("nvme", "n.bin", 5L * CHUNK + 1, "CRC64NVME");
+      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("nvme", ""), dir).await())
+            .isInstanceOf(IncompleteDownloadException.class)
+            .hasMessageContaining("does not match its CRC64NVME");
+        assertThat(TestFiles.regularFiles(dir)).isEmpty();
+        faults.enabled(false);
+        retriever.toDirectory(DownloadRequest.prefix("nvme", ""), dir).await();
+      }
+      assertThat(TestData.sha256(dir.resolve("n.bin"))).isEqualTo(o.sha256());
     }
   }
 
@@ -46,8 +66,8 @@ class FullObjectChecksumTest {
         Faults.schedule(Map.of(4, Kind.CORRUPT_BYTE)).afterBytes(1234).listChecksums("CRC32C");
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("crcbad");
-      TestObject a = s3.putRandomWithCrc32c("crcbad", "a.bin", 1000);
-      s3.putRandomWithCrc32c("crcbad", "b.bin", 8L * CHUNK);
+      TestObject a = s3.putRandomWithChecksum("crcbad", "a.bin", 1000, "CRC32C");
+      s3.putRandomWithChecksum("crcbad", "b.bin", 8L * CHUNK, "CRC32C");
       try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
         assertThatThrownBy(
                 () -> retriever.toDirectory(DownloadRequest.prefix("crcbad", ""), dir).await())

@@ -52,11 +52,10 @@ final class Chunker {
       }
       if (pipeline.settings.verify()
           && count > 1
-          && ("CRC32C".equals(object.checksumAlgorithm())
-              || "CRC32".equals(object.checksumAlgorithm()))
+          && Crcs.combinable(object.checksumAlgorithm())
           && resumed == 0
           && planned.localSource() == null) {
-        sink.keepCrcs(count, pipeline.askFullObjectCrc(object));
+        sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askFullObjectCrc(object));
       }
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());

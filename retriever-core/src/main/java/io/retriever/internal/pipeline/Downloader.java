@@ -31,8 +31,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32;
-import java.util.zip.CRC32C;
+import java.util.zip.Checksum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
@@ -114,7 +113,9 @@ final class Downloader {
       ChunkWriter writer = sink.writer(task, job.sequence());
       if (requestsOnly) {
         Cursor done = fetch(task, adjusted(task).headers(), sink, writer, sent);
-        sink.chunkCrcs(task.index(), done.crc32.getValue(), done.crc32c.getValue());
+        if (done.crc != null) {
+          sink.chunkCrc(task.index(), done.crc.getValue());
+        }
       } else {
         try {
           Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
@@ -174,7 +175,9 @@ final class Downloader {
       byte[] bytes = pipeline.buffers.take(task.length());
       sent.buffers.add(bytes);
       Cursor done = fetch(task, request.headers(), job.sink(), new ArrayWriter(bytes, task), sent);
-      job.sink().chunkCrcs(task.index(), done.crc32.getValue(), done.crc32c.getValue());
+      if (done.crc != null) {
+        job.sink().chunkCrc(task.index(), done.crc.getValue());
+      }
       return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
     }
     ChunkInterceptor interceptor = interceptors.get(at);
@@ -222,17 +225,16 @@ final class Downloader {
     /** The MD5 of the bytes so far, when the object's ETag is one to check it against. */
     MessageDigest md5;
 
-    /** The CRCs of the chunk's bytes so far, kept to check the whole object against S3's. */
-    final CRC32 crc32 = new CRC32();
-
-    final CRC32C crc32c = new CRC32C();
+    /** The CRC of the chunk's bytes so far, kept to check the whole object against S3's. */
+    Checksum crc;
 
     /** Starts over from the chunk's first byte. */
     void restart() {
       position = 0;
       md5 = null;
-      crc32.reset();
-      crc32c.reset();
+      if (crc != null) {
+        crc.reset();
+      }
     }
   }
 
@@ -261,7 +263,9 @@ final class Downloader {
     if (local != null && readLocal(task, local, writer, cursor)) {
       return cursor;
     }
-    boolean crcs = sink.keepsCrcs();
+    if (sink.crcAlgorithm() != null) {
+      cursor.crc = Crcs.newChecksum(sink.crcAlgorithm());
+    }
     String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {
       int number = attempt;
@@ -272,7 +276,7 @@ final class Downloader {
           l -> l.chunkRequested(new ChunkRequested(task, number, firstByte)));
       sent.count++;
       try {
-        attempt(task, headers, writer, cursor, crcs);
+        attempt(task, headers, writer, cursor);
         return cursor;
       } catch (RetrieverException e) {
         throw e;
@@ -356,7 +360,7 @@ final class Downloader {
 
   /** Sends one GET for the part of the chunk not yet received and streams it to the writer. */
   private void attempt(
-      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor, boolean crcs)
+      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor)
       throws IOException, InterruptedException {
     boolean whole = cursor.position == 0 && task.wholeObject();
     long first = task.offset() + cursor.position;
@@ -373,7 +377,7 @@ final class Downloader {
         InputStream in =
             cursor.md5 != null
                 ? new DigestingStream(body, cursor.md5)
-                : crcs ? new CrcStream(body, cursor) : body;
+                : cursor.crc != null ? new CrcStream(body, cursor.crc) : body;
         while (cursor.position < task.length()) {
           int n =
               writer.readFrom(
@@ -486,21 +490,20 @@ final class Downloader {
     }
   }
 
-  /** Feeds what is read through it to the cursor's CRCs. */
+  /** Feeds what is read through it to a CRC. */
   private static final class CrcStream extends FilterInputStream {
-    private final Cursor cursor;
+    private final Checksum crc;
 
-    CrcStream(InputStream in, Cursor cursor) {
+    CrcStream(InputStream in, Checksum crc) {
       super(in);
-      this.cursor = cursor;
+      this.crc = crc;
     }
 
     @Override
     public int read() throws IOException {
       int b = in.read();
       if (b >= 0) {
-        cursor.crc32.update(b);
-        cursor.crc32c.update(b);
+        crc.update(b);
       }
       return b;
     }
@@ -509,8 +512,7 @@ final class Downloader {
     public int read(byte[] b, int off, int len) throws IOException {
       int n = in.read(b, off, len);
       if (n > 0) {
-        cursor.crc32.update(b, off, n);
-        cursor.crc32c.update(b, off, n);
+        crc.update(b, off, n);
       }
       return n;
     }

@@ -34,10 +34,11 @@ public abstract class ObjectSink {
   /** The local file its bytes are read from instead of S3, or null. */
   private volatile Path localSource;
 
-  /** Each chunk's CRC-32 and CRC-32C, to check the whole against S3's; null when not checking. */
-  private long[] crc32;
+  /** Each chunk's CRC, to check the whole against S3's; null when not checking. */
+  private long[] crcs;
 
-  private long[] crc32c;
+  /** The algorithm of those CRCs, as the listing named it. */
+  private String crcAlgorithm;
 
   /** S3's full-object CRC, being asked for while the chunks download; null when not checking. */
   private Future<S3Access.FullObjectCrc> expectedCrc;
@@ -117,9 +118,9 @@ public abstract class ObjectSink {
    * Makes room for the chunks' CRCs and takes the answer S3's full-object CRC will come in; called
    * by the chunker before any chunk is fetched.
    */
-  final void keepCrcs(int chunks, Future<S3Access.FullObjectCrc> expected) {
-    crc32 = new long[chunks];
-    crc32c = new long[chunks];
+  final void keepCrcs(int chunks, String algorithm, Future<S3Access.FullObjectCrc> expected) {
+    crcs = new long[chunks];
+    crcAlgorithm = algorithm;
     expectedCrc = expected;
   }
 
@@ -132,22 +133,21 @@ public abstract class ObjectSink {
     }
   }
 
-  /** Records one chunk's CRCs, if they are kept. Workers call it for different chunks at once. */
-  final void chunkCrcs(int index, long crc32Value, long crc32cValue) {
-    if (crc32 != null) {
-      crc32[index] = crc32Value;
-      crc32c[index] = crc32cValue;
+  /** Records one chunk's CRC, if they are kept. Workers call it for different chunks at once. */
+  final void chunkCrc(int index, long value) {
+    if (crcs != null) {
+      crcs[index] = value;
     }
   }
 
-  /** Returns whether the chunks' CRCs are kept. */
-  final boolean keepsCrcs() {
-    return crc32 != null;
+  /** Returns the algorithm of the chunks' CRCs, or null when they are not kept. */
+  final String crcAlgorithm() {
+    return crcAlgorithm;
   }
 
-  /** Returns the chunks' CRCs of one algorithm, in order. */
-  final long[] crcs(boolean castagnoli) {
-    return castagnoli ? crc32c : crc32;
+  /** Returns the chunks' CRCs, in order. */
+  final long[] crcs() {
+    return crcs;
   }
 
   final void localSource(Path source) {

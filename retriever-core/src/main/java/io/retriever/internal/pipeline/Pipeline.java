@@ -405,7 +405,7 @@ public final class Pipeline {
       reportFailure(object.object(), error);
       return;
     }
-    if (object.keepsCrcs() && !matchesFullObjectCrc(object)) {
+    if (object.crcAlgorithm() != null && !matchesFullObjectCrc(object)) {
       return;
     }
     try {
@@ -430,20 +430,19 @@ public final class Pipeline {
   private boolean matchesFullObjectCrc(ObjectSink object) throws InterruptedException {
     ObjectInfo info = object.object();
     S3Access.FullObjectCrc expected = object.expectedCrc();
-    if (expected == null) {
+    if (expected == null || !expected.algorithm().equals(object.crcAlgorithm())) {
       return true;
     }
-    boolean castagnoli = expected.algorithm().equals("CRC32C");
-    long[] crcs = object.crcs(castagnoli);
+    long[] crcs = object.crcs();
     int count = crcs.length;
     long combined = crcs[0];
     for (int i = 1; i < count; i++) {
       combined =
-          Crc32s.combine(
+          Crcs.combine(
               combined,
               crcs[i],
               ChunkPlan.task(info, i, count, settings.chunkSize()).length(),
-              castagnoli ? Crc32s.CRC32C : Crc32s.CRC32);
+              expected.algorithm());
     }
     if (combined == expected.value()) {
       return true;

@@ -185,15 +185,15 @@ public final class S3Access implements AutoCloseable {
   /**
    * A full-object checksum S3 keeps for an object.
    *
-   * @param algorithm {@code CRC32} or {@code CRC32C}
-   * @param value the CRC, as an unsigned 32-bit value
+   * @param algorithm {@code CRC32}, {@code CRC32C} or {@code CRC64NVME}
+   * @param value the CRC (unsigned)
    */
   public record FullObjectCrc(String algorithm, long value) {}
 
   /**
-   * Returns the object's full-object CRC-32 or CRC-32C, asked for with a HEAD in checksum mode, or
-   * null when it has none of those (no checksum, a composite one of a multipart upload, another
-   * algorithm) or the HEAD fails.
+   * Returns the object's full-object CRC-32, CRC-32C or CRC-64/NVME, asked for with a HEAD in
+   * checksum mode, or null when it has none of those (no checksum, a composite one of a multipart
+   * upload, another algorithm) or the HEAD fails.
    */
   public FullObjectCrc fullObjectCrc(ObjectInfo object) {
     HeadObjectResponse r;
@@ -218,17 +218,22 @@ public final class S3Access implements AutoCloseable {
     if (r.checksumCRC32() != null) {
       return crc("CRC32", r.checksumCRC32());
     }
+    if (r.checksumCRC64NVME() != null) {
+      return crc("CRC64NVME", r.checksumCRC64NVME());
+    }
     return null;
   }
 
   private static FullObjectCrc crc(String algorithm, String base64) {
     try {
       byte[] b = Base64.getDecoder().decode(base64);
-      if (b.length != 4) {
+      if (b.length != (algorithm.equals("CRC64NVME") ? 8 : 4)) {
         return null;
       }
-      long value =
-          ((b[0] & 0xFFL) << 24) | ((b[1] & 0xFFL) << 16) | ((b[2] & 0xFFL) << 8) | (b[3] & 0xFFL);
+      long value = 0;
+      for (byte x : b) {
+        value = (value << 8) | (x & 0xFFL);
+      }
       return new FullObjectCrc(algorithm, value);
     } catch (IllegalArgumentException e) {
       return null; // "...-N": a composite checksum
