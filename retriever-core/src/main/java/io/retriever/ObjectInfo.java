@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param checksumAlgorithm the algorithm of the full-object checksum S3 keeps for it ({@code
  *     CRC32}, {@code CRC32C}, {@code CRC64NVME}, {@code SHA1}, {@code SHA256}), as listed, or
  *     {@code null} when it has none or the lister does not say
+ * @param checksumType {@code FULL_OBJECT} (a checksum of the whole object) or {@code COMPOSITE} (a
+ *     checksum of each part of a multipart upload), as listed, or {@code null}
  */
 public record ObjectInfo(
     String bucket,
@@ -23,7 +25,8 @@ public record ObjectInfo(
     long size,
     String eTag,
     Instant lastModified,
-    String checksumAlgorithm) {
+    String checksumAlgorithm,
+    String checksumType) {
   public ObjectInfo {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
@@ -34,7 +37,7 @@ public record ObjectInfo(
 
   /** Describes an object with no checksum known. */
   public ObjectInfo(String bucket, String key, long size, String eTag, Instant lastModified) {
-    this(bucket, key, size, eTag, lastModified, null);
+    this(bucket, key, size, eTag, lastModified, null, null);
   }
 
   /** Returns the object's address, {@code s3://bucket/key}. */

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
@@ -19,6 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /*
  * HTTP/1.1 only as far as forwarding needs: a request or response head is read up to its blank
@@ -105,6 +108,14 @@ final class FaultProxy implements AutoCloseable {
         String[] line = request.firstLine().split(" ");
         String method = line[0];
         String target = line.length > 1 ? line[1] : "/";
+        if (method.equals("GET") && target.contains("?attributes")) {
+          Faults.Parts parts = partsOf(target);
+          if (parts != null) {
+            copyBody(request, clientIn, OutputStream.nullOutputStream());
+            writeAttributes(clientOut, parts);
+            continue;
+          }
+        }
         Faults.Kind fault =
             objectGet(method, target)
                 ? faults.decide(method, target, String.valueOf(request.header("range")))
@@ -127,7 +138,8 @@ final class FaultProxy implements AutoCloseable {
         }
         response = withChecksum(request, response);
         if (faults.listedChecksum() != null && target.contains("list-type=2")) {
-          writeListingWithChecksums(response, upIn, clientOut, faults.listedChecksum());
+          writeListingWithChecksums(
+              response, upIn, clientOut, faults.listedChecksum(), bucketOf(target));
           continue;
         }
         if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
@@ -196,9 +208,56 @@ final class FaultProxy implements AutoCloseable {
     return new Head(bytes, response.firstLine(), response.headers());
   }
 
+  /** Returns the parts of the object a GetObjectAttributes request names, if presented as such. */
+  private Faults.Parts partsOf(String target) {
+    String path = target.substring(0, target.indexOf('?'));
+    int second = path.indexOf('/', 1);
+    if (second < 0) {
+      return null;
+    }
+    String bucket = path.substring(1, second);
+    String key = URLDecoder.decode(path.substring(second + 1), StandardCharsets.UTF_8);
+    return faults.multipart(bucket, key);
+  }
+
+  /** Answers GetObjectAttributes with an object's parts and their checksums. */
+  private static void writeAttributes(OutputStream out, Faults.Parts parts) throws IOException {
+    String element = "Checksum" + parts.algorithm();
+    StringBuilder xml =
+        new StringBuilder(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><GetObjectAttributesResponse"
+                    + " xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><ObjectParts>")
+            .append("<TotalPartsCount>")
+            .append(parts.sizes().length)
+            .append("</TotalPartsCount><IsTruncated>false</IsTruncated>");
+    for (int i = 0; i < parts.sizes().length; i++) {
+      xml.append("<Part><PartNumber>")
+          .append(i + 1)
+          .append("</PartNumber><Size>")
+          .append(parts.sizes()[i])
+          .append("</Size><")
+          .append(element)
+          .append('>')
+          .append(parts.values()[i])
+          .append("</")
+          .append(element)
+          .append("></Part>");
+    }
+    xml.append("</ObjectParts></GetObjectAttributesResponse>");
+    byte[] bytes = xml.toString().getBytes(StandardCharsets.UTF_8);
+    String head =
+        "HTTP/1.1 200 OK\r\nContent-Type: application/xml\r\nContent-Length: "
+            + bytes.length
+            + "\r\n\r\n";
+    out.write(head.getBytes(StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.flush();
+  }
+
   /** Forwards a listing with a checksum algorithm and type added to every object in it. */
-  private static void writeListingWithChecksums(
-      Head response, InputStream in, OutputStream out, String algorithm) throws IOException {
+  private void writeListingWithChecksums(
+      Head response, InputStream in, OutputStream out, String algorithm, String bucket)
+      throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (response.chunked()) {
       ByteArrayOutputStream framed = new ByteArrayOutputStream();
@@ -207,13 +266,23 @@ final class FaultProxy implements AutoCloseable {
     } else if (response.contentLength() > 0) {
       copy(in, body, response.contentLength());
     }
-    String xml =
-        body.toString(StandardCharsets.UTF_8)
-            .replace(
-                "</Key>",
-                "</Key><ChecksumAlgorithm>"
-                    + algorithm
-                    + "</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>");
+    Matcher keys = KEY.matcher(body.toString(StandardCharsets.UTF_8));
+    StringBuilder rewritten = new StringBuilder();
+    while (keys.find()) {
+      String key = unescape(keys.group(1));
+      Faults.Parts parts = faults.multipart(bucket, key);
+      String extra =
+          parts != null
+              ? "<ChecksumAlgorithm>"
+                  + parts.algorithm()
+                  + "</ChecksumAlgorithm><ChecksumType>COMPOSITE</ChecksumType>"
+              : "<ChecksumAlgorithm>"
+                  + algorithm
+                  + "</ChecksumAlgorithm><ChecksumType>FULL_OBJECT</ChecksumType>";
+      keys.appendReplacement(rewritten, Matcher.quoteReplacement(keys.group() + extra));
+    }
+    keys.appendTail(rewritten);
+    String xml = rewritten.toString();
     byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
     StringBuilder head = new StringBuilder(response.firstLine()).append("\r\n");
     for (String line : new String(response.raw(), StandardCharsets.ISO_8859_1).split("\r\n")) {
@@ -230,6 +299,23 @@ final class FaultProxy implements AutoCloseable {
     out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
     out.write(bytes);
     out.flush();
+  }
+
+  private static final Pattern KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);
+
+  private static String unescape(String xml) {
+    return xml.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&amp;", "&");
+  }
+
+  private static String bucketOf(String target) {
+    int end = target.indexOf('?');
+    String path = end < 0 ? target : target.substring(0, end);
+    int second = path.indexOf('/', 1);
+    return second < 0 ? path.substring(1) : path.substring(1, second);
   }
 
   /** Reads a chunked body and writes its data alone. */

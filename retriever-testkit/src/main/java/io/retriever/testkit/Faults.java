@@ -119,6 +119,20 @@ public final class Faults {
     return listedChecksum;
   }
 
+  /** The per-part checksums of an object LocalS3 presents as a multipart upload. */
+  record Parts(String algorithm, long[] sizes, String[] values) {}
+
+  /** Objects presented as multipart uploads, by "bucket/key". */
+  private final Map<String, Parts> multipart = new ConcurrentHashMap<>();
+
+  void multipart(String bucket, String key, Parts parts) {
+    multipart.put(bucket + "/" + key, parts);
+  }
+
+  Parts multipart(String bucket, String key) {
+    return multipart.get(bucket + "/" + key);
+  }
+
   /** Turns injection on or off; object GETs are counted either way. */
   public Faults enabled(boolean enabled) {
     this.enabled = enabled;

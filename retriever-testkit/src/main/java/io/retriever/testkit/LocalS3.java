@@ -237,25 +237,66 @@ public final class LocalS3 implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot generate " + key, e);
     }
-    long v = crc.getValue();
-    int width = algorithm.equals("CRC64NVME") ? 8 : 4;
-    byte[] bytes = new byte[width];
-    for (int i = 0; i < width; i++) {
-      bytes[i] = (byte) (v >>> (8 * (width - 1 - i)));
-    }
     return putRandom(
         bucket,
         key,
         size,
         Map.of(
             "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
-            Base64.getEncoder().encodeToString(bytes)));
+            base64(crc.getValue(), algorithm)));
   }
 
   /**
    * Stores {@code size} random, incompressible bytes under {@code key}, streaming them so that
    * objects larger than the heap can be made on directory storage.
    */
+  /**
+   * Stores random bytes as {@link #putRandom} does and presents them as a multipart upload of
+   * {@code partSize} parts with a composite checksum: listings (with {@link Faults#listChecksums})
+   * say {@code COMPOSITE}, and GetObjectAttributes returns each part's {@code algorithm} CRC.
+   *
+   * @throws IllegalStateException if this server was built without {@link Builder#faults}
+   */
+  public TestObject putRandomMultipart(
+      String bucket, String key, long size, long partSize, String algorithm) {
+    List<Long> sizes = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
+      byte[] buffer = new byte[1 << 16];
+      for (long start = 0; start < size; start += partSize) {
+        long length = Math.min(partSize, size - start);
+        Checksum crc = Crcs.newChecksum(algorithm);
+        for (long left = length; left > 0; ) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+          crc.update(buffer, 0, n);
+          left -= n;
+        }
+        sizes.add(length);
+        values.add(base64(crc.getValue(), algorithm));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot generate " + key, e);
+    }
+    faults()
+        .multipart(
+            bucket,
+            key,
+            new Faults.Parts(
+                algorithm,
+                sizes.stream().mapToLong(Long::longValue).toArray(),
+                values.toArray(String[]::new)));
+    return putRandom(bucket, key, size, Map.of());
+  }
+
+  private static String base64(long v, String algorithm) {
+    int width = algorithm.equals("CRC64NVME") ? 8 : 4;
+    byte[] bytes = new byte[width];
+    for (int i = 0; i < width; i++) {
+      bytes[i] = (byte) (v >>> (8 * (width - 1 - i)));
+    }
+    return Base64.getEncoder().encodeToString(bytes);
+  }
+
   public TestObject putRandom(String bucket, String key, long size) {
     return putRandom(bucket, key, size, Map.of());
   }

@@ -60,6 +60,30 @@ class FullObjectChecksumTest {
   }
 
   @Test
+  void multipartUpload_eachPartIsCheckedAgainstItsCrc(@TempDir Path dir) throws Exception {
+    // GETs 1 and 2 are part 1's two chunks; GET 3 is the first chunk of part 2.
+    Faults faults =
+        Faults.schedule(Map.of(3, Kind.CORRUPT_BYTE)).afterBytes(5).listChecksums("CRC32C");
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("parts");
+      TestObject o = s3.putRandomMultipart("parts", "m.bin", 7L * CHUNK + 3, 2L * CHUNK, "CRC32C");
+      TestObject odd = s3.putRandomMultipart("parts", "odd.bin", 5L * CHUNK, 100_000, "CRC32");
+      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("parts", "m.bin"), dir).await())
+            .isInstanceOf(IncompleteDownloadException.class)
+            .hasMessageContaining("does not match its CRC32C of part 2");
+        assertThat(TestFiles.regularFiles(dir)).isEmpty();
+        faults.enabled(false);
+        // Intact, both download; parts that do not begin on chunk boundaries go unchecked.
+        retriever.toDirectory(DownloadRequest.prefix("parts", ""), dir).await();
+      }
+      assertThat(TestData.sha256(dir.resolve("m.bin"))).isEqualTo(o.sha256());
+      assertThat(TestData.sha256(dir.resolve("odd.bin"))).isEqualTo(odd.sha256());
+    }
+  }
+
+  @Test
   void corruptedRange_failsItsObjectAlone_andKeepsNothingOfIt(@TempDir Path dir) throws Exception {
     // GET 1 is a.bin (one GET); GETs 2 to 9 are the chunks of b.bin: the third is corrupted.
     Faults faults =

@@ -55,7 +55,7 @@ final class Chunker {
           && Crcs.combinable(object.checksumAlgorithm())
           && resumed == 0
           && planned.localSource() == null) {
-        sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askFullObjectCrc(object));
+        sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askExpectedCrcs(object));
       }
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());

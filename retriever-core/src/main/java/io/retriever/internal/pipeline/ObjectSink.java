@@ -41,7 +41,7 @@ public abstract class ObjectSink {
   private String crcAlgorithm;
 
   /** S3's full-object CRC, being asked for while the chunks download; null when not checking. */
-  private Future<S3Access.FullObjectCrc> expectedCrc;
+  private Future<S3Access.ExpectedCrcs> expectedCrc;
 
   protected ObjectSink(ObjectInfo object, int chunks) {
     this.object = object;
@@ -118,14 +118,14 @@ public abstract class ObjectSink {
    * Makes room for the chunks' CRCs and takes the answer S3's full-object CRC will come in; called
    * by the chunker before any chunk is fetched.
    */
-  final void keepCrcs(int chunks, String algorithm, Future<S3Access.FullObjectCrc> expected) {
+  final void keepCrcs(int chunks, String algorithm, Future<S3Access.ExpectedCrcs> expected) {
     crcs = new long[chunks];
     crcAlgorithm = algorithm;
     expectedCrc = expected;
   }
 
-  /** Returns S3's full-object CRC, waiting for its answer; null if it has none. */
-  final S3Access.FullObjectCrc expectedCrc() throws InterruptedException {
+  /** Returns S3's CRCs for the object, waiting for the answer; null if it has none. */
+  final S3Access.ExpectedCrcs expectedCrc() throws InterruptedException {
     try {
       return expectedCrc.get();
     } catch (ExecutionException e) {

@@ -405,7 +405,7 @@ public final class Pipeline {
       reportFailure(object.object(), error);
       return;
     }
-    if (object.crcAlgorithm() != null && !matchesFullObjectCrc(object)) {
+    if (object.crcAlgorithm() != null && !matchesExpectedCrcs(object)) {
       return;
     }
     try {
@@ -424,51 +424,62 @@ public final class Pipeline {
   }
 
   /**
-   * Checks an object fetched in ranges against the full-object CRC S3 keeps for it, if any, by
-   * combining its chunks' CRCs; on a mismatch, discards it and fails it.
+   * Checks an object fetched in ranges against the CRCs S3 keeps for it, if any: the full-object
+   * CRC, or each part's for a multipart upload whose parts begin on chunk boundaries, by combining
+   * the chunks' CRCs. On a mismatch, discards the object and fails it.
    */
-  private boolean matchesFullObjectCrc(ObjectSink object) throws InterruptedException {
+  private boolean matchesExpectedCrcs(ObjectSink object) throws InterruptedException {
     ObjectInfo info = object.object();
-    S3Access.FullObjectCrc expected = object.expectedCrc();
+    S3Access.ExpectedCrcs expected = object.expectedCrc();
     if (expected == null || !expected.algorithm().equals(object.crcAlgorithm())) {
       return true;
     }
     long[] crcs = object.crcs();
-    int count = crcs.length;
-    long combined = crcs[0];
-    for (int i = 1; i < count; i++) {
-      combined =
-          Crcs.combine(
-              combined,
-              crcs[i],
-              ChunkPlan.task(info, i, count, settings.chunkSize()).length(),
-              expected.algorithm());
+    int chunkSize = settings.chunkSize();
+    int chunk = 0;
+    long offset = 0;
+    for (int part = 0; part < expected.partSizes().length; part++) {
+      long end = offset + expected.partSizes()[part];
+      boolean endsOnABoundary = end == info.size() || end % chunkSize == 0;
+      if (end > info.size() || !endsOnABoundary) {
+        return true; // A part ends inside a chunk: no part's CRC can be formed.
+      }
+      long combined = crcs[chunk];
+      chunk++;
+      while ((long) chunk * chunkSize < end) {
+        int length = ChunkPlan.task(info, chunk, crcs.length, chunkSize).length();
+        combined = Crcs.combine(combined, crcs[chunk], length, expected.algorithm());
+        chunk++;
+      }
+      if (combined != expected.values()[part]) {
+        RetrieverException error =
+            new RetrieverException(
+                Reason.CORRUPT,
+                info.uri()
+                    + " does not match its "
+                    + expected.algorithm()
+                    + (expected.partSizes().length > 1 ? " of part " + (part + 1) : "")
+                    + " (the bytes received give "
+                    + Long.toHexString(combined)
+                    + ", S3 keeps "
+                    + Long.toHexString(expected.values()[part])
+                    + "): corrupted on the way; nothing was kept, run the download again");
+        object.markFailed(error);
+        object.discard();
+        objectRefused(info, error);
+        return false;
+      }
+      offset = end;
     }
-    if (combined == expected.value()) {
-      return true;
-    }
-    RetrieverException error =
-        new RetrieverException(
-            Reason.CORRUPT,
-            info.uri()
-                + " does not match its "
-                + expected.algorithm()
-                + " (the bytes received give "
-                + Long.toHexString(combined)
-                + ", S3 keeps "
-                + Long.toHexString(expected.value())
-                + "): corrupted on the way; nothing was kept, run the download again");
-    object.markFailed(error);
-    object.discard();
-    objectRefused(info, error);
-    return false;
+    return true;
   }
 
   /**
-   * Starts asking S3 for an object's full-object CRC, on a small pool of the download's own, so
-   * that the answer is in by the time the object's last chunk is.
+   * Starts asking S3 for an object's CRCs (the full-object one, or each part's for a composite
+   * checksum), on a small pool of the download's own, so that the answer is in by the time the
+   * object's last chunk is.
    */
-  Future<S3Access.FullObjectCrc> askFullObjectCrc(ObjectInfo object) {
+  Future<S3Access.ExpectedCrcs> askExpectedCrcs(ObjectInfo object) {
     synchronized (this) {
       if (verifiers == null) {
         AtomicInteger n = new AtomicInteger();
@@ -482,10 +493,11 @@ public final class Pipeline {
                 });
       }
     }
+    boolean composite = "COMPOSITE".equals(object.checksumType());
     return verifiers.submit(
         () -> {
           requests.incrementAndGet();
-          return s3.fullObjectCrc(object);
+          return composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
         });
   }
 

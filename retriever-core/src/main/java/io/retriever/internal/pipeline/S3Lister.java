@@ -13,7 +13,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -63,16 +62,20 @@ final class S3Lister implements ObjectLister {
         }
         out.add(
             new ObjectInfo(
-                bucket, o.key(), o.size(), o.eTag(), o.lastModified(), fullObjectAlgorithm(o)));
+                bucket,
+                o.key(),
+                o.size(),
+                o.eTag(),
+                o.lastModified(),
+                checksumAlgorithm(o),
+                o.checksumTypeAsString()));
       }
     }
   }
 
-  /** Returns the algorithm of the object's full-object checksum, as listed, or null. */
-  private static String fullObjectAlgorithm(S3Object o) {
-    if (!o.hasChecksumAlgorithm()
-        || o.checksumAlgorithmAsStrings().isEmpty()
-        || o.checksumType() == ChecksumType.COMPOSITE) {
+  /** Returns the algorithm of the object's checksum, as listed, or null. */
+  private static String checksumAlgorithm(S3Object o) {
+    if (!o.hasChecksumAlgorithm() || o.checksumAlgorithmAsStrings().isEmpty()) {
       return null;
     }
     return o.checksumAlgorithmAsStrings().get(0);

@@ -5,8 +5,10 @@ import io.retriever.RetrieverException;
 import io.retriever.internal.Settings;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -24,11 +26,15 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.GetObjectAttributesParts;
+import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.ObjectAttributes;
+import software.amazon.awssdk.services.s3.model.ObjectPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -165,14 +171,17 @@ public final class S3Access implements AutoCloseable {
       throw describe(e, bucket, key);
     }
     return new ObjectInfo(
-        bucket, key, r.contentLength(), r.eTag(), r.lastModified(), fullObjectAlgorithm(r));
+        bucket,
+        key,
+        r.contentLength(),
+        r.eTag(),
+        r.lastModified(),
+        checksumAlgorithm(r),
+        r.checksumTypeAsString());
   }
 
-  /** Returns the algorithm of the full-object checksum a HEAD in checksum mode showed, or null. */
-  private static String fullObjectAlgorithm(HeadObjectResponse r) {
-    if (r.checksumType() == ChecksumType.COMPOSITE) {
-      return null;
-    }
+  /** Returns the algorithm of the checksum a HEAD in checksum mode showed, or null. */
+  private static String checksumAlgorithm(HeadObjectResponse r) {
     return r.checksumCRC32C() != null
         ? "CRC32C"
         : r.checksumCRC32() != null
@@ -183,19 +192,82 @@ public final class S3Access implements AutoCloseable {
   }
 
   /**
-   * A full-object checksum S3 keeps for an object.
+   * The CRCs S3 keeps for an object: one for the whole, or one per part of a multipart upload.
    *
    * @param algorithm {@code CRC32}, {@code CRC32C} or {@code CRC64NVME}
-   * @param value the CRC (unsigned)
+   * @param partSizes the size of each part in order; one part, the whole object, for a full-object
+   *     checksum
+   * @param values the CRC of each part (unsigned)
    */
-  public record FullObjectCrc(String algorithm, long value) {}
+  public record ExpectedCrcs(String algorithm, long[] partSizes, long[] values) {}
+
+  /**
+   * Returns the CRC of each part of a multipart object, from GetObjectAttributes, or null when it
+   * cannot be had (no such checksum, the object changed, the request failed).
+   */
+  public ExpectedCrcs partCrcs(ObjectInfo object) {
+    List<Long> sizes = new ArrayList<>();
+    List<Long> values = new ArrayList<>();
+    String algorithm = object.checksumAlgorithm();
+    Integer marker = null;
+    try {
+      while (true) {
+        Integer from = marker;
+        GetObjectAttributesResponse r =
+            client.getObjectAttributes(
+                b -> {
+                  b.bucket(object.bucket())
+                      .key(object.key())
+                      .objectAttributes(ObjectAttributes.OBJECT_PARTS)
+                      .maxParts(1000);
+                  if (from != null) {
+                    b.partNumberMarker(from);
+                  }
+                });
+        if (r.eTag() != null
+            && object.eTag() != null
+            && !object.eTag().replace("\"", "").equals(r.eTag().replace("\"", ""))) {
+          return null;
+        }
+        GetObjectAttributesParts parts = r.objectParts();
+        if (parts == null || !parts.hasParts() || parts.parts().isEmpty()) {
+          return null;
+        }
+        for (ObjectPart part : parts.parts()) {
+          String value =
+              switch (algorithm) {
+                case "CRC32" -> part.checksumCRC32();
+                case "CRC32C" -> part.checksumCRC32C();
+                case "CRC64NVME" -> part.checksumCRC64NVME();
+                default -> null;
+              };
+          ExpectedCrcs crc = value == null ? null : crc(algorithm, value);
+          if (crc == null || part.size() == null) {
+            return null;
+          }
+          sizes.add(part.size());
+          values.add(crc.values()[0]);
+        }
+        if (!Boolean.TRUE.equals(parts.isTruncated())) {
+          break;
+        }
+        marker = parts.nextPartNumberMarker();
+      }
+    } catch (RuntimeException e) {
+      return null;
+    }
+    return new ExpectedCrcs(
+        algorithm,
+        sizes.stream().mapToLong(Long::longValue).toArray(),
+        values.stream().mapToLong(Long::longValue).toArray());
+  }
 
   /**
    * Returns the object's full-object CRC-32, CRC-32C or CRC-64/NVME, asked for with a HEAD in
    * checksum mode, or null when it has none of those (no checksum, a composite one of a multipart
    * upload, another algorithm) or the HEAD fails.
    */
-  public FullObjectCrc fullObjectCrc(ObjectInfo object) {
+  public ExpectedCrcs fullObjectCrc(ObjectInfo object) {
     HeadObjectResponse r;
     try {
       r =
@@ -213,18 +285,24 @@ public final class S3Access implements AutoCloseable {
       return null;
     }
     if (r.checksumCRC32C() != null) {
-      return crc("CRC32C", r.checksumCRC32C());
+      return whole(object, crc("CRC32C", r.checksumCRC32C()));
     }
     if (r.checksumCRC32() != null) {
-      return crc("CRC32", r.checksumCRC32());
+      return whole(object, crc("CRC32", r.checksumCRC32()));
     }
     if (r.checksumCRC64NVME() != null) {
-      return crc("CRC64NVME", r.checksumCRC64NVME());
+      return whole(object, crc("CRC64NVME", r.checksumCRC64NVME()));
     }
     return null;
   }
 
-  private static FullObjectCrc crc(String algorithm, String base64) {
+  private static ExpectedCrcs whole(ObjectInfo object, ExpectedCrcs crc) {
+    return crc == null
+        ? null
+        : new ExpectedCrcs(crc.algorithm(), new long[] {object.size()}, crc.values());
+  }
+
+  private static ExpectedCrcs crc(String algorithm, String base64) {
     try {
       byte[] b = Base64.getDecoder().decode(base64);
       if (b.length != (algorithm.equals("CRC64NVME") ? 8 : 4)) {
@@ -234,7 +312,7 @@ public final class S3Access implements AutoCloseable {
       for (byte x : b) {
         value = (value << 8) | (x & 0xFFL);
       }
-      return new FullObjectCrc(algorithm, value);
+      return new ExpectedCrcs(algorithm, null, new long[] {value});
     } catch (IllegalArgumentException e) {
       return null; // "...-N": a composite checksum
     }
