@@ -344,9 +344,9 @@ public final class Retriever implements AutoCloseable {
      * Checks downloaded bytes against what S3 offers (default on): the checksum S3 returns with a
      * whole object ({@code x-amz-checksum-*}) and the MD5 that the ETag of an object uploaded in
      * one part holds (a mismatch is fetched again, then fails the download); and, for an object
-     * fetched in ranges that is listed with a full-object CRC-32, CRC-32C or CRC-64/NVME, that CRC,
-     * asked for with one HEAD while its chunks download (a mismatch fails that object). False turns
-     * checking off.
+     * fetched in ranges that is listed with a full-object CRC-32, CRC-32C, CRC-64/NVME (or a SHA,
+     * checked by reading the object back), that checksum, asked for with one HEAD while its chunks
+     * download (a mismatch fails that object). False turns checking off.
      */
     public Builder verify(boolean verify) {
       this.verify = verify;

@@ -228,6 +228,9 @@ public final class LocalS3 implements AutoCloseable {
    * returns in checksum mode as S3 does.
    */
   public TestObject putRandomWithChecksum(String bucket, String key, long size, String algorithm) {
+    if (algorithm.startsWith("SHA")) {
+      return putRandomWithHash(bucket, key, size, algorithm);
+    }
     Checksum crc = Crcs.newChecksum(algorithm);
     try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
       byte[] buffer = new byte[1 << 16];
@@ -286,6 +289,26 @@ public final class LocalS3 implements AutoCloseable {
                 sizes.stream().mapToLong(Long::longValue).toArray(),
                 values.toArray(String[]::new)));
     return putRandom(bucket, key, size, Map.of());
+  }
+
+  private TestObject putRandomWithHash(String bucket, String key, long size, String algorithm) {
+    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
+      MessageDigest digest =
+          MessageDigest.getInstance(algorithm.equals("SHA1") ? "SHA-1" : "SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return putRandom(
+          bucket,
+          key,
+          size,
+          Map.of(
+              "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
+              Base64.getEncoder().encodeToString(digest.digest())));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot generate " + key, e);
+    }
   }
 
   private static String base64(long v, String algorithm) {

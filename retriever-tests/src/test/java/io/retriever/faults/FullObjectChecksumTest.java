@@ -84,6 +84,29 @@ class FullObjectChecksumTest {
   }
 
   @Test
+  void sha256_ofARangedObject_isCheckedByReadingItBack(@TempDir Path dir) throws Exception {
+    Faults faults =
+        Faults.schedule(Map.of(2, Kind.CORRUPT_BYTE)).afterBytes(7).listChecksums("SHA256");
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("sha");
+      TestObject o = s3.putRandomWithChecksum("sha", "s.bin", 4L * CHUNK + 9, "SHA256");
+      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("sha", ""), dir).await())
+            .isInstanceOf(IncompleteDownloadException.class)
+            .hasMessageContaining("does not match its SHA256");
+        assertThat(TestFiles.regularFiles(dir)).isEmpty();
+        faults.enabled(false);
+        retriever.toDirectory(DownloadRequest.prefix("sha", ""), dir).await();
+        byte[] inMemory =
+            retriever.toMemory(DownloadRequest.prefix("sha", "")).objects().get(0).bytes();
+        assertThat(TestData.sha256(inMemory)).isEqualTo(o.sha256());
+      }
+      assertThat(TestData.sha256(dir.resolve("s.bin"))).isEqualTo(o.sha256());
+    }
+  }
+
+  @Test
   void corruptedRange_failsItsObjectAlone_andKeepsNothingOfIt(@TempDir Path dir) throws Exception {
     // GET 1 is a.bin (one GET); GETs 2 to 9 are the chunks of b.bin: the third is corrupted.
     Faults faults =

@@ -50,9 +50,13 @@ final class Chunker {
       for (int i = 0; i < count; i++) {
         resumed += sink.resumed(i) ? 1 : 0;
       }
+      boolean hashed =
+          ("SHA256".equals(object.checksumAlgorithm()) || "SHA1".equals(object.checksumAlgorithm()))
+              && !"COMPOSITE".equals(object.checksumType())
+              && sink.canDigestWhole();
       if (pipeline.settings.verify()
           && count > 1
-          && Crcs.combinable(object.checksumAlgorithm())
+          && (Crcs.combinable(object.checksumAlgorithm()) || hashed)
           && resumed == 0
           && planned.localSource() == null) {
         sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askExpectedCrcs(object));

@@ -263,7 +263,7 @@ final class Downloader {
     if (local != null && readLocal(task, local, writer, cursor)) {
       return cursor;
     }
-    if (sink.crcAlgorithm() != null) {
+    if (sink.crcAlgorithm() != null && Crcs.combinable(sink.crcAlgorithm())) {
       cursor.crc = Crcs.newChecksum(sink.crcAlgorithm());
     }
     String uri = task.object().uri();

@@ -66,6 +66,19 @@ public abstract class ObjectSink {
     remaining.addAndGet(-chunks);
   }
 
+  /**
+   * Returns the digest ({@code SHA1} or {@code SHA256}) of the whole object as received, read back
+   * after its last chunk, or null when this sink cannot read its bytes back.
+   */
+  public byte[] digestWhole(String algorithm) throws IOException {
+    return null;
+  }
+
+  /** Returns whether {@link #digestWhole} can read the object's bytes back. */
+  public boolean canDigestWhole() {
+    return false;
+  }
+
   /** Returns whether chunk {@code index} is already on disk from an interrupted download. */
   public boolean resumed(int index) {
     return false;

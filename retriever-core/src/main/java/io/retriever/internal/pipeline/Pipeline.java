@@ -16,9 +16,11 @@ import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
 import io.retriever.internal.s3.S3Access;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -434,6 +436,9 @@ public final class Pipeline {
     if (expected == null || !expected.algorithm().equals(object.crcAlgorithm())) {
       return true;
     }
+    if (expected.hash() != null) {
+      return matchesHash(object, expected);
+    }
     long[] crcs = object.crcs();
     int chunkSize = settings.chunkSize();
     int chunk = 0;
@@ -474,6 +479,32 @@ public final class Pipeline {
     return true;
   }
 
+  /** Checks a whole object, read back, against its SHA; on a mismatch, discards and fails it. */
+  private boolean matchesHash(ObjectSink object, S3Access.ExpectedCrcs expected) {
+    ObjectInfo info = object.object();
+    byte[] got;
+    try {
+      got = object.digestWhole(expected.algorithm());
+    } catch (IOException e) {
+      throw new RetrieverException(
+          Reason.LOCAL_IO, "cannot read back " + info.uri() + " to check it: " + e, e);
+    }
+    if (got == null || Arrays.equals(got, expected.hash())) {
+      return true;
+    }
+    RetrieverException error =
+        new RetrieverException(
+            Reason.CORRUPT,
+            info.uri()
+                + " does not match its "
+                + expected.algorithm()
+                + ": corrupted on the way; nothing was kept, run the download again");
+    object.markFailed(error);
+    object.discard();
+    objectRefused(info, error);
+    return false;
+  }
+
   /**
    * Starts asking S3 for an object's CRCs (the full-object one, or each part's for a composite
    * checksum), on a small pool of the download's own, so that the answer is in by the time the
@@ -494,10 +525,13 @@ public final class Pipeline {
       }
     }
     boolean composite = "COMPOSITE".equals(object.checksumType());
+    boolean hash = !Crcs.combinable(object.checksumAlgorithm());
     return verifiers.submit(
         () -> {
           requests.incrementAndGet();
-          return composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
+          return hash
+              ? s3.fullObjectHash(object)
+              : composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
         });
   }
 

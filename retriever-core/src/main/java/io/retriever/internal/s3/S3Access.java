@@ -197,9 +197,47 @@ public final class S3Access implements AutoCloseable {
    * @param algorithm {@code CRC32}, {@code CRC32C} or {@code CRC64NVME}
    * @param partSizes the size of each part in order; one part, the whole object, for a full-object
    *     checksum
-   * @param values the CRC of each part (unsigned)
+   * @param values the CRC of each part (unsigned), or null for a hash
+   * @param hash the whole object's SHA-1 or SHA-256, or null for CRCs
    */
-  public record ExpectedCrcs(String algorithm, long[] partSizes, long[] values) {}
+  public record ExpectedCrcs(String algorithm, long[] partSizes, long[] values, byte[] hash) {}
+
+  /**
+   * Returns the object's full-object SHA-1 or SHA-256, asked for with a HEAD in checksum mode, or
+   * null when it has none (or a composite one) or the HEAD fails.
+   */
+  public ExpectedCrcs fullObjectHash(ObjectInfo object) {
+    HeadObjectResponse r;
+    try {
+      r =
+          client.headObject(
+              b -> {
+                b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
+                if (object.eTag() != null) {
+                  b.ifMatch(object.eTag());
+                }
+              });
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (r.checksumType() != null && r.checksumType() != ChecksumType.FULL_OBJECT) {
+      return null;
+    }
+    String value =
+        "SHA256".equals(object.checksumAlgorithm()) ? r.checksumSHA256() : r.checksumSHA1();
+    if (value == null) {
+      return null;
+    }
+    try {
+      return new ExpectedCrcs(
+          object.checksumAlgorithm(),
+          new long[] {object.size()},
+          null,
+          Base64.getDecoder().decode(value));
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
 
   /**
    * Returns the CRC of each part of a multipart object, from GetObjectAttributes, or null when it
@@ -259,7 +297,8 @@ public final class S3Access implements AutoCloseable {
     return new ExpectedCrcs(
         algorithm,
         sizes.stream().mapToLong(Long::longValue).toArray(),
-        values.stream().mapToLong(Long::longValue).toArray());
+        values.stream().mapToLong(Long::longValue).toArray(),
+        null);
   }
 
   /**
@@ -299,7 +338,7 @@ public final class S3Access implements AutoCloseable {
   private static ExpectedCrcs whole(ObjectInfo object, ExpectedCrcs crc) {
     return crc == null
         ? null
-        : new ExpectedCrcs(crc.algorithm(), new long[] {object.size()}, crc.values());
+        : new ExpectedCrcs(crc.algorithm(), new long[] {object.size()}, crc.values(), null);
   }
 
   private static ExpectedCrcs crc(String algorithm, String base64) {
@@ -312,7 +351,7 @@ public final class S3Access implements AutoCloseable {
       for (byte x : b) {
         value = (value << 8) | (x & 0xFFL);
       }
-      return new ExpectedCrcs(algorithm, null, new long[] {value});
+      return new ExpectedCrcs(algorithm, null, new long[] {value}, null);
     } catch (IllegalArgumentException e) {
       return null; // "...-N": a composite checksum
     }

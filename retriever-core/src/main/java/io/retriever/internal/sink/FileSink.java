@@ -29,6 +29,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -438,6 +439,25 @@ public final class FileSink implements Sink {
     @Override
     public boolean restarted() {
       return restarted;
+    }
+
+    @Override
+    public boolean canDigestWhole() {
+      return true;
+    }
+
+    @Override
+    public byte[] digestWhole(String algorithm) throws IOException {
+      MessageDigest digest = MemorySink.digest(algorithm);
+      ByteBuffer buffer = ByteBuffer.allocate(SCRATCH_SIZE);
+      try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ)) {
+        while (in.read(buffer) >= 0) {
+          buffer.flip();
+          digest.update(buffer);
+          buffer.clear();
+        }
+      }
+      return digest.digest();
     }
 
     @Override

@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -60,10 +62,29 @@ public final class MemorySink implements Sink {
       }
 
       @Override
+      public boolean canDigestWhole() {
+        return true;
+      }
+
+      @Override
+      public byte[] digestWhole(String algorithm) {
+        return digest(algorithm).digest(bytes);
+      }
+
+      @Override
       public DownloadedObject result() {
         return new DownloadedObject(object, null, bytes, localSource() != null);
       }
     };
+  }
+
+  /** Returns a new digest for S3's name of a hash ({@code SHA1} or {@code SHA256}). */
+  static MessageDigest digest(String algorithm) {
+    try {
+      return MessageDigest.getInstance("SHA1".equals(algorithm) ? "SHA-1" : "SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM lacks " + algorithm, e);
+    }
   }
 
   /** Returns the objects in listing order. */
