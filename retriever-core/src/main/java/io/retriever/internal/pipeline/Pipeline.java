@@ -457,21 +457,15 @@ public final class Pipeline {
         chunk++;
       }
       if (combined != expected.values()[part]) {
-        RetrieverException error =
-            new RetrieverException(
-                Reason.CORRUPT,
-                info.uri()
-                    + " does not match its "
-                    + expected.algorithm()
-                    + (expected.partSizes().length > 1 ? " of part " + (part + 1) : "")
-                    + " (the bytes received give "
-                    + Long.toHexString(combined)
-                    + ", S3 keeps "
-                    + Long.toHexString(expected.values()[part])
-                    + "): corrupted on the way; nothing was kept, run the download again");
-        object.markFailed(error);
-        object.discard();
-        objectRefused(info, error);
+        failCorrupt(
+            object,
+            expected.algorithm()
+                + (expected.partSizes().length > 1 ? " of part " + (part + 1) : "")
+                + " (the bytes received give "
+                + Long.toHexString(combined)
+                + ", S3 keeps "
+                + Long.toHexString(expected.values()[part])
+                + ")");
         return false;
       }
       offset = end;
@@ -492,17 +486,22 @@ public final class Pipeline {
     if (got == null || Arrays.equals(got, expected.hash())) {
       return true;
     }
+    failCorrupt(object, expected.algorithm());
+    return false;
+  }
+
+  /** Fails an object whose bytes do not match S3's checksum, and discards what it left. */
+  private void failCorrupt(ObjectSink object, String what) {
     RetrieverException error =
         new RetrieverException(
             Reason.CORRUPT,
-            info.uri()
+            object.object().uri()
                 + " does not match its "
-                + expected.algorithm()
+                + what
                 + ": corrupted on the way; nothing was kept, run the download again");
     object.markFailed(error);
     object.discard();
-    objectRefused(info, error);
-    return false;
+    objectRefused(object.object(), error);
   }
 
   /**

@@ -203,10 +203,10 @@ public final class S3Access implements AutoCloseable {
   public record ExpectedCrcs(String algorithm, long[] partSizes, long[] values, byte[] hash) {}
 
   /**
-   * Returns the object's full-object SHA-1 or SHA-256, asked for with a HEAD in checksum mode, or
-   * null when it has none (or a composite one) or the HEAD fails.
+   * Returns a HEAD in checksum mode of this version of the object, or null when it fails or the
+   * object's checksum is a composite one.
    */
-  public ExpectedCrcs fullObjectHash(ObjectInfo object) {
+  private HeadObjectResponse fullObjectChecksums(ObjectInfo object) {
     HeadObjectResponse r;
     try {
       r =
@@ -221,6 +221,18 @@ public final class S3Access implements AutoCloseable {
       return null;
     }
     if (r.checksumType() != null && r.checksumType() != ChecksumType.FULL_OBJECT) {
+      return null;
+    }
+    return r;
+  }
+
+  /**
+   * Returns the object's full-object SHA-1 or SHA-256, asked for with a HEAD in checksum mode, or
+   * null when it has none (or a composite one) or the HEAD fails.
+   */
+  public ExpectedCrcs fullObjectHash(ObjectInfo object) {
+    HeadObjectResponse r = fullObjectChecksums(object);
+    if (r == null) {
       return null;
     }
     String value =
@@ -307,20 +319,8 @@ public final class S3Access implements AutoCloseable {
    * upload, another algorithm) or the HEAD fails.
    */
   public ExpectedCrcs fullObjectCrc(ObjectInfo object) {
-    HeadObjectResponse r;
-    try {
-      r =
-          client.headObject(
-              b -> {
-                b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
-                if (object.eTag() != null) {
-                  b.ifMatch(object.eTag());
-                }
-              });
-    } catch (RuntimeException e) {
-      return null;
-    }
-    if (r.checksumType() != null && r.checksumType() != ChecksumType.FULL_OBJECT) {
+    HeadObjectResponse r = fullObjectChecksums(object);
+    if (r == null) {
       return null;
     }
     if (r.checksumCRC32C() != null) {
