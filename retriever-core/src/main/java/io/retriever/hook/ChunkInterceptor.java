@@ -11,8 +11,12 @@ import java.util.function.UnaryOperator;
  * (which itself retries broken connections).
  *
  * <pre>{@code
+ * ChunkInterceptor verifying = chain -> {
+ *   Chunk chunk = chain.proceed();
+ *   return matchesMyChecksum(chunk) ? chunk : chain.proceed(); // one more try
+ * };
  * ChunkInterceptor requesterPays =
- *     chain -> chain.proceed(chain.request().withHeader("x-amz-request-payer", "requester"));
+ *     ChunkInterceptor.requestOnly(r -> r.withHeader("x-amz-request-payer", "requester"));
  * }</pre>
  *
  * <p>With an interceptor installed, each chunk is buffered whole before it reaches the sink, in a
