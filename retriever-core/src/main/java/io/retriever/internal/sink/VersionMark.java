@@ -36,7 +36,8 @@ final class VersionMark {
         view.write(NAME, StandardCharsets.UTF_8.encode(stamp(a) + " " + object.eTag()));
       }
     } catch (IOException | UnsupportedOperationException e) {
-      // Without the mark, a rerun downloads the object again: slower, never wrong.
+      // No user attributes here (or the file went away): without the mark, a rerun downloads the
+      // object again, which is slower but never wrong.
     }
   }
 
@@ -51,18 +52,18 @@ final class VersionMark {
     if (!a.isRegularFile() || a.size() != object.size()) {
       return false;
     }
-    String mark = get(file);
-    if (mark != null) {
-      return mark.equals(stamp(a) + " " + object.eTag());
+    Mark mark = read(file);
+    if (mark.value() != null) {
+      return mark.value().equals(stamp(a) + " " + object.eTag());
     }
-    return !supported(file)
+    return !mark.supported()
         && object.lastModified() != null
         && a.lastModifiedTime().toInstant().equals(object.lastModified());
   }
 
   /** Returns whether {@code file} is one Retriever wrote and nobody changed since. */
   static boolean ours(Path file) {
-    String mark = get(file);
+    String mark = read(file).value();
     if (mark == null) {
       return false;
     }
@@ -77,32 +78,31 @@ final class VersionMark {
     return a.size() + " " + a.lastModifiedTime().toMillis();
   }
 
-  private static String get(Path file) {
+  /**
+   * What a file carries.
+   *
+   * @param supported whether its file system keeps user attributes
+   * @param value its mark, or null for none
+   */
+  private record Mark(boolean supported, String value) {}
+
+  private static Mark read(Path file) {
+    UserDefinedFileAttributeView view =
+        Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
+    if (view == null) {
+      return new Mark(false, null);
+    }
     try {
-      UserDefinedFileAttributeView view =
-          Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-      if (view == null || !view.list().contains(NAME)) {
-        return null;
+      if (!view.list().contains(NAME)) {
+        return new Mark(true, null);
       }
       ByteBuffer buffer = ByteBuffer.allocate(view.size(NAME));
       view.read(NAME, buffer);
-      return StandardCharsets.UTF_8.decode(buffer.flip()).toString();
+      return new Mark(true, StandardCharsets.UTF_8.decode(buffer.flip()).toString());
     } catch (IOException | UnsupportedOperationException e) {
-      return null;
-    }
-  }
-
-  private static boolean supported(Path file) {
-    try {
-      UserDefinedFileAttributeView view =
-          Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
-      if (view == null) {
-        return false;
-      }
-      view.list();
-      return true;
-    } catch (IOException | UnsupportedOperationException e) {
-      return false;
+      // The file system refuses user attributes ("Operation not supported"): no mark can be had,
+      // and the modification time is what tells a current file.
+      return new Mark(false, null);
     }
   }
 }
