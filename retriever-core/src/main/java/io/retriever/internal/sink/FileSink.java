@@ -26,6 +26,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -135,11 +136,12 @@ public final class FileSink implements Sink {
       throw new SafePaths.RefusedKey(
           "refusing key '" + object.key() + "': it would be written outside " + root);
     }
-    if (Files.isSymbolicLink(path)) {
+    BasicFileAttributes existing = attributesIfAny(path);
+    if (existing != null && existing.isSymbolicLink()) {
       throw new SafePaths.RefusedKey(
           "refusing to write " + object.uri() + " to " + path + ": it is a symbolic link");
     }
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
+    if (existing != null && existing.isDirectory()) {
       throw new SafePaths.RefusedKey(
           "cannot write "
               + object.uri()
@@ -148,16 +150,14 @@ public final class FileSink implements Sink {
               + ": a directory of that name exists (another key has it as a prefix); keys 'a'"
               + " and 'a/b' cannot both be files");
     }
-    if (!options.overwrite()
-        && Files.exists(path, LinkOption.NOFOLLOW_LINKS)
-        && !VersionMark.ours(path)) {
+    if (!options.overwrite() && existing != null && !VersionMark.ours(path)) {
       throw new SafePaths.RefusedKey(
           path
               + " already exists; pass --overwrite"
               + " (FileOptions.withOverwrite) to replace it");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
-    Path temp = tempPath(object, path, options.resume());
+    Path temp = tempPath(object, path);
     FileObject file;
     try {
       file = new FileObject(object, chunks, path, temp, bytes, opened++);
@@ -184,7 +184,7 @@ public final class FileSink implements Sink {
    * Creates the directories above {@code path} and returns a temporary name beside it: the same for
    * every download of it when resuming, so that a rerun finds it; else a fresh one.
    */
-  private Path tempPath(ObjectInfo object, Path path, boolean resume) {
+  private Path tempPath(ObjectInfo object, Path path) {
     Path parent = path.getParent();
     if (!checkedDirectories.contains(parent)) {
       checkDirectory(object, path, parent);
@@ -192,7 +192,7 @@ public final class FileSink implements Sink {
     }
     String name = path.getFileName().toString();
     String tag;
-    if (resume) {
+    if (options.resume()) {
       tag = name.length() > MAX_NAME_IN_TEMP ? Integer.toHexString(name.hashCode()) + "." : "";
     } else {
       tag = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
@@ -201,6 +201,18 @@ public final class FileSink implements Sink {
       name = name.substring(0, MAX_NAME_IN_TEMP);
     }
     return parent.resolve("." + name + "." + tag + "retriever-part");
+  }
+
+  /**
+   * Returns what is at {@code path}, not following a link, or null if nothing is or it cannot be
+   * seen (then creating the temporary file says why).
+   */
+  private static BasicFileAttributes attributesIfAny(Path path) {
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -282,6 +294,7 @@ public final class FileSink implements Sink {
         Files.createFile(probe);
         finalPermissions = Files.getPosixFilePermissions(probe);
       } catch (IOException | UnsupportedOperationException e) {
+        // No POSIX permissions to learn here: complete files keep the temporary file's.
         finalPermissions = null;
       } finally {
         try {
