@@ -550,7 +550,6 @@ public final class Retriever implements AutoCloseable {
               lister,
               sink,
               cache,
-              cache,
               stallTimeout,
               maxRetriesPerDownload,
               verify));

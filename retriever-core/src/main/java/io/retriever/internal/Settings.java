@@ -3,6 +3,7 @@ package io.retriever.internal;
 import io.retriever.DownloadListener;
 import io.retriever.HookFailure;
 import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.DownloadCache;
 import io.retriever.hook.DownloadSink;
 import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
@@ -38,8 +39,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param hookFailure what a throwing hook fails
  * @param lister the user's lister, or {@code null} for ListObjectsV2 and HEAD
  * @param sink the user's sink for {@code Retriever.download}, or {@code null}
- * @param cacheInterceptor the cache's interceptor, run after the others, or {@code null}
- * @param cacheHook the cache's post-download hook, run after the others, or {@code null}
+ * @param cache the download cache, whose interceptor and post-download hook run after the others,
+ *     or {@code null}
  * @param stallTimeout how long a read may wait for a byte before the request counts as stalled
  * @param maxRetriesPerDownload retries allowed in one download, all chunks together
  * @param verify check downloaded bytes against the checksums S3 offers
@@ -66,8 +67,7 @@ public record Settings(
     HookFailure hookFailure,
     ObjectLister lister,
     DownloadSink sink,
-    ObjectInterceptor cacheInterceptor,
-    PostDownloadHook cacheHook,
+    DownloadCache cache,
     Duration stallTimeout,
     int maxRetriesPerDownload,
     boolean verify) {}

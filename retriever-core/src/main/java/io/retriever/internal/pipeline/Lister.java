@@ -30,8 +30,8 @@ final class Lister {
     if (pipeline.sink.interceptor() != null) {
       interceptors.add(pipeline.sink.interceptor());
     }
-    if (pipeline.settings.cacheInterceptor() != null) {
-      interceptors.add(pipeline.settings.cacheInterceptor());
+    if (pipeline.settings.cache() != null) {
+      interceptors.add(pipeline.settings.cache());
     }
   }
 

@@ -229,8 +229,8 @@ public final class Pipeline {
 
   private static List<PostDownloadHook> postHooks(Settings settings) {
     List<PostDownloadHook> all = new ArrayList<>(settings.postDownloadHooks());
-    if (settings.cacheHook() != null) {
-      all.add(settings.cacheHook());
+    if (settings.cache() != null) {
+      all.add(settings.cache());
     }
     return List.copyOf(all);
   }
