@@ -224,35 +224,18 @@ public final class LocalS3 implements AutoCloseable {
 
   /**
    * Stores random bytes as {@link #putRandom} does, with a full-object checksum ({@code CRC32},
-   * {@code CRC32C} or {@code CRC64NVME}) that the server, when built with {@link Builder#faults},
-   * returns in checksum mode as S3 does.
+   * {@code CRC32C}, {@code CRC64NVME}, {@code SHA1} or {@code SHA256}) that the server, when built
+   * with {@link Builder#faults}, returns in checksum mode as S3 does.
    */
   public TestObject putRandomWithChecksum(String bucket, String key, long size, String algorithm) {
-    if (algorithm.startsWith("SHA")) {
-      return putRandomWithHash(bucket, key, size, algorithm);
-    }
-    Checksum crc = Crcs.newChecksum(algorithm);
-    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
-      byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        crc.update(buffer, 0, n);
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot generate " + key, e);
-    }
+    String value = checksums(key, size, Math.max(1, size), algorithm).get(0);
     return putRandom(
         bucket,
         key,
         size,
-        Map.of(
-            "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
-            base64(crc.getValue(), algorithm)));
+        Map.of("retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT), value));
   }
 
-  /**
-   * Stores {@code size} random, incompressible bytes under {@code key}, streaming them so that
-   * objects larger than the heap can be made on directory storage.
-   */
   /**
    * Stores random bytes as {@link #putRandom} does and presents them as a multipart upload of
    * {@code partSize} parts with a composite checksum: listings (with {@link Faults#listChecksums})
@@ -262,64 +245,68 @@ public final class LocalS3 implements AutoCloseable {
    */
   public TestObject putRandomMultipart(
       String bucket, String key, long size, long partSize, String algorithm) {
-    List<Long> sizes = new ArrayList<>();
-    List<String> values = new ArrayList<>();
-    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
-      byte[] buffer = new byte[1 << 16];
-      for (long start = 0; start < size; start += partSize) {
-        long length = Math.min(partSize, size - start);
-        Checksum crc = Crcs.newChecksum(algorithm);
-        for (long left = length; left > 0; ) {
-          int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-          crc.update(buffer, 0, n);
-          left -= n;
-        }
-        sizes.add(length);
-        values.add(base64(crc.getValue(), algorithm));
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot generate " + key, e);
+    List<String> values = checksums(key, size, partSize, algorithm);
+    long[] sizes = new long[values.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      sizes[i] = Math.min(partSize, size - i * partSize);
     }
     faults()
-        .multipart(
-            bucket,
-            key,
-            new Faults.Parts(
-                algorithm,
-                sizes.stream().mapToLong(Long::longValue).toArray(),
-                values.toArray(String[]::new)));
+        .multipart(bucket, key, new Faults.Parts(algorithm, sizes, values.toArray(String[]::new)));
     return putRandom(bucket, key, size, Map.of());
   }
 
-  private TestObject putRandomWithHash(String bucket, String key, long size, String algorithm) {
-    try (InputStream in = TestData.randomStream(size, key.hashCode() * 31L + size)) {
-      MessageDigest digest =
-          MessageDigest.getInstance(algorithm.equals("SHA1") ? "SHA-1" : "SHA-256");
+  /**
+   * Returns the base64 checksum, as S3 writes it, of each {@code partSize} part of the random bytes
+   * {@link #putRandom} stores under {@code key}.
+   */
+  private static List<String> checksums(String key, long size, long partSize, String algorithm) {
+    List<String> values = new ArrayList<>();
+    try (InputStream in = TestData.randomStream(size, seed(key, size))) {
       byte[] buffer = new byte[1 << 16];
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
+      for (long start = 0; start < Math.max(1, size); start += partSize) {
+        Checksum crc = algorithm.startsWith("SHA") ? null : Crcs.newChecksum(algorithm);
+        MessageDigest digest =
+            crc != null
+                ? null
+                : MessageDigest.getInstance(algorithm.equals("SHA1") ? "SHA-1" : "SHA-256");
+        for (long left = Math.min(partSize, size - start); left > 0; ) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+          if (crc != null) {
+            crc.update(buffer, 0, n);
+          } else {
+            digest.update(buffer, 0, n);
+          }
+          left -= n;
+        }
+        values.add(
+            Base64.getEncoder()
+                .encodeToString(
+                    crc != null ? bigEndian(crc.getValue(), algorithm) : digest.digest()));
       }
-      return putRandom(
-          bucket,
-          key,
-          size,
-          Map.of(
-              "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
-              Base64.getEncoder().encodeToString(digest.digest())));
     } catch (IOException | NoSuchAlgorithmException e) {
       throw new IllegalStateException("cannot generate " + key, e);
     }
+    return values;
   }
 
-  private static String base64(long v, String algorithm) {
+  private static byte[] bigEndian(long v, String algorithm) {
     int width = algorithm.equals("CRC64NVME") ? 8 : 4;
     byte[] bytes = new byte[width];
     for (int i = 0; i < width; i++) {
       bytes[i] = (byte) (v >>> (8 * (width - 1 - i)));
     }
-    return Base64.getEncoder().encodeToString(bytes);
+    return bytes;
   }
 
+  /** The seed of the random bytes stored under {@code key}. */
+  private static long seed(String key, long size) {
+    return key.hashCode() * 31L + size;
+  }
+
+  /**
+   * Stores {@code size} random, incompressible bytes under {@code key}, streaming them so that
+   * objects larger than the heap can be made on directory storage.
+   */
   public TestObject putRandom(String bucket, String key, long size) {
     return putRandom(bucket, key, size, Map.of());
   }
@@ -327,8 +314,7 @@ public final class LocalS3 implements AutoCloseable {
   private TestObject putRandom(String bucket, String key, long size, Map<String, String> metadata) {
     try (DigestInputStream in =
         new DigestInputStream(
-            TestData.randomStream(size, key.hashCode() * 31L + size),
-            MessageDigest.getInstance("SHA-256"))) {
+            TestData.randomStream(size, seed(key, size)), MessageDigest.getInstance("SHA-256"))) {
       Blob blob =
           blobStore()
               .blobBuilder(key)
