@@ -7,7 +7,6 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
-import io.retriever.internal.sink.SafePaths;
 import java.io.IOException;
 
 /**
@@ -41,7 +40,7 @@ final class Chunker {
       } catch (HookException e) {
         pipeline.objectFailed(object, null, e);
         continue;
-      } catch (SafePaths.RefusedKey e) {
+      } catch (RefusedKey e) {
         pipeline.objectRefused(object, e);
         continue;
       }

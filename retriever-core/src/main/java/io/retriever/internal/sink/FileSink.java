@@ -12,6 +12,7 @@ import io.retriever.hook.ObjectPlan;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
+import io.retriever.internal.pipeline.RefusedKey;
 import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -109,7 +110,7 @@ public final class FileSink implements Sink {
   public Path target(ObjectInfo object) {
     try {
       return target.apply(object);
-    } catch (SafePaths.RefusedKey e) {
+    } catch (RefusedKey e) {
       return null; // open() refuses it, and the object fails alone.
     }
   }
@@ -133,16 +134,16 @@ public final class FileSink implements Sink {
       throws IOException {
     Path path = (target != null ? target : this.target.apply(object)).toAbsolutePath().normalize();
     if (!path.startsWith(root) || path.equals(root)) {
-      throw new SafePaths.RefusedKey(
+      throw new RefusedKey(
           "refusing key '" + object.key() + "': it would be written outside " + root);
     }
     BasicFileAttributes existing = attributesIfAny(path);
     if (existing != null && existing.isSymbolicLink()) {
-      throw new SafePaths.RefusedKey(
+      throw new RefusedKey(
           "refusing to write " + object.uri() + " to " + path + ": it is a symbolic link");
     }
     if (existing != null && existing.isDirectory()) {
-      throw new SafePaths.RefusedKey(
+      throw new RefusedKey(
           "cannot write "
               + object.uri()
               + " to "
@@ -151,7 +152,7 @@ public final class FileSink implements Sink {
               + " and 'a/b' cannot both be files");
     }
     if (!options.overwrite() && existing != null && !VersionMark.ours(path)) {
-      throw new SafePaths.RefusedKey(
+      throw new RefusedKey(
           path
               + " already exists; pass --overwrite"
               + " (FileOptions.withOverwrite) to replace it");
@@ -222,7 +223,7 @@ public final class FileSink implements Sink {
   private void checkDirectory(ObjectInfo object, Path path, Path parent) {
     for (Path p = parent; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
       if (files.contains(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-        throw new SafePaths.RefusedKey(
+        throw new RefusedKey(
             "cannot write "
                 + object.uri()
                 + " to "
@@ -235,7 +236,7 @@ public final class FileSink implements Sink {
     createDirectories(parent);
     try {
       if (!parent.toRealPath().startsWith(realRoot())) {
-        throw new SafePaths.RefusedKey(
+        throw new RefusedKey(
             "refusing to write "
                 + object.uri()
                 + " to "

@@ -1,7 +1,7 @@
 package io.retriever.internal.sink;
 
 import io.retriever.ObjectInfo;
-import io.retriever.RetrieverException;
+import io.retriever.internal.pipeline.RefusedKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
@@ -16,15 +16,6 @@ public final class SafePaths {
   static final int MAX_NAME_BYTES = 255;
 
   private SafePaths() {}
-
-  /** A key that cannot be written below the destination; it fails alone. */
-  public static final class RefusedKey extends RetrieverException {
-    private static final long serialVersionUID = 1L;
-
-    RefusedKey(String message) {
-      super(Reason.INVALID, message);
-    }
-  }
 
   /**
    * Returns where {@code relativeKey} (the object's key below the request's base) lands below
