@@ -101,6 +101,50 @@ class BenchmarkRunnerTest {
   }
 
   @Test
+  void run_libraryDownloadingThreeTimes_countsEveryDownloadAndVerifiesTheFiles(@TempDir Path out)
+      throws Exception {
+    List<RunResult> results;
+    try (LocalS3 s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(2)).start()) {
+      List<TestObject> expected =
+          Dataset.generate(s3, "bench", "data/", List.of("2x300KiB", "3x1KiB"));
+      Target target =
+          new Target(
+              s3.endpoint(),
+              s3.region(),
+              "bench",
+              "data/",
+              s3.accessKey(),
+              s3.secretKey(),
+              false,
+              expected);
+      results =
+          new BenchmarkRunner(
+                  target,
+                  List.of(
+                      Implementations.builtIn(
+                          "retriever-lib", Map.of("downloads", "3"), List.of(), true, false)),
+                  1,
+                  0,
+                  out,
+                  new PrintStream(new ByteArrayOutputStream()),
+                  Duration.ofMillis(50),
+                  Duration.ofSeconds(120))
+              .run();
+      assertThat(s3.getRequests()).isEqualTo(3 * 5);
+    }
+    assertThat(results)
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.ok()).as(r.error()).isTrue();
+              assertThat(r.impl()).isEqualTo("retriever-lib downloads=3");
+              assertThat(r.objects()).isEqualTo(3 * 5);
+              assertThat(r.bytes()).isEqualTo(3 * (2 * 300 * 1024 + 3 * 1024));
+              assertThat(r.requests()).isEqualTo(3 * 6);
+            });
+  }
+
+  @Test
   void product_twoSweeps_givesEveryCombinationInOrder() {
     assertThat(Implementations.product(Map.of("concurrency", List.of("8", "16"))))
         .containsExactly(Map.of("concurrency", "8"), Map.of("concurrency", "16"));

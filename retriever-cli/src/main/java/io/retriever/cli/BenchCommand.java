@@ -59,6 +59,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   private static final String BUCKET = "bench";
   private static final long MEMORY_STORAGE_LIMIT = 512L << 20;
+  private static final List<String> SWEEPS =
+      List.of("concurrency", "chunk-size", "max-memory", "target-gbps", "downloads");
 
   @Option(
       names = "--objects",
@@ -97,7 +99,8 @@ final class BenchCommand implements Callable<Integer> {
       paramLabel = "SETTING=V1,V2",
       description =
           "Run Retriever with"
-              + " every combination of these settings: concurrency, chunk-size, max-memory, target-gbps.")
+              + " every combination of these settings: concurrency, chunk-size, max-memory, target-gbps;"
+              + " and downloads=N (library implementations: one process downloads the data N times).")
   List<String> sweeps = new ArrayList<>();
 
   @Option(names = "--runs", description = "Measured repetitions (default: ${DEFAULT-VALUE}).")
@@ -142,6 +145,7 @@ final class BenchCommand implements Callable<Integer> {
       throw new RetrieverException(
           Reason.INVALID, "--runs must be at least 1 and --warmup at least 0");
     }
+    Map<String, List<String>> sweep = sweeps();
     if (out == null) {
       out =
           Path.of(
@@ -184,9 +188,9 @@ final class BenchCommand implements Callable<Integer> {
               System.getenv("AWS_SECRET_ACCESS_KEY"),
               s3.anonymous,
               null);
-      results = runner(target, log).run();
+      results = runner(target, sweep, log).run();
     } else {
-      results = generated(context, log);
+      results = generated(context, sweep, log);
     }
     Path page = new BenchReport(out, results, context).write();
     FileTrees.delete(out.resolve("tmp"));
@@ -195,7 +199,9 @@ final class BenchCommand implements Callable<Integer> {
     return results.stream().allMatch(RunResult::ok) ? ExitCode.OK : ExitCode.FAILURE;
   }
 
-  private List<RunResult> generated(Map<String, String> context, PrintStream log) throws Exception {
+  private List<RunResult> generated(
+      Map<String, String> context, Map<String, List<String>> sweep, PrintStream log)
+      throws Exception {
     long total = Dataset.totalBytes(objects);
     boolean inMemory = total <= MEMORY_STORAGE_LIMIT;
     Path storage = inMemory ? null : Files.createTempDirectory("retriever-bench-store");
@@ -220,7 +226,7 @@ final class BenchCommand implements Callable<Integer> {
               local.secretKey(),
               false,
               expected);
-      return runner(target, log).run();
+      return runner(target, sweep, log).run();
     } finally {
       if (storage != null) {
         FileTrees.delete(storage);
@@ -228,29 +234,40 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
-  private BenchmarkRunner runner(Target target, PrintStream log) {
-    List<String> jvm =
-        jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
-    List<Implementation> implementations = new ArrayList<>();
+  /** Returns the --sweep settings by name, checked before any data is generated. */
+  private Map<String, List<String>> sweeps() {
     Map<String, List<String>> sweep = new LinkedHashMap<>();
     for (String s : sweeps) {
       int eq = s.indexOf('=');
       String key = eq < 0 ? s : s.substring(0, eq);
-      if (eq < 0
-          || !List.of("concurrency", "chunk-size", "max-memory", "target-gbps").contains(key)) {
+      if (eq < 0 || !SWEEPS.contains(key)) {
         throw new RetrieverException(
             Reason.INVALID,
             "'"
                 + s
-                + "' is not a sweep: give"
-                + " concurrency=..., chunk-size=..., max-memory=... or target-gbps=... with comma-separated values");
+                + "' is not a sweep: give one of "
+                + String.join(", ", SWEEPS)
+                + " with comma-separated values, e.g. concurrency=16,32,64");
       }
       sweep.put(key, List.of(s.substring(eq + 1).split(",")));
     }
+    if (sweep.containsKey("downloads") && impls.contains("retriever")) {
+      throw new RetrieverException(
+          Reason.INVALID,
+          "the downloads sweep needs the library (--impl retriever-lib): the retriever command"
+              + " downloads once per process");
+    }
+    return sweep;
+  }
+
+  private BenchmarkRunner runner(Target target, Map<String, List<String>> sweep, PrintStream log) {
+    List<String> jvm =
+        jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+    List<Implementation> implementations = new ArrayList<>();
     boolean endpoint = target.endpoint() != null;
     for (String impl : impls) {
       try {
-        if (impl.equals("retriever") && !sweep.isEmpty()) {
+        if (impl.startsWith("retriever") && !sweep.isEmpty()) {
           for (Map<String, String> settings : Implementations.product(sweep)) {
             implementations.add(
                 Implementations.builtIn(impl, settings, jvm, endpoint, target.anonymous()));

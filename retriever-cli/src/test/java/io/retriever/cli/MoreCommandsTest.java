@@ -40,6 +40,26 @@ class MoreCommandsTest {
   }
 
   @Test
+  void bench_downloadsSweepOnTheCommand_saysToUseTheLibrary(@TempDir Path dir) throws Exception {
+    Cli.Result r =
+        Cli.run(
+            Map.of(),
+            "bench",
+            "--objects",
+            "1x1KiB",
+            "--impl",
+            "retriever",
+            "--sweep",
+            "downloads=1,3",
+            "--out",
+            dir.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.stderr().strip())
+        .hasLineCount(1)
+        .contains("downloads sweep needs the library (--impl retriever-lib)");
+  }
+
+  @Test
   void demo_human_printsSummaryAndVerification() throws Exception {
     Cli.Result r = Cli.run(Map.of(), "demo", "--objects", "3x100KiB", "--latency", "0");
     assertThat(r.exitCode()).as(r.stderr()).isZero();

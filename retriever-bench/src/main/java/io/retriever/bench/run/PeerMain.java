@@ -3,6 +3,7 @@ package io.retriever.bench.run;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
+import io.retriever.FileOptions;
 import io.retriever.Retriever;
 import io.retriever.bench.Sizes;
 import java.net.URI;
@@ -41,6 +42,10 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
  * body) and {@code retriever-hooks} (that listener plus a pass-through object and chunk
  * interceptor) and {@code retriever-headers} (the listener, the object interceptor and a
  * request-only chunk interceptor that adds a header), to measure what hooks cost.
+ *
+ * <p>{@code --downloads N} has a Retriever implementation download the prefix N times in a row with
+ * one {@code Retriever}, each time over the files of the time before, as a long-lived service
+ * would: the JVM's start-up and warm-up are then spread over N times the bytes.
  */
 @Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
 public final class PeerMain implements Callable<Integer> {
@@ -78,6 +83,9 @@ public final class PeerMain implements Callable<Integer> {
 
   @Option(names = "--target-gbps")
   Double targetGbps;
+
+  @Option(names = "--downloads", defaultValue = "1")
+  int downloads;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PeerMain()).execute(args));
@@ -149,14 +157,29 @@ public final class PeerMain implements Callable<Integer> {
     if (targetGbps != null) {
       builder.targetThroughputGbps(targetGbps);
     }
+    long objects = 0;
+    long bytes = 0;
+    long requests = 0;
+    long retries = 0;
     try (Retriever retriever = builder.build()) {
-      DownloadSummary s =
-          retriever.toDirectory(DownloadRequest.prefix(bucket, prefix), dest).await();
-      result.put("objects", s.objects());
-      result.put("bytes", s.bytes());
-      result.put("requests", s.requests());
-      result.put("retries", s.retries());
+      for (int i = 0; i < downloads; i++) {
+        // Every download fetches every object again rather than finding the files up to date.
+        FileOptions options =
+            i == 0
+                ? FileOptions.defaults()
+                : FileOptions.defaults().withOverwrite(true).withResume(false);
+        DownloadSummary s =
+            retriever.toDirectory(DownloadRequest.prefix(bucket, prefix), dest, options).await();
+        objects += s.objects();
+        bytes += s.bytes();
+        requests += s.requests();
+        retries += s.retries();
+      }
     }
+    result.put("objects", objects);
+    result.put("bytes", bytes);
+    result.put("requests", requests);
+    result.put("retries", retries);
   }
 
   private void getObjectLoop(Map<String, Object> result) throws Exception {
