@@ -3,10 +3,12 @@ package io.retriever.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.Retriever;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.event.ChunkRetried;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.Faults.Kind;
 import io.retriever.testkit.LocalS3;
@@ -14,7 +16,9 @@ import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +60,44 @@ class FullObjectChecksumTest {
         retriever.toDirectory(DownloadRequest.prefix("nvme", ""), dir).await();
       }
       assertThat(TestData.sha256(dir.resolve("n.bin"))).isEqualTo(o.sha256());
+    }
+  }
+
+  @Test
+  void wholeObject_withACrc64Nvme_isCheckedByItAndRefetchedWhenCorrupt(@TempDir Path dir)
+      throws Exception {
+    // GET 1 is the 1-byte object, GET 2 the first try of the 1,000-byte one: corrupted.
+    Faults faults =
+        Faults.schedule(Map.of(2, Kind.CORRUPT_BYTE)).afterBytes(500).listChecksums("CRC64NVME");
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("nvme1");
+      TestObject one = s3.putRandomWithChecksum("nvme1", "a.bin", 1, "CRC64NVME");
+      TestObject some = s3.putRandomWithChecksum("nvme1", "b.bin", 1000, "CRC64NVME");
+      TestObject chunk = s3.putRandomWithChecksum("nvme1", "c.bin", CHUNK, "CRC64NVME");
+      TestObject empty = s3.putRandomWithChecksum("nvme1", "d.bin", 0, "CRC64NVME");
+      List<Throwable> causes = new CopyOnWriteArrayList<>();
+      try (Retriever retriever =
+          s3.retriever()
+              .chunkSize(CHUNK)
+              .concurrency(1)
+              .addListener(
+                  new DownloadListener() {
+                    @Override
+                    public void chunkRetried(ChunkRetried e) {
+                      causes.add(e.cause());
+                    }
+                  })
+              .build()) {
+        retriever.toDirectory(DownloadRequest.prefix("nvme1", ""), dir).await();
+      }
+      assertThat(faults.injected(Kind.CORRUPT_BYTE)).isEqualTo(1);
+      assertThat(causes)
+          .singleElement()
+          .satisfies(c -> assertThat(c).hasMessageContaining("CRC64NVME"));
+      assertThat(TestData.sha256(dir.resolve("a.bin"))).isEqualTo(one.sha256());
+      assertThat(TestData.sha256(dir.resolve("b.bin"))).isEqualTo(some.sha256());
+      assertThat(TestData.sha256(dir.resolve("c.bin"))).isEqualTo(chunk.sha256());
+      assertThat(TestData.sha256(dir.resolve("d.bin"))).isEqualTo(empty.sha256());
     }
   }
 

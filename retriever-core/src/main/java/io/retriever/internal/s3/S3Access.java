@@ -335,6 +335,16 @@ public final class S3Access implements AutoCloseable {
     return null;
   }
 
+  /**
+   * Returns the full-object CRC-64/NVME a whole GET in checksum mode came with (unsigned, in a
+   * long), or null. The SDK does not check this one without the CRT library.
+   */
+  public static Long crc64Nvme(GetObjectResponse response) {
+    String value = response.checksumCRC64NVME();
+    ExpectedCrcs crc = value == null ? null : crc("CRC64NVME", value);
+    return crc == null ? null : crc.values()[0];
+  }
+
   private static ExpectedCrcs whole(ObjectInfo object, ExpectedCrcs crc) {
     return crc == null
         ? null
