@@ -27,6 +27,24 @@ class CrcsTest {
   }
 
   @Test
+  void crc64Nvme_inBulk_matchesByteByByte_atAnyOffsetAndLength() {
+    Random random = new Random(11);
+    byte[] bytes = new byte[70_000];
+    random.nextBytes(bytes);
+    for (int trial = 0; trial < 200; trial++) {
+      int off = random.nextInt(64);
+      int len = trial < 40 ? trial : random.nextInt(bytes.length - off);
+      Checksum bytewise = Crcs.newChecksum("CRC64NVME");
+      for (int i = off; i < off + len; i++) {
+        bytewise.update(bytes[i]);
+      }
+      assertThat(crc("CRC64NVME", bytes, off, off + len))
+          .as("%d bytes at %d", len, off)
+          .isEqualTo(bytewise.getValue());
+    }
+  }
+
+  @Test
   void combine_matchesTheCrcOfTheWhole() {
     Random random = new Random(7);
     byte[] bytes = new byte[300_000];
