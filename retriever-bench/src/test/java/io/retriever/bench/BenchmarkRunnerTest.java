@@ -30,18 +30,7 @@ class BenchmarkRunnerTest {
   void run_twoPeersAndABrokenOne_measuresVerifiesAndReports(@TempDir Path out) throws Exception {
     List<RunResult> results;
     try (LocalS3 s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(2)).start()) {
-      List<TestObject> expected =
-          Dataset.generate(s3, "bench", "data/", List.of("3x300KiB", "5x1KiB"));
-      Target target =
-          new Target(
-              s3.endpoint(),
-              s3.region(),
-              "bench",
-              "data/",
-              s3.accessKey(),
-              s3.secretKey(),
-              false,
-              expected);
+      Target target = generate(s3, List.of("3x300KiB", "5x1KiB"));
       List<Implementation> impls = new ArrayList<>();
       impls.add(
           Implementations.builtIn("retriever", Map.of("concurrency", "4"), List.of(), true, false));
@@ -105,18 +94,7 @@ class BenchmarkRunnerTest {
       throws Exception {
     List<RunResult> results;
     try (LocalS3 s3 = LocalS3.builder().firstByteLatency(Duration.ofMillis(2)).start()) {
-      List<TestObject> expected =
-          Dataset.generate(s3, "bench", "data/", List.of("2x300KiB", "3x1KiB"));
-      Target target =
-          new Target(
-              s3.endpoint(),
-              s3.region(),
-              "bench",
-              "data/",
-              s3.accessKey(),
-              s3.secretKey(),
-              false,
-              expected);
+      Target target = generate(s3, List.of("2x300KiB", "3x1KiB"));
       results =
           new BenchmarkRunner(
                   target,
@@ -142,6 +120,20 @@ class BenchmarkRunnerTest {
               assertThat(r.bytes()).isEqualTo(3 * (2 * 300 * 1024 + 3 * 1024));
               assertThat(r.requests()).isEqualTo(3 * 6);
             });
+  }
+
+  /** Generates the shapes under s3://bench/data/ and returns them as the target of a run. */
+  private static Target generate(LocalS3 s3, List<String> shapes) throws Exception {
+    List<TestObject> expected = Dataset.generate(s3, "bench", "data/", shapes);
+    return new Target(
+        s3.endpoint(),
+        s3.region(),
+        "bench",
+        "data/",
+        s3.accessKey(),
+        s3.secretKey(),
+        false,
+        expected);
   }
 
   @Test
