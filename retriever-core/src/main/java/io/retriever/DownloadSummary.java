@@ -1,6 +1,7 @@
 package io.retriever;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What a finished download did.
@@ -15,6 +16,10 @@ import java.time.Duration;
  * @param objectsSkipped listed objects not downloaded: already up to date at their destination, or
  *     skipped by an interceptor
  * @param bytesResumed bytes already on disk from an interrupted download, not fetched again
+ * @param objectsUnverified objects delivered without a check of their bytes, because the store
+ *     offered none that applies (for example a multipart upload without checksums); 0 when
+ *     verification is off
+ * @param unverified the addresses of the first 100 of those
  */
 public record DownloadSummary(
     long objects,
@@ -25,7 +30,14 @@ public record DownloadSummary(
     long peakBufferedBytes,
     long bytesFetched,
     long objectsSkipped,
-    long bytesResumed) {
+    long bytesResumed,
+    long objectsUnverified,
+    List<String> unverified) {
+
+  /** Makes a summary, keeping a copy of the list. */
+  public DownloadSummary {
+    unverified = List.copyOf(unverified);
+  }
 
   /** Returns the effective throughput in bytes per second: bytes over wall time. */
   public double bytesPerSecond() {

@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -49,9 +50,14 @@ final class FaultProxy implements AutoCloseable {
           });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
-  FaultProxy(int upstreamPort, Faults faults) throws IOException {
+  /** Reads the whole object a GET's target names, straight from the store. */
+  private final Function<String, byte[]> wholeObject;
+
+  FaultProxy(int upstreamPort, Faults faults, Function<String, byte[]> wholeObject)
+      throws IOException {
     this.upstreamPort = upstreamPort;
     this.faults = faults;
+    this.wholeObject = wholeObject;
     this.server = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
     pool.execute(this::accept);
   }
@@ -124,7 +130,9 @@ final class FaultProxy implements AutoCloseable {
           client.setSoLinger(true, 0);
           return;
         }
-        if (fault == Faults.Kind.SLOW_DOWN || fault == Faults.Kind.INTERNAL_ERROR) {
+        if (fault == Faults.Kind.SLOW_DOWN
+            || fault == Faults.Kind.INTERNAL_ERROR
+            || fault == Faults.Kind.PRECONDITION_FAILED) {
           copyBody(request, clientIn, OutputStream.nullOutputStream());
           writeError(clientOut, fault);
           continue;
@@ -144,6 +152,15 @@ final class FaultProxy implements AutoCloseable {
         }
         if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
           TimeUnit.MILLISECONDS.sleep(faults.slowFirstByte().toMillis());
+        }
+        if (fault != null
+            && Faults.rangedOnly(fault)
+            && response.firstLine().contains(" 206")
+            && !response.chunked()
+            && response.contentLength() > 0) {
+          byte[] body = upIn.readNBytes((int) response.contentLength());
+          writeWrongAnswer(clientOut, response, body, fault, target);
+          continue;
         }
         clientOut.write(response.raw());
         int status = Integer.parseInt(response.firstLine().split(" ")[1]);
@@ -333,6 +350,61 @@ final class FaultProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Answers a ranged GET with what {@code fault} says instead of {@code body}, the range asked for:
+   * the bytes one off (under a lying or an honest {@code Content-Range}), the whole object with
+   * 200, or another version's bytes and ETag.
+   */
+  private void writeWrongAnswer(
+      OutputStream out, Head response, byte[] body, Faults.Kind fault, String target)
+      throws IOException {
+    String[] range = response.header("content-range").split("[ -/]");
+    long first = Long.parseLong(range[1]);
+    long last = Long.parseLong(range[2]);
+    long size = Long.parseLong(range[3]);
+    String status = "HTTP/1.1 206 Partial Content";
+    Map<String, String> headers = new TreeMap<>(response.headers());
+    byte[] sent;
+    switch (fault) {
+      case SHIFTED_BODY, WRONG_RANGE -> {
+        // One byte earlier when there is room before the range, else one byte later.
+        boolean earlier = first > 0;
+        sent = new byte[body.length];
+        if (earlier) {
+          System.arraycopy(body, 0, sent, 1, body.length - 1);
+          sent[0] = (byte) ~body[0];
+        } else {
+          System.arraycopy(body, 1, sent, 0, body.length - 1);
+          sent[body.length - 1] = (byte) ~body[body.length - 1];
+        }
+        if (fault == Faults.Kind.WRONG_RANGE) {
+          long shift = earlier ? -1 : 1;
+          headers.put(
+              "content-range", "bytes " + (first + shift) + "-" + (last + shift) + "/" + size);
+        }
+      }
+      case WHOLE_OBJECT -> {
+        sent = wholeObject.apply(target);
+        status = "HTTP/1.1 200 OK";
+        headers.remove("content-range");
+      }
+      default -> {
+        sent = body.clone();
+        for (int i = 0; i < sent.length; i++) {
+          sent[i] ^= 0x5A;
+        }
+        headers.put("etag", "\"0123456789abcdef0123456789abcdef\"");
+      }
+    }
+    headers.put("content-length", String.valueOf(sent.length));
+    StringBuilder head = new StringBuilder(status).append("\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    head.append("\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.write(sent);
+    out.flush();
+  }
+
   /** Copies a body of {@code length} bytes, breaking it as {@code fault} says; false to close. */
   private boolean copyWithFault(InputStream in, OutputStream out, long length, Faults.Kind fault)
       throws IOException, InterruptedException {
@@ -371,19 +443,36 @@ final class FaultProxy implements AutoCloseable {
   }
 
   private static void writeError(OutputStream out, Faults.Kind fault) throws IOException {
-    boolean slowDown = fault == Faults.Kind.SLOW_DOWN;
+    String status;
+    String code;
+    String message;
+    switch (fault) {
+      case SLOW_DOWN -> {
+        status = "503 Slow Down";
+        code = "SlowDown";
+        message = "Please reduce your request rate.";
+      }
+      case PRECONDITION_FAILED -> {
+        status = "412 Precondition Failed";
+        code = "PreconditionFailed";
+        message = "At least one of the pre-conditions you specified did not hold";
+      }
+      default -> {
+        status = "500 Internal Server Error";
+        code = "InternalError";
+        message = "We encountered an internal error. Please try again.";
+      }
+    }
     String body =
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
-            + (slowDown ? "SlowDown" : "InternalError")
+            + code
             + "</Code><Message>"
-            + (slowDown
-                ? "Please reduce your request rate."
-                : "We encountered an internal error. Please try again.")
+            + message
             + "</Message><RequestId>LOCALS3FAULT</RequestId></Error>";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     String head =
         "HTTP/1.1 "
-            + (slowDown ? "503 Slow Down" : "500 Internal Server Error")
+            + status
             + "\r\nContent-Type: application/xml\r\nContent-Length: "
             + bytes.length
             + "\r\nx-amz-request-id: LOCALS3FAULT\r\n\r\n";

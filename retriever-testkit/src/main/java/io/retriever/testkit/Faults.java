@@ -26,6 +26,8 @@ public final class Faults {
     SLOW_DOWN,
     /** 500 InternalError. */
     INTERNAL_ERROR,
+    /** 412 PreconditionFailed, as S3 answers {@code If-Match} for an object that changed. */
+    PRECONDITION_FAILED,
     /** The connection is reset before any header is sent. */
     RESET_BEFORE_HEADERS,
     /** The connection is closed after {@link #afterBytes} bytes of the body. */
@@ -35,7 +37,29 @@ public final class Faults {
     /** The headers come only after {@link #slowFirstByte} time. */
     SLOW_FIRST_BYTE,
     /** The body byte at {@link #afterBytes} (or the last, if the body is shorter) is flipped. */
-    CORRUPT_BYTE
+    CORRUPT_BYTE,
+    /**
+     * A ranged GET gets the bytes of a range one byte off, under a {@code Content-Range} that
+     * claims the range asked for (a server that lies).
+     */
+    SHIFTED_BODY,
+    /** A ranged GET gets a range one byte off, and a {@code Content-Range} that says so. */
+    WRONG_RANGE,
+    /** A ranged GET is answered 200 with the whole object, as if the range were ignored. */
+    WHOLE_OBJECT,
+    /**
+     * A ranged GET gets the same range of another version of the object: other bytes, under that
+     * version's own ETag (a store or cache that ignores {@code If-Match}).
+     */
+    OTHER_VERSION
+  }
+
+  /** The kinds that change a ranged GET's answer; a GET of a whole object meets them unchanged. */
+  static boolean rangedOnly(Kind kind) {
+    return kind == Kind.SHIFTED_BODY
+        || kind == Kind.WRONG_RANGE
+        || kind == Kind.WHOLE_OBJECT
+        || kind == Kind.OTHER_VERSION;
   }
 
   private final long seed;

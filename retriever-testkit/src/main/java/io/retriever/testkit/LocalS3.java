@@ -6,7 +6,10 @@ import io.retriever.Retriever;
 import io.retriever.internal.pipeline.Crcs;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
@@ -115,10 +118,26 @@ public final class LocalS3 implements AutoCloseable {
       Thread.sleep(5);
     }
     this.faults = builder.faults;
-    this.faultProxy = faults == null ? null : new FaultProxy(proxy.getPort(), faults);
+    this.faultProxy =
+        faults == null ? null : new FaultProxy(proxy.getPort(), faults, this::readWhole);
     this.endpoint =
         URI.create(
             "http://127.0.0.1:" + (faultProxy != null ? faultProxy.port() : proxy.getPort()));
+  }
+
+  /** Reads the whole object a request target ({@code /bucket/key?...}) names, from the store. */
+  private byte[] readWhole(String target) {
+    int query = target.indexOf('?');
+    String path = query < 0 ? target : target.substring(0, query);
+    int second = path.indexOf('/', 1);
+    String bucket = path.substring(1, second);
+    String key =
+        URLDecoder.decode(path.substring(second + 1).replace("+", "%2B"), StandardCharsets.UTF_8);
+    try (InputStream in = context.getBlobStore().getBlob(bucket, key).getPayload().openStream()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Returns a builder for a server with no latency and no speed cap. */

@@ -1,17 +1,17 @@
 package io.retriever.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
-import io.retriever.IncompleteDownloadException;
+import io.retriever.DownloadSummary;
 import io.retriever.Retriever;
-import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunkRetried;
+import io.retriever.event.ObjectStarted;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.Faults.Kind;
 import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.RecordingListener;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
@@ -50,15 +50,13 @@ class FullObjectChecksumTest {
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("nvme");
       TestObject o = s3.putRandomWithChecksum("nvme", "n.bin", 5L * CHUNK + 1, "CRC64NVME");
-      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
-        assertThatThrownBy(
-                () -> retriever.toDirectory(DownloadRequest.prefix("nvme", ""), dir).await())
-            .isInstanceOf(IncompleteDownloadException.class)
-            .hasMessageContaining("does not match its CRC64NVME");
-        assertThat(TestFiles.regularFiles(dir)).isEmpty();
-        faults.enabled(false);
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever =
+          s3.retriever().chunkSize(CHUNK).concurrency(1).addListener(recorder).build()) {
         retriever.toDirectory(DownloadRequest.prefix("nvme", ""), dir).await();
       }
+      assertThat(faults.injected(Kind.CORRUPT_BYTE)).isEqualTo(1);
+      assertThat(recorder.events(ObjectStarted.class)).as("caught, fetched again").hasSize(2);
       assertThat(TestData.sha256(dir.resolve("n.bin"))).isEqualTo(o.sha256());
     }
   }
@@ -110,15 +108,15 @@ class FullObjectChecksumTest {
       s3.createBucket("parts");
       TestObject o = s3.putRandomMultipart("parts", "m.bin", 7L * CHUNK + 3, 2L * CHUNK, "CRC32C");
       TestObject odd = s3.putRandomMultipart("parts", "odd.bin", 5L * CHUNK, 100_000, "CRC32");
-      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
-        assertThatThrownBy(
-                () -> retriever.toDirectory(DownloadRequest.prefix("parts", "m.bin"), dir).await())
-            .isInstanceOf(IncompleteDownloadException.class)
-            .hasMessageContaining("does not match its CRC32C of part 2");
-        assertThat(TestFiles.regularFiles(dir)).isEmpty();
-        faults.enabled(false);
-        // Intact, both download; parts that do not begin on chunk boundaries go unchecked.
-        retriever.toDirectory(DownloadRequest.prefix("parts", ""), dir).await();
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever =
+          s3.retriever().chunkSize(CHUNK).concurrency(1).addListener(recorder).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("parts", "m.bin"), dir).await();
+        assertThat(recorder.events(ObjectStarted.class)).as("caught, fetched again").hasSize(2);
+        // Parts that do not begin on chunk boundaries go unchecked, and are named so.
+        DownloadSummary summary =
+            retriever.toDirectory(DownloadRequest.prefix("parts", "odd.bin"), dir).await();
+        assertThat(summary.unverified()).containsExactly("s3://parts/odd.bin");
       }
       assertThat(TestData.sha256(dir.resolve("m.bin"))).isEqualTo(o.sha256());
       assertThat(TestData.sha256(dir.resolve("odd.bin"))).isEqualTo(odd.sha256());
@@ -132,14 +130,12 @@ class FullObjectChecksumTest {
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("sha");
       TestObject o = s3.putRandomWithChecksum("sha", "s.bin", 4L * CHUNK + 9, "SHA256");
-      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
-        assertThatThrownBy(
-                () -> retriever.toDirectory(DownloadRequest.prefix("sha", ""), dir).await())
-            .isInstanceOf(IncompleteDownloadException.class)
-            .hasMessageContaining("does not match its SHA256");
-        assertThat(TestFiles.regularFiles(dir)).isEmpty();
-        faults.enabled(false);
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever =
+          s3.retriever().chunkSize(CHUNK).concurrency(1).addListener(recorder).build()) {
         retriever.toDirectory(DownloadRequest.prefix("sha", ""), dir).await();
+        assertThat(recorder.events(ObjectStarted.class)).as("caught, fetched again").hasSize(2);
+        faults.enabled(false);
         byte[] inMemory =
             retriever.toMemory(DownloadRequest.prefix("sha", "")).objects().get(0).bytes();
         assertThat(TestData.sha256(inMemory)).isEqualTo(o.sha256());
@@ -149,35 +145,26 @@ class FullObjectChecksumTest {
   }
 
   @Test
-  void corruptedRange_failsItsObjectAlone_andKeepsNothingOfIt(@TempDir Path dir) throws Exception {
+  void corruptedRange_isCaughtByTheCrcAndItsObjectFetchedAgain(@TempDir Path dir) throws Exception {
     // GET 1 is a.bin (one GET); GETs 2 to 9 are the chunks of b.bin: the third is corrupted.
     Faults faults =
         Faults.schedule(Map.of(4, Kind.CORRUPT_BYTE)).afterBytes(1234).listChecksums("CRC32C");
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("crcbad");
       TestObject a = s3.putRandomWithChecksum("crcbad", "a.bin", 1000, "CRC32C");
-      s3.putRandomWithChecksum("crcbad", "b.bin", 8L * CHUNK, "CRC32C");
-      try (Retriever retriever = s3.retriever().chunkSize(CHUNK).concurrency(1).build()) {
-        assertThatThrownBy(
-                () -> retriever.toDirectory(DownloadRequest.prefix("crcbad", ""), dir).await())
-            .isInstanceOfSatisfying(
-                IncompleteDownloadException.class,
-                e -> {
-                  assertThat(e.reason()).isEqualTo(Reason.CORRUPT);
-                  assertThat(e.failures())
-                      .singleElement()
-                      .satisfies(f -> assertThat(f.object().key()).isEqualTo("b.bin"));
-                  assertThat(e.getMessage()).contains("does not match its CRC32C");
-                });
+      TestObject b = s3.putRandomWithChecksum("crcbad", "b.bin", 8L * CHUNK, "CRC32C");
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever =
+          s3.retriever().chunkSize(CHUNK).concurrency(1).addListener(recorder).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("crcbad", ""), dir).await();
       }
       assertThat(faults.injected(Kind.CORRUPT_BYTE)).isEqualTo(1);
-      assertThat(TestFiles.regularFiles(dir)).containsExactly("a.bin");
+      assertThat(recorder.events(ObjectStarted.class))
+          .extracting(e -> e.object().key())
+          .containsExactly("a.bin", "b.bin", "b.bin");
+      assertThat(TestFiles.regularFiles(dir)).containsExactly("a.bin", "b.bin");
       assertThat(TestData.sha256(dir.resolve("a.bin"))).isEqualTo(a.sha256());
-      // Without verification the corrupted object would be delivered.
-      try (Retriever trusting = s3.retriever().chunkSize(CHUNK).verify(false).build()) {
-        faults.enabled(false);
-        trusting.toMemory(DownloadRequest.key("crcbad", "b.bin")).await();
-      }
+      assertThat(TestData.sha256(dir.resolve("b.bin"))).isEqualTo(b.sha256());
     }
   }
 }

@@ -8,6 +8,7 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The chunker stage: opens each planned object in the sink, splits it into ranged chunks and admits
@@ -18,7 +19,13 @@ import java.io.IOException;
  * <p>Concurrency: runs on the chunker thread alone; it is the budget's only acquirer.
  */
 final class Chunker {
+  /** How long the chunker waits for an object before it looks for one to fetch again. */
+  private static final long IDLE_POLL_MILLIS = 20;
+
   private final Pipeline pipeline;
+
+  /** Whether the lister has handed over its last object. */
+  private boolean listingDone;
 
   Chunker(Pipeline pipeline) {
     this.pipeline = pipeline;
@@ -28,10 +35,11 @@ final class Chunker {
     int chunkSize = pipeline.settings.chunkSize();
     long sequence = 0;
     while (true) {
-      PlannedObject planned = pipeline.listed.take();
-      if (planned == Pipeline.END_OF_LISTING) {
+      Pipeline.Refetch refetch = next();
+      if (refetch == null) {
         break;
       }
+      PlannedObject planned = refetch.planned();
       ObjectInfo object = planned.object();
       int count = ChunkPlan.chunkCount(object.size(), chunkSize);
       ObjectSink sink;
@@ -44,21 +52,17 @@ final class Chunker {
         pipeline.objectRefused(object, e);
         continue;
       }
+      if (refetch.attempt() == 1) {
+        pipeline.unfinishedObjects.incrementAndGet();
+      }
+      sink.origin(planned, refetch.attempt());
       sink.localSource(planned.localSource());
       int resumed = 0;
       for (int i = 0; i < count; i++) {
         resumed += sink.resumed(i) ? 1 : 0;
       }
-      boolean hashed =
-          ("SHA256".equals(object.checksumAlgorithm()) || "SHA1".equals(object.checksumAlgorithm()))
-              && !"COMPOSITE".equals(object.checksumType())
-              && sink.canDigestWhole();
-      if (pipeline.settings.verify()
-          && count > 1
-          && (Crcs.combinable(object.checksumAlgorithm()) || hashed)
-          && resumed == 0
-          && planned.localSource() == null) {
-        sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askExpectedCrcs(object));
+      if (pipeline.settings.verify() && count > 1 && planned.localSource() == null) {
+        planChecks(sink, count, resumed);
       }
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());
@@ -103,6 +107,73 @@ final class Chunker {
     pipeline.sink.listingDone();
     for (int i = 0; i < pipeline.settings.concurrency(); i++) {
       pipeline.tasks.put(Pipeline.STOP);
+    }
+  }
+
+  /**
+   * Returns the next object to plan: one to fetch again first, then the next listed; null when the
+   * listing is done and, for unordered sinks, no object can come back to be fetched again.
+   */
+  private Pipeline.Refetch next() throws InterruptedException {
+    while (true) {
+      Pipeline.Refetch again = pipeline.again.poll();
+      if (again != null) {
+        return again;
+      }
+      if (listingDone) {
+        if (pipeline.sink.ordered() || pipeline.unfinishedObjects.get() == 0) {
+          return null;
+        }
+        again = pipeline.again.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (again != null) {
+          return again;
+        }
+        continue;
+      }
+      PlannedObject planned = pipeline.listed.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      if (planned == Pipeline.END_OF_LISTING) {
+        listingDone = true;
+      } else if (planned != null) {
+        return new Pipeline.Refetch(planned, 1);
+      }
+    }
+  }
+
+  /**
+   * Decides how an object fetched in ranges is checked as a whole, by what S3 lists for it: its
+   * chunks' CRCs combined, when S3 keeps a CRC of it; else its bytes hashed in order, read back,
+   * when S3 keeps a SHA of it or its ETag is an MD5. Anything else stays unverified.
+   */
+  private void planChecks(ObjectSink sink, int count, int resumed) {
+    ObjectInfo object = sink.object();
+    String algorithm = object.checksumAlgorithm();
+    boolean composite = "COMPOSITE".equals(object.checksumType());
+    if (Crcs.combinable(algorithm) && resumed == 0) {
+      sink.keepCrcs(count, algorithm, pipeline.askExpectedCrcs(object));
+      return;
+    }
+    if (!sink.canReadBack()) {
+      return;
+    }
+    String hash =
+        Hashes.isHash(algorithm) && !composite
+            ? algorithm
+            : Hashes.plainMd5(object.eTag()) != null ? "MD5" : null;
+    if (hash == null) {
+      return;
+    }
+    OrderedDigest digest =
+        new OrderedDigest(
+            sink,
+            Hashes.newDigest(hash),
+            pipeline.settings.chunkSize(),
+            count,
+            pipeline.verifierPool());
+    sink.digestInOrder(digest, hash, "MD5".equals(hash) ? null : pipeline.askExpectedCrcs(object));
+    for (int i = 0; i < count; i++) {
+      if (sink.resumed(i)) {
+        digest.chunkDone(i); // On disk already: hashed with the rest.
+      }
     }
   }
 

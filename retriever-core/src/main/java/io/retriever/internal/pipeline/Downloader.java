@@ -22,7 +22,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -38,7 +37,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET (or reads
@@ -117,6 +115,7 @@ final class Downloader {
         if (done.crc != null) {
           sink.chunkCrc(task.index(), done.crc.getValue());
         }
+        noteChecks(sink, done);
       } else {
         try {
           Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
@@ -130,6 +129,9 @@ final class Downloader {
       }
       handedOn = true;
       writer.finish();
+      if (sink.digest() != null) {
+        sink.digest().chunkDone(task.index());
+      }
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       pipeline.hooks.tell(
           "chunkCompleted",
@@ -140,6 +142,33 @@ final class Downloader {
         pipeline.budget.release(task.length());
       }
       pipeline.objectFailed(task.object(), sink, e);
+    } catch (RetrieverException e) {
+      if (!failsObjectAlone(e) || pipeline.failed()) {
+        throw e;
+      }
+      // One object that changed, vanished or kept failing is lost; the others go on.
+      if (!handedOn) {
+        pipeline.budget.release(task.length());
+      }
+      pipeline.objectLost(task.object(), sink, e);
+    }
+  }
+
+  /** Returns whether a failure concerns its object alone, not the endpoint or the download. */
+  private static boolean failsObjectAlone(RetrieverException e) {
+    return switch (e.reason()) {
+      case CHANGED, CORRUPT, NOT_FOUND, SERVER, ACCESS_DENIED -> true;
+      default -> false;
+    };
+  }
+
+  /** Tells the object's sink what the responses for a chunk showed about checking it. */
+  private static void noteChecks(ObjectSink sink, Cursor done) {
+    if (done.checkedWhole) {
+      sink.checkedWhole();
+    }
+    if (done.encrypted) {
+      sink.etagNotMd5();
     }
   }
 
@@ -179,6 +208,7 @@ final class Downloader {
       if (done.crc != null) {
         job.sink().chunkCrc(task.index(), done.crc.getValue());
       }
+      noteChecks(job.sink(), done);
       return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
     }
     ChunkInterceptor interceptor = interceptors.get(at);
@@ -231,6 +261,12 @@ final class Downloader {
 
     /** The CRC-64/NVME S3 sent with a whole object, which {@link #crc} must end equal to. */
     Long expectedCrc;
+
+    /** Whether the whole object's bytes were checked: by MD5, CRC-64/NVME, or the SDK. */
+    boolean checkedWhole;
+
+    /** Whether a response showed the object is encrypted with a key, so its ETag is no MD5. */
+    boolean encrypted;
 
     /** Starts over from the chunk's first byte. */
     void restart() {
@@ -375,6 +411,7 @@ final class Downloader {
       pipeline.inFlight.add(body);
       try {
         check(task, body.response(), whole, first, last);
+        checkVersion(task, body.response());
         if (cursor.position == 0 && pipeline.settings.verify() && task.wholeObject()) {
           // S3's CRC-64/NVME (its default since 2024) costs a quarter of what the MD5 does to
           // check. A whole object is its only chunk, whose CRC no sink keeps: the field is free.
@@ -384,6 +421,11 @@ final class Downloader {
           } else {
             cursor.md5 = md5For(task.object().eTag(), body.response());
           }
+          cursor.checkedWhole =
+              cursor.expectedCrc != null || cursor.md5 != null || checkedBySdk(body.response());
+        }
+        if (cursor.position == 0 && Hashes.encryptedWithKey(body.response())) {
+          cursor.encrypted = true;
         }
         InputStream in =
             cursor.md5 != null
@@ -411,7 +453,7 @@ final class Downloader {
         }
         if (cursor.md5 != null) {
           String got = HexFormat.of().formatHex(cursor.md5.digest());
-          String want = plainMd5(task.object().eTag());
+          String want = Hashes.plainMd5(task.object().eTag());
           if (!got.equals(want)) {
             throw new ChecksumMismatch("MD5 " + got + " where the ETag says " + want);
           }
@@ -436,22 +478,16 @@ final class Downloader {
 
   /**
    * Returns a digest to check a whole object's bytes against its ETag, or null when the ETag is not
-   * the object's MD5: uploaded in parts ({@code "...-N"}), or encrypted with KMS or a customer key,
-   * whose ETags are not the MD5 of the bytes.
+   * the object's MD5 (uploaded in parts, or encrypted with KMS or a customer key) or the SDK checks
+   * the response itself.
    */
   private static MessageDigest md5For(String eTag, GetObjectResponse response) {
-    if (plainMd5(eTag) == null
+    if (Hashes.plainMd5(eTag) == null
         || checkedBySdk(response)
-        || response.sseCustomerAlgorithm() != null
-        || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS
-        || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS_DSSE) {
+        || Hashes.encryptedWithKey(response)) {
       return null;
     }
-    try {
-      return MessageDigest.getInstance("MD5");
-    } catch (NoSuchAlgorithmException e) {
-      return null;
-    }
+    return Hashes.newDigest("MD5");
   }
 
   /**
@@ -470,15 +506,6 @@ final class Downloader {
             .firstMatchingHeader("x-amz-transfer-encoding")
             .filter(v -> v.contains("append-md5"))
             .isPresent();
-  }
-
-  /** Returns the ETag as 32 lower-case hex digits if it is a plain MD5, else null. */
-  private static String plainMd5(String eTag) {
-    if (eTag == null) {
-      return null;
-    }
-    String bare = eTag.replace("\"", "").toLowerCase(Locale.ROOT);
-    return bare.matches("[0-9a-f]{32}") ? bare : null;
   }
 
   /** Feeds what is read through it to a digest. */
@@ -537,38 +564,78 @@ final class Downloader {
     }
   }
 
-  /** Checks that the server answered the range that was asked for. */
+  /**
+   * Checks that the server answered what was asked for: the status, the length and the range.
+   * Anything else is a fault of this response, fetched again like a cut connection.
+   */
   private static void check(
-      ChunkTask task, GetObjectResponse response, boolean whole, long first, long last) {
+      ChunkTask task, GetObjectResponse response, boolean whole, long first, long last)
+      throws UnexpectedResponse {
+    String uri = task.object().uri();
+    int status = response.sdkHttpResponse().statusCode();
+    if (status != (whole ? 200 : 206)) {
+      throw new UnexpectedResponse(
+          "server answered HTTP "
+              + status
+              + " to a "
+              + (whole ? "whole" : "ranged")
+              + " GET of "
+              + uri);
+    }
     long expected = last - first + 1;
     Long length = response.contentLength();
     if (length != null && length != expected) {
-      throw new RetrieverException(
-          Reason.SERVER,
-          "server sent "
-              + length
-              + " bytes of "
-              + task.object().uri()
-              + " where "
-              + expected
-              + " were asked for; not using them");
+      throw new UnexpectedResponse(
+          "server sent " + length + " bytes of " + uri + " where " + expected + " were asked for");
     }
     if (whole) {
       return;
     }
     String range = response.contentRange();
-    String want = "bytes " + first + "-" + last + "/";
-    if (range == null || !range.startsWith(want)) {
-      throw new RetrieverException(
-          Reason.SERVER,
+    String want = "bytes " + first + "-" + last + "/" + task.object().size();
+    if (range == null || !range.equals(want)) {
+      throw new UnexpectedResponse(
           "server answered range '"
               + range
               + "' of "
-              + task.object().uri()
+              + uri
               + " where '"
               + want
-              + task.object().size()
-              + "' was asked for; not using it");
+              + "' was asked for");
+    }
+  }
+
+  /**
+   * Checks that the response is of the version that was listed: S3 honours {@code If-Match}, but a
+   * store or a cache in between that does not must not mix another version's bytes in.
+   */
+  private static void checkVersion(ChunkTask task, GetObjectResponse response)
+      throws UnexpectedResponse {
+    String listed = task.object().eTag();
+    String got = response.eTag();
+    if (listed != null && got != null && !bareETag(listed).equals(bareETag(got))) {
+      throw new UnexpectedResponse(
+          "server sent "
+              + task.object().uri()
+              + " with ETag "
+              + got
+              + " where "
+              + listed
+              + " was listed (another version)");
+    }
+  }
+
+  private static String bareETag(String eTag) {
+    String bare = eTag.startsWith("W/") ? eTag.substring(2) : eTag;
+    return bare.replace("\"", "");
+  }
+
+  /** A response that is not what was asked for: a fault of that response, to be retried. */
+  static final class UnexpectedResponse extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    UnexpectedResponse(String message) {
+      super(message + "; not using it");
     }
   }
 

@@ -6,6 +6,7 @@ import io.retriever.RetrieverException;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.s3.S3Access;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -43,6 +44,21 @@ public abstract class ObjectSink {
   /** S3's full-object CRC, being asked for while the chunks download; null when not checking. */
   private Future<S3Access.ExpectedCrcs> expectedCrc;
 
+  /** The in-order digest of the whole object, or null. */
+  private OrderedDigest digest;
+
+  /** Whether a response showed the ETag is not the object's MD5. */
+  private volatile boolean etagNotMd5;
+
+  /** Whether the object's one GET was checked as a whole. */
+  private volatile boolean checkedWhole;
+
+  /** What the chunker planned for the object; null for sinks not opened by the chunker. */
+  private PlannedObject planned;
+
+  /** Which fetch of the object this is, from 1. */
+  private int attempt = 1;
+
   protected ObjectSink(ObjectInfo object, int chunks) {
     this.object = object;
     this.remaining = new AtomicInteger(chunks);
@@ -67,15 +83,17 @@ public abstract class ObjectSink {
   }
 
   /**
-   * Returns the digest ({@code SHA1} or {@code SHA256}) of the whole object as received, read back
-   * after its last chunk, or null when this sink cannot read its bytes back.
+   * Reads back bytes of the object as written so far, from {@code position} into {@code into}, for
+   * checks that need the whole object in order; returns how many were read.
+   *
+   * @throws UnsupportedOperationException when {@link #canReadBack} is false
    */
-  public byte[] digestWhole(String algorithm) throws IOException {
-    return null;
+  public int readBack(long position, ByteBuffer into) throws IOException {
+    throw new UnsupportedOperationException("this sink cannot read its bytes back");
   }
 
-  /** Returns whether {@link #digestWhole} can read the object's bytes back. */
-  public boolean canDigestWhole() {
+  /** Returns whether {@link #readBack} can read the object's bytes back. */
+  public boolean canReadBack() {
     return false;
   }
 
@@ -151,6 +169,59 @@ public abstract class ObjectSink {
     if (crcs != null) {
       crcs[index] = value;
     }
+  }
+
+  /**
+   * Hashes the object in order as its chunks complete, to check it against {@code expected} (a hash
+   * S3 keeps, being asked for) or, when that is null, against the MD5 its ETag holds; called by the
+   * chunker before any chunk is fetched.
+   */
+  final void digestInOrder(
+      OrderedDigest digest, String algorithm, Future<S3Access.ExpectedCrcs> expected) {
+    this.digest = digest;
+    this.crcAlgorithm = algorithm;
+    this.expectedCrc = expected;
+  }
+
+  /** Returns the in-order digest of the object, or null when it is not hashed whole. */
+  final OrderedDigest digest() {
+    return digest;
+  }
+
+  /** Records that a response showed the ETag is not the object's MD5 (it is encrypted). */
+  final void etagNotMd5() {
+    etagNotMd5 = true;
+  }
+
+  /** Returns whether a response showed the ETag is not the object's MD5. */
+  final boolean isEtagNotMd5() {
+    return etagNotMd5;
+  }
+
+  /** Records that the object's one GET was checked as a whole (MD5, or a checksum of S3's). */
+  final void checkedWhole() {
+    checkedWhole = true;
+  }
+
+  /** Returns whether the object's one GET was checked as a whole. */
+  final boolean isCheckedWhole() {
+    return checkedWhole;
+  }
+
+  /** Records what the chunker planned for the object and how many times it was fetched before. */
+  final void origin(PlannedObject planned, int attempt) {
+    this.planned = planned;
+    this.attempt = attempt;
+  }
+
+  /** Returns what the chunker planned for the object. */
+  final PlannedObject planned() {
+    return planned;
+  }
+
+  /** Returns which fetch of the object this is, from 1. */
+  final int attempt() {
+    return attempt;
   }
 
   /** Returns the algorithm of the chunks' CRCs, or null when they are not kept. */

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -113,6 +114,24 @@ public final class Pipeline {
   final AtomicLong bytesFetched = new AtomicLong();
   final AtomicLong bytesResumed = new AtomicLong();
   final AtomicLong objectsSkipped = new AtomicLong();
+
+  /** An object to fetch (again), and which fetch of it this is, from 1. */
+  record Refetch(PlannedObject planned, int attempt) {}
+
+  /** Objects whose check failed, to be fetched again by the chunker before anything else. */
+  final BlockingQueue<Refetch> again = new LinkedBlockingQueue<>();
+
+  /** Objects the chunker opened that have not finished (well or not); refetches stay counted. */
+  final AtomicInteger unfinishedObjects = new AtomicInteger();
+
+  /** Objects delivered without a check: the store offered none that applies. */
+  final AtomicLong objectsUnverified = new AtomicLong();
+
+  /** The first {@link #UNVERIFIED_NAMED} of those, by address. */
+  private final List<String> unverified = Collections.synchronizedList(new ArrayList<>());
+
+  /** How many unverified objects the summary names. */
+  private static final int UNVERIFIED_NAMED = 100;
 
   /** Objects that failed alone, in the order they failed. */
   private final List<ObjectFailed> failures = Collections.synchronizedList(new ArrayList<>());
@@ -389,6 +408,19 @@ public final class Pipeline {
     reportFailure(object, error);
   }
 
+  /**
+   * Fails one object for a reason of its own (it changed, vanished, or its fetches kept failing):
+   * alone, whatever the hook policy, unless the sink is ordered. The thread that accounts for its
+   * last chunk discards and reports it.
+   */
+  void objectLost(ObjectInfo object, ObjectSink sink, RetrieverException error) {
+    if (this.sink.ordered()) {
+      fail(error);
+      throw error;
+    }
+    sink.markFailed(error);
+  }
+
   private void reportFailure(ObjectInfo object, RetrieverException error) {
     ObjectFailed event = new ObjectFailed(object, error);
     failures.add(event);
@@ -397,48 +429,126 @@ public final class Pipeline {
 
   /**
    * Called by the thread that accounted for an object's last chunk (or the chunker, for an object
-   * with none to fetch): discards a failed object, or completes it and hands it to the
-   * post-download hooks.
+   * with none to fetch): discards a failed object; checks a fetched one as a whole, fetching it
+   * again when its bytes prove wrong; completes it and hands it to the post-download hooks.
    */
   void objectFinished(ObjectSink object) throws Exception {
-    RetrieverException error = object.failure();
-    if (error != null) {
-      object.discard();
-      reportFailure(object.object(), error);
-      return;
-    }
-    if (object.crcAlgorithm() != null && !matchesExpectedCrcs(object)) {
-      return;
-    }
+    boolean refetched = false;
     try {
-      object.complete();
-    } catch (HookException e) {
-      object.markFailed(e);
-      object.discard();
-      objectFailed(object.object(), null, e);
-      return;
-    }
-    if (postQueue != null) {
-      postQueue.put(object);
-    } else {
-      delivered(object);
+      RetrieverException error = object.failure();
+      if (error != null) {
+        object.discard();
+        reportFailure(object.object(), error);
+        return;
+      }
+      Verdict verdict = settings.verify() ? check(object) : Verdict.VERIFIED;
+      if (verdict.mismatch() != null) {
+        object.markFailed(corrupt(object, verdict.mismatch()));
+        object.discard();
+        refetched = refetch(object);
+        if (!refetched) {
+          objectRefused(object.object(), object.failure());
+        }
+        return;
+      }
+      try {
+        object.complete();
+      } catch (HookException e) {
+        object.markFailed(e);
+        object.discard();
+        objectFailed(object.object(), null, e);
+        return;
+      }
+      if (!verdict.verified() && object.localSource() == null) {
+        objectsUnverified.incrementAndGet();
+        if (unverified.size() < UNVERIFIED_NAMED) {
+          unverified.add(object.object().uri());
+        }
+      }
+      if (postQueue != null) {
+        postQueue.put(object);
+      } else {
+        delivered(object);
+      }
+    } finally {
+      if (!refetched && object.planned() != null) {
+        unfinishedObjects.decrementAndGet();
+      }
     }
   }
 
   /**
-   * Checks an object fetched in ranges against the CRCs S3 keeps for it, if any: the full-object
-   * CRC, or each part's for a multipart upload whose parts begin on chunk boundaries, by combining
-   * the chunks' CRCs. On a mismatch, discards the object and fails it.
+   * Hands an object whose bytes proved wrong back to the chunker, to be fetched again from the
+   * start, unless it has had all its attempts, the sink is ordered (its bytes are handed over
+   * already) or the download's retries are spent. Returns whether it was handed back.
    */
-  private boolean matchesExpectedCrcs(ObjectSink object) throws InterruptedException {
+  private boolean refetch(ObjectSink object) {
+    if (object.planned() == null
+        || sink.ordered()
+        || object.attempt() >= settings.maxAttempts()
+        || retries.incrementAndGet() > settings.maxRetriesPerDownload()) {
+      return false;
+    }
+    bytesDone.addAndGet(-(object.object().size() - object.resumedBytes()));
+    again.add(new Refetch(object.planned(), object.attempt() + 1));
+    return true;
+  }
+
+  /**
+   * What checking an object as a whole found.
+   *
+   * @param verified whether a check applied and passed
+   * @param mismatch what did not match, or null
+   */
+  private record Verdict(boolean verified, String mismatch) {
+    static final Verdict VERIFIED = new Verdict(true, null);
+    static final Verdict UNVERIFIED = new Verdict(false, null);
+  }
+
+  /**
+   * Checks an object as a whole by what was planned for it: its one GET's check, its chunks' CRCs
+   * against S3's, or its bytes hashed in order against S3's hash or its ETag's MD5.
+   */
+  private Verdict check(ObjectSink object) throws InterruptedException {
+    if (object.isCheckedWhole()) {
+      return Verdict.VERIFIED;
+    }
+    if (object.digest() != null) {
+      return matchesDigest(object);
+    }
+    if (object.crcs() != null) {
+      S3Access.ExpectedCrcs expected = object.expectedCrc();
+      if (expected != null && expected.algorithm().equals(object.crcAlgorithm())) {
+        return matchesExpectedCrcs(object, expected);
+      }
+      // S3 gave no CRC that applies after all: the ETag's MD5 may still.
+      if (object.canReadBack() && Hashes.plainMd5(object.object().eTag()) != null) {
+        return readBackMd5(object);
+      }
+    }
+    return Verdict.UNVERIFIED;
+  }
+
+  /** Hashes an object whose chunks are all in, read back, against its ETag's MD5. */
+  private Verdict readBackMd5(ObjectSink object) throws InterruptedException {
+    int chunks = object.crcs().length;
+    OrderedDigest digest =
+        new OrderedDigest(
+            object, Hashes.newDigest("MD5"), settings.chunkSize(), chunks, verifierPool());
+    object.digestInOrder(digest, "MD5", null);
+    for (int i = 0; i < chunks; i++) {
+      digest.chunkDone(i);
+    }
+    return matchesDigest(object);
+  }
+
+  /**
+   * Checks an object fetched in ranges against the CRCs S3 keeps for it: the full-object CRC, or
+   * each part's for a multipart upload whose parts begin on chunk boundaries, by combining the
+   * chunks' CRCs.
+   */
+  private Verdict matchesExpectedCrcs(ObjectSink object, S3Access.ExpectedCrcs expected) {
     ObjectInfo info = object.object();
-    S3Access.ExpectedCrcs expected = object.expectedCrc();
-    if (expected == null || !expected.algorithm().equals(object.crcAlgorithm())) {
-      return true;
-    }
-    if (expected.hash() != null) {
-      return matchesHash(object, expected);
-    }
     long[] crcs = object.crcs();
     int chunkSize = settings.chunkSize();
     int chunk = 0;
@@ -447,7 +557,7 @@ public final class Pipeline {
       long end = offset + expected.partSizes()[part];
       boolean endsOnABoundary = end == info.size() || end % chunkSize == 0;
       if (end > info.size() || !endsOnABoundary) {
-        return true; // A part ends inside a chunk: no part's CRC can be formed.
+        return Verdict.UNVERIFIED; // A part ends inside a chunk: no part's CRC can be formed.
       }
       long combined = crcs[chunk];
       chunk++;
@@ -457,8 +567,8 @@ public final class Pipeline {
         chunk++;
       }
       if (combined != expected.values()[part]) {
-        failCorrupt(
-            object,
+        return new Verdict(
+            false,
             expected.algorithm()
                 + (expected.partSizes().length > 1 ? " of part " + (part + 1) : "")
                 + " (the bytes received give "
@@ -466,42 +576,57 @@ public final class Pipeline {
                 + ", S3 keeps "
                 + Long.toHexString(expected.values()[part])
                 + ")");
-        return false;
       }
       offset = end;
     }
-    return true;
+    return Verdict.VERIFIED;
   }
 
-  /** Checks a whole object, read back, against its SHA; on a mismatch, discards and fails it. */
-  private boolean matchesHash(ObjectSink object, S3Access.ExpectedCrcs expected) {
+  /** Checks an object's in-order digest against S3's hash of it, or its ETag's MD5. */
+  private Verdict matchesDigest(ObjectSink object) throws InterruptedException {
     ObjectInfo info = object.object();
     byte[] got;
     try {
-      got = object.digestWhole(expected.algorithm());
+      got = object.digest().await();
     } catch (IOException e) {
       throw new RetrieverException(
           Reason.LOCAL_IO, "cannot read back " + info.uri() + " to check it: " + e, e);
     }
-    if (got == null || Arrays.equals(got, expected.hash())) {
-      return true;
+    String algorithm = object.crcAlgorithm();
+    byte[] want;
+    if ("MD5".equals(algorithm)) {
+      if (object.isEtagNotMd5()) {
+        return Verdict.UNVERIFIED;
+      }
+      want = HexFormat.of().parseHex(Hashes.plainMd5(info.eTag()));
+    } else {
+      S3Access.ExpectedCrcs expected = object.expectedCrc();
+      if (expected == null || expected.hash() == null) {
+        return Verdict.UNVERIFIED;
+      }
+      want = expected.hash();
     }
-    failCorrupt(object, expected.algorithm());
-    return false;
+    if (Arrays.equals(got, want)) {
+      return Verdict.VERIFIED;
+    }
+    return new Verdict(
+        false,
+        algorithm
+            + " (the bytes received give "
+            + HexFormat.of().formatHex(got)
+            + ", the store states "
+            + HexFormat.of().formatHex(want)
+            + ")");
   }
 
-  /** Fails an object whose bytes do not match S3's checksum, and discards what it left. */
-  private void failCorrupt(ObjectSink object, String what) {
-    RetrieverException error =
-        new RetrieverException(
-            Reason.CORRUPT,
-            object.object().uri()
-                + " does not match its "
-                + what
-                + ": corrupted on the way; nothing was kept, run the download again");
-    object.markFailed(error);
-    object.discard();
-    objectRefused(object.object(), error);
+  /** Describes an object whose bytes do not match what the store states. */
+  private static RetrieverException corrupt(ObjectSink object, String what) {
+    return new RetrieverException(
+        Reason.CORRUPT,
+        object.object().uri()
+            + " does not match its "
+            + what
+            + " on every attempt: the server or the network corrupts it; nothing was kept");
   }
 
   /**
@@ -510,28 +635,35 @@ public final class Pipeline {
    * object's last chunk is.
    */
   Future<S3Access.ExpectedCrcs> askExpectedCrcs(ObjectInfo object) {
-    synchronized (this) {
-      if (verifiers == null) {
-        AtomicInteger n = new AtomicInteger();
-        verifiers =
-            Executors.newFixedThreadPool(
-                VERIFIER_THREADS,
-                r -> {
-                  Thread t = new Thread(r, StageName.thread("verifier", n.getAndIncrement()));
-                  t.setDaemon(true);
-                  return t;
-                });
-      }
-    }
     boolean composite = "COMPOSITE".equals(object.checksumType());
     boolean hash = !Crcs.combinable(object.checksumAlgorithm());
-    return verifiers.submit(
-        () -> {
-          requests.incrementAndGet();
-          return hash
-              ? s3.fullObjectHash(object)
-              : composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
-        });
+    return verifierPool()
+        .submit(
+            () -> {
+              requests.incrementAndGet();
+              return hash
+                  ? s3.fullObjectHash(object)
+                  : composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
+            });
+  }
+
+  /**
+   * Returns the download's small pool of threads for checks that run beside the chunks: asking S3
+   * for an object's checksums, hashing objects in order. Made when the first object needs it.
+   */
+  synchronized ExecutorService verifierPool() {
+    if (verifiers == null) {
+      AtomicInteger n = new AtomicInteger();
+      verifiers =
+          Executors.newFixedThreadPool(
+              VERIFIER_THREADS,
+              r -> {
+                Thread t = new Thread(r, StageName.thread("verifier", n.getAndIncrement()));
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return verifiers;
   }
 
   /** Runs the post-download hooks of an object, then reports it completed. */
@@ -605,7 +737,9 @@ public final class Pipeline {
               budget.peak(),
               bytesFetched.get(),
               objectsSkipped.get(),
-              bytesResumed.get());
+              bytesResumed.get(),
+              objectsUnverified.get(),
+              List.copyOf(unverified));
       try {
         ProgressSnapshot last = progress();
         hooks.tell("progress", null, l -> l.progress(last));

@@ -31,7 +31,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Set;
@@ -456,22 +455,20 @@ public final class FileSink implements Sink {
     }
 
     @Override
-    public boolean canDigestWhole() {
+    public boolean canReadBack() {
       return true;
     }
 
     @Override
-    public byte[] digestWhole(String algorithm) throws IOException {
-      MessageDigest digest = MemorySink.digest(algorithm);
-      ByteBuffer buffer = ByteBuffer.allocate(SCRATCH_SIZE);
-      try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ)) {
-        while (in.read(buffer) >= 0) {
-          buffer.flip();
-          digest.update(buffer);
-          buffer.clear();
-        }
+    public int readBack(long position, ByteBuffer into) throws IOException {
+      if (bytes != null) {
+        int n = (int) Math.min(into.remaining(), bytes.length - position);
+        into.put(bytes, (int) position, n);
+        return n;
       }
-      return digest.digest();
+      try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ)) {
+        return in.read(into, position);
+      }
     }
 
     @Override

@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
 
@@ -62,13 +60,15 @@ public final class MemorySink implements Sink {
       }
 
       @Override
-      public boolean canDigestWhole() {
+      public boolean canReadBack() {
         return true;
       }
 
       @Override
-      public byte[] digestWhole(String algorithm) {
-        return digest(algorithm).digest(bytes);
+      public int readBack(long position, ByteBuffer into) {
+        int n = (int) Math.min(into.remaining(), bytes.length - position);
+        into.put(bytes, (int) position, n);
+        return n;
       }
 
       @Override
@@ -76,15 +76,6 @@ public final class MemorySink implements Sink {
         return new DownloadedObject(object, null, bytes, localSource() != null);
       }
     };
-  }
-
-  /** Returns a new digest for S3's name of a hash ({@code SHA1} or {@code SHA256}). */
-  static MessageDigest digest(String algorithm) {
-    try {
-      return MessageDigest.getInstance("SHA1".equals(algorithm) ? "SHA-1" : "SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM lacks " + algorithm, e);
-    }
   }
 
   /** Returns the objects in listing order. */

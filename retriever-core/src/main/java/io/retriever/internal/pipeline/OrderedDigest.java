@@ -1,0 +1,123 @@
+package io.retriever.internal.pipeline;
+
+import io.retriever.ChunkTask;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/*
+ * Hashes an object fetched in ranges, in order, while its chunks are still arriving: a hash such as
+ * MD5 or SHA-256 cannot be combined from pieces, so the bytes are read back from where the sink put
+ * them (the temporary file, through the page cache, or the object's array) as soon as the chunks
+ * before them are in.
+ *
+ * Concurrency: workers call chunkDone for different chunks at once. At most one drain runs at a
+ * time, on the given executor: `pending` counts the notices not yet looked at, and the thread that
+ * raises it from 0 starts a drain, which runs until it has seen them all. Chunks are hashed by that
+ * drain alone, so the digest needs no lock; `done` is guarded by `this`.
+ */
+/** Hashes an object's bytes in order as its chunks complete, reading them back from its sink. */
+final class OrderedDigest {
+  /** Bytes read back at a time. */
+  private static final int READ_SIZE = 1 << 20;
+
+  private final ObjectSink sink;
+  private final MessageDigest digest;
+  private final int chunkSize;
+  private final int chunks;
+  private final Executor executor;
+
+  /** Chunks whose bytes are all written. Guarded by {@code this}. */
+  private final BitSet done = new BitSet();
+
+  /** The first chunk not yet hashed; touched only by the drain. */
+  private int next;
+
+  /** Notices not yet looked at by a drain. */
+  private final AtomicInteger pending = new AtomicInteger();
+
+  /** The digest of the whole object, or why it could not be had. */
+  private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+
+  OrderedDigest(
+      ObjectSink sink, MessageDigest digest, int chunkSize, int chunks, Executor executor) {
+    this.sink = sink;
+    this.digest = digest;
+    this.chunkSize = chunkSize;
+    this.chunks = chunks;
+    this.executor = executor;
+  }
+
+  /** Records that chunk {@code index} is written, and hashes what is now in order. */
+  void chunkDone(int index) {
+    synchronized (this) {
+      done.set(index);
+    }
+    if (pending.getAndIncrement() == 0) {
+      try {
+        executor.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        result.completeExceptionally(e); // The download is ending.
+      }
+    }
+  }
+
+  private void drain() {
+    ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+    try {
+      do {
+        while (next < chunks && isDone(next)) {
+          hash(next, buffer);
+          next++;
+        }
+        if (next == chunks) {
+          result.complete(digest.digest());
+          return;
+        }
+      } while (pending.decrementAndGet() != 0);
+    } catch (IOException | RuntimeException e) {
+      result.completeExceptionally(e);
+    }
+  }
+
+  private synchronized boolean isDone(int index) {
+    return done.get(index);
+  }
+
+  private void hash(int index, ByteBuffer buffer) throws IOException {
+    ChunkTask task = ChunkPlan.task(sink.object(), index, chunks, chunkSize);
+    long position = task.offset();
+    long end = task.offset() + task.length();
+    while (position < end) {
+      buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+      int n = sink.readBack(position, buffer);
+      if (n <= 0) {
+        throw new IOException(
+            "only " + position + " bytes of " + sink.object().uri() + " could be read back");
+      }
+      buffer.flip();
+      digest.update(buffer);
+      position += n;
+    }
+  }
+
+  /**
+   * Waits for the digest of the whole object; called after the last chunk is done.
+   *
+   * @throws IOException when the bytes could not be read back
+   */
+  byte[] await() throws IOException, InterruptedException {
+    try {
+      return result.get();
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(cause);
+    }
+  }
+}

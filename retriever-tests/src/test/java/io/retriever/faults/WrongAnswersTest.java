@@ -1,0 +1,213 @@
+package io.retriever.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.retriever.DownloadRequest;
+import io.retriever.DownloadSummary;
+import io.retriever.IncompleteDownloadException;
+import io.retriever.Retriever;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.event.ChunkRetried;
+import io.retriever.event.ObjectStarted;
+import io.retriever.testkit.Faults;
+import io.retriever.testkit.Faults.Kind;
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.RecordingListener;
+import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestFiles;
+import io.retriever.testkit.TestObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+/**
+ * A server that answers a ranged GET with something other than what was asked for: another range
+ * (said or not), the whole object, another version's bytes, a corrupted byte, or 412 for one
+ * object. None of it may reach a final name; each costs a retry of that chunk or that object, not
+ * the download.
+ */
+class WrongAnswersTest {
+  private static final int CHUNK = 64 << 10;
+
+  private static Retriever.Builder retriever(LocalS3 s3) {
+    return s3.retriever().chunkSize(CHUNK).concurrency(1).stallTimeout(Duration.ofSeconds(2));
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Kind.class,
+      names = {"WRONG_RANGE", "WHOLE_OBJECT", "OTHER_VERSION"})
+  void visiblyWrongAnswer_toOneRange_isRetriedAsThatChunk(Kind kind, @TempDir Path dir)
+      throws Exception {
+    Faults faults = Faults.schedule(Map.of(3, kind));
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("wrong");
+      TestObject o = s3.putRandom("wrong", "big.bin", 6L * CHUNK + 99);
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever = retriever(s3).addListener(recorder).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("wrong", ""), dir).await();
+      }
+      assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(o.sha256());
+      assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");
+      assertThat(faults.injected(kind)).isEqualTo(1);
+      // The response was refused before its bytes were used: one chunk fetched again, the object
+      // not.
+      assertThat(recorder.events(ChunkRetried.class))
+          .singleElement()
+          .satisfies(r -> assertThat(r.cause()).hasMessageContaining("not using it"));
+      assertThat(faults.objectGets()).isEqualTo(8);
+      recorder.assertConsistent();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(
+      value = Kind.class,
+      names = {"SHIFTED_BODY", "CORRUPT_BYTE"})
+  void silentlyWrongBytes_inOneRange_areCaughtByTheEtagMd5AndTheObjectFetchedAgain(
+      Kind kind, @TempDir Path dir) throws Exception {
+    Faults faults = Faults.schedule(Map.of(3, kind)).afterBytes(100);
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("silent");
+      TestObject o = s3.putRandom("silent", "big.bin", 6L * CHUNK + 99);
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever = retriever(s3).addListener(recorder).build()) {
+        DownloadSummary summary =
+            retriever.toDirectory(DownloadRequest.prefix("silent", ""), dir).await();
+        assertThat(summary.objectsUnverified()).isZero();
+      }
+      assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(o.sha256());
+      assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");
+      assertThat(faults.injected(kind)).isEqualTo(1);
+      assertThat(recorder.events(ObjectStarted.class)).as("fetched twice").hasSize(2);
+      assertThat(faults.objectGets()).isEqualTo(14);
+    }
+  }
+
+  @Test
+  void silentlyWrongBytes_inMemory_areCaughtToo() throws Exception {
+    Faults faults = Faults.schedule(Map.of(2, Kind.SHIFTED_BODY));
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("silent");
+      TestObject o = s3.putRandom("silent", "big.bin", 3L * CHUNK);
+      try (Retriever retriever = retriever(s3).build()) {
+        byte[] bytes =
+            retriever.toMemory(DownloadRequest.key("silent", "big.bin")).objects().get(0).bytes();
+        assertThat(TestData.sha256(bytes)).isEqualTo(o.sha256());
+      }
+      assertThat(faults.injected(Kind.SHIFTED_BODY)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void wrongBytes_everyTime_failThatObjectAloneAndKeepNothingOfIt(@TempDir Path dir)
+      throws Exception {
+    Faults faults = Faults.random(3, 1.0, Kind.SHIFTED_BODY);
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("liar");
+      s3.putRandom("liar", "a-big.bin", 4L * CHUNK);
+      TestObject small = s3.putRandom("liar", "b-small.bin", 1000);
+      try (Retriever retriever = retriever(s3).maxAttempts(3).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("liar", ""), dir).await())
+            .isInstanceOfSatisfying(
+                IncompleteDownloadException.class,
+                e -> {
+                  assertThat(e.failures()).hasSize(1);
+                  assertThat(e.failures().get(0).error().reason()).isEqualTo(Reason.CORRUPT);
+                  assertThat(e.failures().get(0).error())
+                      .hasMessageMatching(
+                          "s3://liar/a-big\\.bin does not match its MD5 \\(the bytes received"
+                              + " give [0-9a-f]{32}, the store states [0-9a-f]{32}\\) on every"
+                              + " attempt: the server or the network corrupts it; nothing was"
+                              + " kept");
+                });
+      }
+      assertThat(TestFiles.regularFiles(dir)).containsExactly("b-small.bin");
+      assertThat(TestData.sha256(dir.resolve("b-small.bin"))).isEqualTo(small.sha256());
+      assertThat(faults.objectGets()).as("three fetches of 4 chunks, and one GET").isEqualTo(13);
+    }
+  }
+
+  @Test
+  void preconditionFailed_onOneObject_failsThatObjectAlone(@TempDir Path dir) throws Exception {
+    Faults faults = Faults.schedule(Map.of(3, Kind.PRECONDITION_FAILED));
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("changed");
+      List<TestObject> objects = s3.putMany("changed", 10, 1000, i -> "o" + i);
+      try (Retriever retriever = retriever(s3).build()) {
+        assertThatThrownBy(
+                () -> retriever.toDirectory(DownloadRequest.prefix("changed", ""), dir).await())
+            .isInstanceOfSatisfying(
+                IncompleteDownloadException.class,
+                e -> {
+                  assertThat(e.failures()).hasSize(1);
+                  assertThat(e.failures().get(0).error().reason()).isEqualTo(Reason.CHANGED);
+                });
+      }
+      assertThat(TestFiles.regularFiles(dir)).hasSize(9);
+      for (TestObject o : objects) {
+        Path file = dir.resolve(o.key());
+        if (file.toFile().exists()) {
+          assertThat(TestData.sha256(file)).isEqualTo(o.sha256());
+        }
+      }
+    }
+  }
+
+  @Test
+  void multipartUpload_withoutChecksums_isDeliveredAndNamedUnverified(@TempDir Path dir)
+      throws Exception {
+    try (LocalS3 s3 = LocalS3.start()) {
+      s3.createBucket("mpu");
+      byte[] first = TestData.randomStream(5 << 20, 1).readAllBytes();
+      byte[] second = TestData.randomStream(100_000, 2).readAllBytes();
+      try (S3Client client = s3.newClient()) {
+        String id = client.createMultipartUpload(b -> b.bucket("mpu").key("parts.bin")).uploadId();
+        String e1 =
+            client
+                .uploadPart(
+                    b -> b.bucket("mpu").key("parts.bin").uploadId(id).partNumber(1),
+                    RequestBody.fromBytes(first))
+                .eTag();
+        String e2 =
+            client
+                .uploadPart(
+                    b -> b.bucket("mpu").key("parts.bin").uploadId(id).partNumber(2),
+                    RequestBody.fromBytes(second))
+                .eTag();
+        client.completeMultipartUpload(
+            b ->
+                b.bucket("mpu")
+                    .key("parts.bin")
+                    .uploadId(id)
+                    .multipartUpload(
+                        m ->
+                            m.parts(
+                                CompletedPart.builder().partNumber(1).eTag(e1).build(),
+                                CompletedPart.builder().partNumber(2).eTag(e2).build())));
+      }
+      TestObject plain = s3.putRandom("mpu", "plain.bin", 3L * CHUNK);
+      DownloadSummary summary;
+      try (Retriever retriever = s3.retriever().chunkSize(1 << 20).build()) {
+        summary = retriever.toDirectory(DownloadRequest.prefix("mpu", ""), dir).await();
+      }
+      byte[] whole = new byte[first.length + second.length];
+      System.arraycopy(first, 0, whole, 0, first.length);
+      System.arraycopy(second, 0, whole, first.length, second.length);
+      assertThat(TestData.sha256(dir.resolve("parts.bin"))).isEqualTo(TestData.sha256(whole));
+      assertThat(TestData.sha256(dir.resolve("plain.bin"))).isEqualTo(plain.sha256());
+      assertThat(summary.objectsUnverified()).isEqualTo(1);
+      assertThat(summary.unverified()).containsExactly("s3://mpu/parts.bin");
+    }
+  }
+}
