@@ -641,9 +641,19 @@ public final class Pipeline {
         .submit(
             () -> {
               requests.incrementAndGet();
-              return hash
-                  ? s3.fullObjectHash(object)
-                  : composite ? s3.partCrcs(object) : s3.fullObjectCrc(object);
+              if (hash) {
+                return s3.fullObjectHash(object);
+              }
+              if (composite) {
+                return s3.partCrcs(object);
+              }
+              S3Access.ExpectedCrcs whole = s3.fullObjectCrc(object);
+              if (whole == null && S3Access.isMultipart(object.eTag())) {
+                // A multipart upload whose listing states no checksum type may keep its parts'.
+                requests.incrementAndGet();
+                return s3.partCrcs(object);
+              }
+              return whole;
             });
   }
 

@@ -220,10 +220,19 @@ public final class S3Access implements AutoCloseable {
     } catch (RuntimeException e) {
       return null;
     }
-    if (r.checksumType() != null && r.checksumType() != ChecksumType.FULL_OBJECT) {
-      return null;
-    }
-    return r;
+    // A checksum is of the whole object only when the store says so, or, when it says nothing, for
+    // an object uploaded in one part: a multipart upload's checksum without a stated type is a
+    // checksum of its parts' checksums, whatever its form.
+    boolean fullObject =
+        r.checksumType() == null
+            ? !isMultipart(object.eTag())
+            : r.checksumType() == ChecksumType.FULL_OBJECT;
+    return fullObject ? r : null;
+  }
+
+  /** Returns whether an ETag is that of a multipart upload ({@code "...-N"}). */
+  public static boolean isMultipart(String eTag) {
+    return eTag != null && eTag.replace("\"", "").matches(".*-[0-9]+");
   }
 
   /**
@@ -407,8 +416,10 @@ public final class S3Access implements AutoCloseable {
     }
     if (range != null) {
       request.range(range);
-    } else if (verify) {
-      // Whole objects come with their checksum (if they have one), which the SDK then checks.
+    } else if (verify && !isMultipart(object.eTag())) {
+      // Whole objects come with their checksum (if they have one), which the SDK then checks. A
+      // multipart upload's may be a checksum of its parts' checksums, which a store need not
+      // label as such: checking it against the bytes would call good bytes corrupt.
       request.checksumMode(ChecksumMode.ENABLED);
     }
     return client.getObject(request.build());
