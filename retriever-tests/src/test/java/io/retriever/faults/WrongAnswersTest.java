@@ -3,12 +3,14 @@ package io.retriever.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.Retriever;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunkRetried;
+import io.retriever.event.ObjectListed;
 import io.retriever.event.ObjectStarted;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.Faults.Kind;
@@ -139,26 +141,52 @@ class WrongAnswersTest {
   }
 
   @Test
-  void preconditionFailed_onOneObject_failsThatObjectAlone(@TempDir Path dir) throws Exception {
+  void preconditionFailed_forAnObjectThatDidNotChange_isRetried(@TempDir Path dir)
+      throws Exception {
     Faults faults = Faults.schedule(Map.of(3, Kind.PRECONDITION_FAILED));
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("same");
+      List<TestObject> objects = s3.putMany("same", 5, 1000, i -> "o" + i);
+      try (Retriever retriever = retriever(s3).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("same", ""), dir).await();
+      }
+      assertThat(faults.injected(Kind.PRECONDITION_FAILED)).isEqualTo(1);
+      for (TestObject o : objects) {
+        assertThat(TestData.sha256(dir.resolve(o.key()))).isEqualTo(o.sha256());
+      }
+    }
+  }
+
+  @Test
+  void objectThatChanged_afterItWasListed_failsAloneAndTheRestArrive(@TempDir Path dir)
+      throws Exception {
+    try (LocalS3 s3 = LocalS3.start()) {
       s3.createBucket("changed");
       List<TestObject> objects = s3.putMany("changed", 10, 1000, i -> "o" + i);
-      try (Retriever retriever = retriever(s3).build()) {
+      DownloadListener overwriter =
+          new DownloadListener() {
+            @Override
+            public void objectListed(ObjectListed e) {
+              if (e.object().key().equals("o3")) {
+                s3.put("changed", "o3", new byte[] {1, 2, 3});
+              }
+            }
+          };
+      try (Retriever retriever = retriever(s3).addListener(overwriter).build()) {
         assertThatThrownBy(
                 () -> retriever.toDirectory(DownloadRequest.prefix("changed", ""), dir).await())
             .isInstanceOfSatisfying(
                 IncompleteDownloadException.class,
                 e -> {
                   assertThat(e.failures()).hasSize(1);
+                  assertThat(e.failures().get(0).object().key()).isEqualTo("o3");
                   assertThat(e.failures().get(0).error().reason()).isEqualTo(Reason.CHANGED);
                 });
       }
-      assertThat(TestFiles.regularFiles(dir)).hasSize(9);
+      assertThat(TestFiles.regularFiles(dir)).hasSize(9).doesNotContain("o3");
       for (TestObject o : objects) {
-        Path file = dir.resolve(o.key());
-        if (file.toFile().exists()) {
-          assertThat(TestData.sha256(file)).isEqualTo(o.sha256());
+        if (!o.key().equals("o3")) {
+          assertThat(TestData.sha256(dir.resolve(o.key()))).isEqualTo(o.sha256());
         }
       }
     }

@@ -332,7 +332,8 @@ final class Downloader {
           // Every byte arrived, and a checksum said they are wrong: fetch them all again.
           cursor.restart();
         }
-        if (!S3Errors.retryable(e) || attempt >= pipeline.settings.maxAttempts()) {
+        boolean retryable = S3Errors.retryable(e) || unchangedAfter412(e, task);
+        if (!retryable || attempt >= pipeline.settings.maxAttempts()) {
           if (corrupt) {
             throw new RetrieverException(
                 Reason.CORRUPT,
@@ -366,6 +367,24 @@ final class Downloader {
             l -> l.chunkRetried(new ChunkRetried(task, number, e, Duration.ofMillis(backoff))));
         TimeUnit.MILLISECONDS.sleep(backoff);
       }
+    }
+  }
+
+  /**
+   * Returns whether a failure is a 412 for an object that has not changed after all: S3 answers 412
+   * when {@code If-Match} no longer holds, but a store or a proxy in between may answer it wrongly,
+   * and one HEAD tells which. Then the GET is worth sending again.
+   */
+  private boolean unchangedAfter412(Exception e, ChunkTask task) {
+    if (!(e instanceof S3Exception s3) || s3.statusCode() != 412 || task.object().eTag() == null) {
+      return false;
+    }
+    pipeline.requests.incrementAndGet();
+    try {
+      String now = pipeline.s3.head(task.object().bucket(), task.object().key()).eTag();
+      return now != null && bareETag(now).equals(bareETag(task.object().eTag()));
+    } catch (RuntimeException headFailed) {
+      return false;
     }
   }
 
