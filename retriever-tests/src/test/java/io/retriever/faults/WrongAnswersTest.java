@@ -91,6 +91,29 @@ class WrongAnswersTest {
       assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");
       assertThat(faults.injected(kind)).isEqualTo(1);
       assertThat(recorder.events(ObjectStarted.class)).as("fetched twice").hasSize(2);
+      // Seven chunks twice, and the one that differs between the two fetches a third time.
+      assertThat(faults.objectGets()).isEqualTo(15);
+    }
+  }
+
+  @Test
+  void corruptionInBothFetches_ofAnObject_isResolvedChunkByChunk(@TempDir Path dir)
+      throws Exception {
+    // GETs 1-6 fetch the object's six chunks: the third is corrupted, the MD5 fails. The second
+    // fetch (GETs 7 on) has its second chunk corrupted: it disagrees with the first fetch's, so a
+    // third copy is asked for (GET 9) and agrees with the first; chunk 3 disagrees with the first
+    // fetch's corrupted copy, and a third (GET 11) agrees with the second. No third fetch of the
+    // whole object.
+    Faults faults = Faults.schedule(Map.of(3, Kind.CORRUPT_BYTE, 8, Kind.CORRUPT_BYTE));
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+      s3.createBucket("twice");
+      TestObject o = s3.putRandom("twice", "big.bin", 6L * CHUNK);
+      RecordingListener recorder = new RecordingListener();
+      try (Retriever retriever = retriever(s3).addListener(recorder).build()) {
+        retriever.toDirectory(DownloadRequest.prefix("twice", ""), dir).await();
+      }
+      assertThat(TestData.sha256(dir.resolve("big.bin"))).isEqualTo(o.sha256());
+      assertThat(recorder.events(ObjectStarted.class)).hasSize(2);
       assertThat(faults.objectGets()).isEqualTo(14);
     }
   }

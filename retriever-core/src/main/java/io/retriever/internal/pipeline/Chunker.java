@@ -63,6 +63,7 @@ final class Chunker {
       }
       if (pipeline.settings.verify() && count > 1 && planned.localSource() == null) {
         planChecks(sink, count, resumed);
+        sink.confirmAgainst(refetch.previousCrcs());
       }
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());
@@ -134,7 +135,7 @@ final class Chunker {
       if (planned == Pipeline.END_OF_LISTING) {
         listingDone = true;
       } else if (planned != null) {
-        return new Pipeline.Refetch(planned, 1);
+        return new Pipeline.Refetch(planned, 1, null);
       }
     }
   }
@@ -162,6 +163,8 @@ final class Chunker {
     if (hash == null) {
       return;
     }
+    // The chunks' CRC-32Cs (nearly free) let a fetch after a mismatch confirm chunk by chunk.
+    sink.keepCrcs(count, "CRC32C", null);
     OrderedDigest digest =
         new OrderedDigest(
             sink,

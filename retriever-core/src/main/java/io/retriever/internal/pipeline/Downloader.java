@@ -268,6 +268,12 @@ final class Downloader {
     /** Whether a response showed the object is encrypted with a key, so its ETag is no MD5. */
     boolean encrypted;
 
+    /** The chunk's CRC from the object's fetch before this one, to agree with; or null. */
+    Long previousCrc;
+
+    /** CRCs of this chunk's earlier complete fetches that disagreed with {@link #previousCrc}. */
+    final List<Long> disagreeing = new ArrayList<>(1);
+
     /** Starts over from the chunk's first byte. */
     void restart() {
       position = 0;
@@ -305,6 +311,7 @@ final class Downloader {
     }
     if (sink.crcAlgorithm() != null && Crcs.combinable(sink.crcAlgorithm())) {
       cursor.crc = Crcs.newChecksum(sink.crcAlgorithm());
+      cursor.previousCrc = sink.previousCrc(task.index());
     }
     String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {
@@ -477,6 +484,9 @@ final class Downloader {
             throw new ChecksumMismatch("MD5 " + got + " where the ETag says " + want);
           }
         }
+        if (cursor.previousCrc != null) {
+          confirm(task, cursor);
+        }
         if (cursor.expectedCrc != null && cursor.crc.getValue() != cursor.expectedCrc) {
           throw new ChecksumMismatch(
               String.format(
@@ -493,6 +503,25 @@ final class Downloader {
         pipeline.inFlight.remove(body);
       }
     }
+  }
+
+  /**
+   * Keeps a chunk of an object fetched again after a mismatch only when two fetches of it agree:
+   * this one and the one before, or this one and an earlier try of this fetch. Otherwise the chunk
+   * is fetched again: one of the two was corrupted on the way, and a third tells which.
+   */
+  private static void confirm(ChunkTask task, Cursor cursor) throws ChecksumMismatch {
+    long got = cursor.crc.getValue();
+    if (got == cursor.previousCrc || cursor.disagreeing.contains(got)) {
+      return;
+    }
+    cursor.disagreeing.add(got);
+    throw new ChecksumMismatch(
+        "chunk "
+            + task.index()
+            + " of "
+            + task.object().uri()
+            + " differs from an earlier fetch of it; fetching it again to tell which is right");
   }
 
   /**

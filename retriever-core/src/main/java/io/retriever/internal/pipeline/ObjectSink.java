@@ -47,6 +47,15 @@ public abstract class ObjectSink {
   /** The in-order digest of the whole object, or null. */
   private OrderedDigest digest;
 
+  /** The algorithm of {@link #digest}. */
+  private String digestAlgorithm;
+
+  /** S3's SHA of the object, being asked for; null for an MD5 (the ETag's) or no digest. */
+  private Future<S3Access.ExpectedCrcs> expectedHash;
+
+  /** The chunks' CRCs from the fetch before this one, to confirm each chunk against; or null. */
+  private long[] previousCrcs;
+
   /** Whether a response showed the ETag is not the object's MD5. */
   private volatile boolean etagNotMd5;
 
@@ -148,6 +157,9 @@ public abstract class ObjectSink {
   /**
    * Makes room for the chunks' CRCs and takes the answer S3's full-object CRC will come in; called
    * by the chunker before any chunk is fetched.
+   *
+   * @param expected S3's CRCs of the object, being asked for; null when the chunks' CRCs serve only
+   *     to confirm each chunk against another fetch of it
    */
   final void keepCrcs(int chunks, String algorithm, Future<S3Access.ExpectedCrcs> expected) {
     crcs = new long[chunks];
@@ -157,8 +169,21 @@ public abstract class ObjectSink {
 
   /** Returns S3's CRCs for the object, waiting for the answer; null if it has none. */
   final S3Access.ExpectedCrcs expectedCrc() throws InterruptedException {
+    return answer(expectedCrc);
+  }
+
+  /** Returns S3's hash of the object, waiting for the answer; null if it has none. */
+  final S3Access.ExpectedCrcs expectedHash() throws InterruptedException {
+    return answer(expectedHash);
+  }
+
+  private static S3Access.ExpectedCrcs answer(Future<S3Access.ExpectedCrcs> future)
+      throws InterruptedException {
+    if (future == null) {
+      return null;
+    }
     try {
-      return expectedCrc.get();
+      return future.get();
     } catch (ExecutionException e) {
       return null;
     }
@@ -172,6 +197,22 @@ public abstract class ObjectSink {
   }
 
   /**
+   * Takes the chunks' CRCs from the fetch of the object before this one, whose bytes proved wrong
+   * as a whole: each chunk of this fetch is kept only when its CRC agrees with another fetch of it,
+   * so that a chunk corrupted on the way is found and fetched again, not the whole object.
+   */
+  final void confirmAgainst(long[] previous) {
+    if (crcs != null && previous != null && previous.length == crcs.length) {
+      this.previousCrcs = previous;
+    }
+  }
+
+  /** Returns chunk {@code index}'s CRC from the fetch before this one, or null. */
+  final Long previousCrc(int index) {
+    return previousCrcs == null ? null : previousCrcs[index];
+  }
+
+  /**
    * Hashes the object in order as its chunks complete, to check it against {@code expected} (a hash
    * S3 keeps, being asked for) or, when that is null, against the MD5 its ETag holds; called by the
    * chunker before any chunk is fetched.
@@ -179,8 +220,13 @@ public abstract class ObjectSink {
   final void digestInOrder(
       OrderedDigest digest, String algorithm, Future<S3Access.ExpectedCrcs> expected) {
     this.digest = digest;
-    this.crcAlgorithm = algorithm;
-    this.expectedCrc = expected;
+    this.digestAlgorithm = algorithm;
+    this.expectedHash = expected;
+  }
+
+  /** Returns the algorithm of the in-order digest ({@code MD5}, {@code SHA1}, {@code SHA256}). */
+  final String digestAlgorithm() {
+    return digestAlgorithm;
   }
 
   /** Returns the in-order digest of the object, or null when it is not hashed whole. */

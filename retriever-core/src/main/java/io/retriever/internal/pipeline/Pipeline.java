@@ -116,7 +116,7 @@ public final class Pipeline {
   final AtomicLong objectsSkipped = new AtomicLong();
 
   /** An object to fetch (again), and which fetch of it this is, from 1. */
-  record Refetch(PlannedObject planned, int attempt) {}
+  record Refetch(PlannedObject planned, int attempt, long[] previousCrcs) {}
 
   /** Objects whose check failed, to be fetched again by the chunker before anything else. */
   final BlockingQueue<Refetch> again = new LinkedBlockingQueue<>();
@@ -490,7 +490,7 @@ public final class Pipeline {
       return false;
     }
     bytesDone.addAndGet(-(object.object().size() - object.resumedBytes()));
-    again.add(new Refetch(object.planned(), object.attempt() + 1));
+    again.add(new Refetch(object.planned(), object.attempt() + 1, object.crcs()));
     return true;
   }
 
@@ -531,7 +531,7 @@ public final class Pipeline {
 
   /** Hashes an object whose chunks are all in, read back, against its ETag's MD5. */
   private Verdict readBackMd5(ObjectSink object) throws InterruptedException {
-    int chunks = object.crcs().length;
+    int chunks = ChunkPlan.chunkCount(object.object().size(), settings.chunkSize());
     OrderedDigest digest =
         new OrderedDigest(
             object, Hashes.newDigest("MD5"), settings.chunkSize(), chunks, verifierPool());
@@ -592,7 +592,7 @@ public final class Pipeline {
       throw new RetrieverException(
           Reason.LOCAL_IO, "cannot read back " + info.uri() + " to check it: " + e, e);
     }
-    String algorithm = object.crcAlgorithm();
+    String algorithm = object.digestAlgorithm();
     byte[] want;
     if ("MD5".equals(algorithm)) {
       if (object.isEtagNotMd5()) {
@@ -600,7 +600,7 @@ public final class Pipeline {
       }
       want = HexFormat.of().parseHex(Hashes.plainMd5(info.eTag()));
     } else {
-      S3Access.ExpectedCrcs expected = object.expectedCrc();
+      S3Access.ExpectedCrcs expected = object.expectedHash();
       if (expected == null || expected.hash() == null) {
         return Verdict.UNVERIFIED;
       }
