@@ -93,8 +93,8 @@ final class Lister {
 
   /**
    * Keeps a folder marker the built-in lister found as the sink can (an empty directory, for
-   * files), and tells listeners it was skipped, naming it: no listed key goes by without a word.
-   * It is not counted among skipped objects, which are those already up to date.
+   * files), and tells listeners it was skipped, naming it: no listed key goes by without a word. It
+   * is not counted among skipped objects, which are those already up to date.
    */
   private void folder(ObjectInfo marker) {
     if (!pipeline.request.accepts(marker.key())) {

@@ -62,8 +62,7 @@ final class S3Lister implements ObjectLister {
     for (List<S3Object> page = pages.next(); page != null; page = pages.next()) {
       for (S3Object o : page) {
         if (o.key().endsWith("/")) {
-          folders.accept(
-              new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+          folders.accept(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
           continue;
         }
         out.add(

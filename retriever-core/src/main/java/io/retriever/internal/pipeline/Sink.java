@@ -38,9 +38,9 @@ public interface Sink {
   }
 
   /**
-   * Keeps a folder marker (a key ending in {@code /}, as consoles create) the built-in lister found:
-   * a sink that writes files makes it an empty directory and returns it; others keep nothing and
-   * return null. Called on the lister thread.
+   * Keeps a folder marker (a key ending in {@code /}, as consoles create) the built-in lister
+   * found: a sink that writes files makes it an empty directory and returns it; others keep nothing
+   * and return null. Called on the lister thread.
    *
    * @param directory the marker as the object its directory would be if it were a file: its key
    *     without the final {@code /}

@@ -89,6 +89,9 @@ public final class ListingPages {
 
   private Set<String> thisPage = new HashSet<>();
 
+  /** Why the listing cannot go on, raised once the keys before the fault are handed over. */
+  private RetrieverException broken;
+
   /** Keys dropped as duplicates so far. */
   private long duplicates;
 
@@ -114,41 +117,51 @@ public final class ListingPages {
 
   /**
    * Returns the next page's objects, in key order, without keys already listed; null after the last
-   * page.
+   * page. A page whose paging is broken is handed over up to the fault; the call after it throws.
    *
    * @throws RetrieverException naming the bucket and prefix when the listing cannot go on
    */
   public List<S3Object> next() throws InterruptedException {
+    if (broken != null) {
+      throw broken;
+    }
     if (done) {
       return null;
     }
     ListObjectsV2Response page = fetch();
     pages++;
     List<S3Object> fresh = fresh(page.contents());
+    if (broken != null) {
+      return fresh;
+    }
     if (!Boolean.TRUE.equals(page.isTruncated())) {
       done = true;
       return fresh;
     }
     String next = page.nextContinuationToken();
     if (next == null || next.isEmpty()) {
-      throw broken(
-          "page "
-              + pages
-              + " says more keys follow but gives no continuation token, so the rest cannot be"
-              + " listed");
+      broken =
+          failure(
+              "page "
+                  + pages
+                  + " says more keys follow but gives no continuation token, so the rest cannot be"
+                  + " listed");
+      return fresh;
     }
     Integer seen = tokens.putIfAbsent(next, pages);
     if (seen != null) {
-      throw broken(
-          "page "
-              + pages
-              + " gives the continuation token page "
-              + seen
-              + " gave, so the listing would go round forever");
+      broken =
+          failure(
+              "page "
+                  + pages
+                  + " gives the continuation token page "
+                  + seen
+                  + " gave, so the listing would go round forever");
+      return fresh;
     }
     pagesWithoutNewKeys = fresh.isEmpty() ? pagesWithoutNewKeys + 1 : 0;
     if (pagesWithoutNewKeys >= MAX_PAGES_WITHOUT_NEW_KEYS) {
-      throw broken(pagesWithoutNewKeys + " pages in a row brought no new key");
+      broken = failure(pagesWithoutNewKeys + " pages in a row brought no new key");
     }
     token = next;
     return fresh;
@@ -199,7 +212,10 @@ public final class ListingPages {
     }
   }
 
-  /** Returns the objects whose keys come after every key listed so far, checking the order. */
+  /**
+   * Returns the objects whose keys come after every key listed so far, up to the first that goes
+   * backwards (which breaks the listing).
+   */
   private List<S3Object> fresh(List<S3Object> contents) {
     previousPage = thisPage;
     thisPage = new HashSet<>();
@@ -216,20 +232,22 @@ public final class ListingPages {
         duplicates++;
         LOG.debug("listing {}: key '{}' listed again; downloading it once", where(), key);
       } else {
-        throw broken(
-            "key '"
-                + printable(key)
-                + "' on page "
-                + pages
-                + " comes after '"
-                + printable(lastKeyText)
-                + "', out of order, so keys may have been skipped");
+        broken =
+            failure(
+                "key '"
+                    + printable(key)
+                    + "' on page "
+                    + pages
+                    + " comes after '"
+                    + printable(lastKeyText)
+                    + "', out of order, so keys may have been skipped");
+        break;
       }
     }
     return fresh;
   }
 
-  private RetrieverException broken(String what) {
+  private RetrieverException failure(String what) {
     return new RetrieverException(
         Reason.SERVER,
         "listing "
@@ -248,17 +266,18 @@ public final class ListingPages {
     return "s3://" + bucket + "/" + prefix;
   }
 
-  /** Shows control characters as escapes, so that a message stays one readable line. */
+  /** Shows control characters as escapes, as refused keys are, so that a message stays one line. */
   private static String printable(String key) {
     StringBuilder out = new StringBuilder(key.length());
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\u%04x", (int) c));
+        out.append(String.format("\\x%02x", (int) c));
       } else {
         out.append(c);
       }
     }
-    return out.toString();
+    String shown = out.toString();
+    return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 }
