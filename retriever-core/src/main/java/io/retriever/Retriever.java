@@ -11,6 +11,7 @@ import io.retriever.internal.Settings;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
+import io.retriever.internal.s3.ListingPages;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.sink.CustomSink;
 import io.retriever.internal.sink.FileSink;
@@ -38,7 +39,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -215,16 +215,24 @@ public final class Retriever implements AutoCloseable {
   public Iterable<ObjectInfo> list(String bucket, String prefix) {
     return () ->
         new Iterator<>() {
-          private final Iterator<ListObjectsV2Response> pages = s3.list(bucket, prefix);
+          private final ListingPages pages =
+              new ListingPages(s3, bucket, prefix, settings.maxAttempts(), () -> {}, () -> true);
           private Iterator<S3Object> page = List.<S3Object>of().iterator();
+          private boolean last;
 
           @Override
           public boolean hasNext() {
             try {
-              while (!page.hasNext() && pages.hasNext()) {
-                page = pages.next().contents().iterator();
+              while (!page.hasNext() && !last) {
+                List<S3Object> next = pages.next();
+                last = next == null;
+                page = last ? page : next.iterator();
               }
               return page.hasNext();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              throw new RetrieverException(
+                  Reason.CANCELLED, "interrupted while listing s3://" + bucket + "/" + prefix, e);
             } catch (RuntimeException e) {
               throw s3.describe(e, bucket, prefix);
             }

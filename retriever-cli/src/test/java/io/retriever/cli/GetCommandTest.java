@@ -123,6 +123,26 @@ class GetCommandTest {
   }
 
   @Test
+  void get_prefixHoldingAControlCharacterKeyAndAFolderMarker_refusesTheKeyByNameAndGetsTheRest(
+      @TempDir Path dir) throws Exception {
+    s3.createBucket("odd-keys");
+    List<TestObject> good =
+        List.of(
+            s3.putRandom("odd-keys", "d/a.bin", 5_000), s3.putRandom("odd-keys", "d/z.bin", 7_000));
+    s3.put("odd-keys", "d/bell\u0001.bin", new byte[] {1, 2, 3});
+    s3.put("odd-keys", "d/empty/", new byte[0]);
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://odd-keys/d/", dir.toString(), "-q"));
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+    assertThat(r.stderr()).contains("d/bell\\x01.bin").contains("control character");
+    for (TestObject o : good) {
+      Path file = dir.resolve(o.key().substring(2));
+      assertThat(Files.size(file)).isEqualTo(o.size());
+      assertThat(TestData.sha256(file)).isEqualTo(o.sha256());
+    }
+    assertThat(dir.resolve("empty")).isEmptyDirectory();
+  }
+
+  @Test
   void ls_prefix_listsKeysAndSizes() throws Exception {
     Cli.Result r = Cli.run(s3, at(s3, "ls", "s3://cli/set/2/", "--summarize"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();

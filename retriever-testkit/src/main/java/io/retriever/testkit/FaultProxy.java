@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  */
 /**
  * Sits between clients and the S3 server and breaks object GETs as {@link Faults} decides: error
- * answers, connections reset or closed part-way, stalls, slow first bytes, corrupted bytes.
+ * answers, connections reset or closed part-way, stalls, slow first bytes, corrupted bytes; and
+ * ListObjectsV2 pages ({@link ListingFaults}).
  */
 final class FaultProxy implements AutoCloseable {
   private static final int MAX_HEAD = 64 * 1024;
@@ -145,10 +146,14 @@ final class FaultProxy implements AutoCloseable {
           return;
         }
         response = withChecksum(request, response);
-        if (faults.listedChecksum() != null && target.contains("list-type=2")) {
-          writeListingWithChecksums(
-              response, upIn, clientOut, faults.listedChecksum(), bucketOf(target));
-          continue;
+        if (method.equals("GET") && target.contains("list-type=2")) {
+          Faults.ListFault listFault = faults.decideList();
+          if (faults.listedChecksum() != null || faults.listFaultsScheduled()) {
+            if (!writeListing(target, response, upIn, clientOut, listFault)) {
+              return;
+            }
+            continue;
+          }
         }
         if (fault == Faults.Kind.SLOW_FIRST_BYTE) {
           TimeUnit.MILLISECONDS.sleep(faults.slowFirstByte().toMillis());
@@ -271,9 +276,12 @@ final class FaultProxy implements AutoCloseable {
     out.flush();
   }
 
-  /** Forwards a listing with a checksum algorithm and type added to every object in it. */
-  private void writeListingWithChecksums(
-      Head response, InputStream in, OutputStream out, String algorithm, String bucket)
+  /**
+   * Forwards a listing, with a checksum algorithm and type added to every object in it when
+   * listings should show them, broken as {@code fault} says; returns false to close the connection.
+   */
+  private boolean writeListing(
+      String target, Head response, InputStream in, OutputStream out, Faults.ListFault fault)
       throws IOException {
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     if (response.chunked()) {
@@ -283,10 +291,52 @@ final class FaultProxy implements AutoCloseable {
     } else if (response.contentLength() > 0) {
       copy(in, body, response.contentLength());
     }
-    Matcher keys = KEY.matcher(body.toString(StandardCharsets.UTF_8));
+    String xml = body.toString(StandardCharsets.UTF_8);
+    if (faults.listedChecksum() != null && response.firstLine().contains(" 200")) {
+      xml = withChecksums(xml, faults.listedChecksum(), bucketOf(target));
+    }
+    if (response.firstLine().contains(" 200")) {
+      xml = ListingFaults.apply(target, xml, fault, listingState);
+    }
+    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+    long announced = bytes.length;
+    if (fault == Faults.ListFault.TRUNCATED_BODY) {
+      bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+      announced = bytes.length;
+    } else if (fault == Faults.ListFault.CUT_MID_PAGE) {
+      bytes = java.util.Arrays.copyOf(bytes, bytes.length / 2);
+    }
+    StringBuilder head = new StringBuilder(response.firstLine()).append("\r\n");
+    for (String line : new String(response.raw(), StandardCharsets.ISO_8859_1).split("\r\n")) {
+      String lower = line.toLowerCase(Locale.ROOT);
+      if (line.isEmpty()
+          || line.equals(response.firstLine())
+          || lower.startsWith("content-length:")
+          || lower.startsWith("transfer-encoding:")) {
+        continue;
+      }
+      head.append(line).append("\r\n");
+    }
+    head.append("Content-Length: ").append(announced).append("\r\n\r\n");
+    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+    out.write(bytes);
+    out.flush();
+    return fault != Faults.ListFault.CUT_MID_PAGE;
+  }
+
+  /** What listing faults need to remember of the pages before. */
+  private final ListingFaults.State listingState = new ListingFaults.State();
+
+  /** Returns a listing with a checksum algorithm and type added to every object in it. */
+  private String withChecksums(String xml, String algorithm, String bucket) {
+    boolean urlEncoded = xml.contains("<EncodingType>url</EncodingType>");
+    Matcher keys = KEY.matcher(xml);
     StringBuilder rewritten = new StringBuilder();
     while (keys.find()) {
       String key = unescape(keys.group(1));
+      if (urlEncoded) {
+        key = URLDecoder.decode(key, StandardCharsets.UTF_8);
+      }
       Faults.Parts parts = faults.multipart(bucket, key);
       String extra =
           parts != null
@@ -299,23 +349,7 @@ final class FaultProxy implements AutoCloseable {
       keys.appendReplacement(rewritten, Matcher.quoteReplacement(keys.group() + extra));
     }
     keys.appendTail(rewritten);
-    String xml = rewritten.toString();
-    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
-    StringBuilder head = new StringBuilder(response.firstLine()).append("\r\n");
-    for (String line : new String(response.raw(), StandardCharsets.ISO_8859_1).split("\r\n")) {
-      String lower = line.toLowerCase(Locale.ROOT);
-      if (line.isEmpty()
-          || line.equals(response.firstLine())
-          || lower.startsWith("content-length:")
-          || lower.startsWith("transfer-encoding:")) {
-        continue;
-      }
-      head.append(line).append("\r\n");
-    }
-    head.append("Content-Length: ").append(bytes.length).append("\r\n\r\n");
-    out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-    out.write(bytes);
-    out.flush();
+    return rewritten.toString();
   }
 
   private static final Pattern KEY = Pattern.compile("<Key>(.*?)</Key>", Pattern.DOTALL);

@@ -62,6 +62,27 @@ public final class Faults {
         || kind == Kind.OTHER_VERSION;
   }
 
+  /** The faults a ListObjectsV2 page can meet. */
+  public enum ListFault {
+    /** The body ends half-way, with a Content-Length that says so: unreadable XML. */
+    TRUNCATED_BODY,
+    /** The body is whole but its XML is not (a closing tag misspelt). */
+    GARBLED_XML,
+    /** The connection is closed half-way through the body its Content-Length announced. */
+    CUT_MID_PAGE,
+    /** The page says IsTruncated but has no NextContinuationToken. */
+    TRUNCATED_WITHOUT_TOKEN,
+    /** The page's NextContinuationToken is the one the first page of the listing gave. */
+    TOKEN_LOOPS_BACK,
+    /** The page begins with every entry of the page before it. */
+    REPEATED_KEYS,
+    /**
+     * The page begins with an entry for a key that sorts before the last key of the page before
+     * (its first key with {@code ~} added), which no listing in order can hold.
+     */
+    KEYS_BACKWARDS
+  }
+
   private final long seed;
   private final double probability;
   private final List<Kind> kinds;
@@ -71,6 +92,10 @@ public final class Faults {
   private volatile Duration slowFirstByte = Duration.ofSeconds(2);
   private volatile boolean enabled = true;
   private volatile String listedChecksum;
+
+  private volatile Map<Long, ListFault> listSchedule = Map.of();
+  private final AtomicLong lists = new AtomicLong();
+  private final Map<ListFault, AtomicLong> listInjected = new EnumMap<>(ListFault.class);
 
   private final AtomicLong gets = new AtomicLong();
   private final Map<Kind, AtomicLong> injected = new EnumMap<>(Kind.class);
@@ -84,6 +109,45 @@ public final class Faults {
     for (Kind kind : Kind.values()) {
       injected.put(kind, new AtomicLong());
     }
+    for (ListFault kind : ListFault.values()) {
+      listInjected.put(kind, new AtomicLong());
+    }
+  }
+
+  /**
+   * Gives the Nth ListObjectsV2 request the server receives (from 1, retries included) the fault
+   * {@code schedule} maps it to. Object GETs are unaffected by it.
+   */
+  public Faults listFaults(Map<Integer, ListFault> schedule) {
+    Map<Long, ListFault> byNumber = new java.util.HashMap<>();
+    schedule.forEach((n, kind) -> byNumber.put((long) n, Objects.requireNonNull(kind)));
+    this.listSchedule = Map.copyOf(byNumber);
+    return this;
+  }
+
+  /** Returns whether any listing fault is scheduled. */
+  boolean listFaultsScheduled() {
+    return !listSchedule.isEmpty();
+  }
+
+  /** Decides the fault for one ListObjectsV2 request, or returns null for none, and counts it. */
+  ListFault decideList() {
+    long n = lists.incrementAndGet();
+    ListFault kind = enabled ? listSchedule.get(n) : null;
+    if (kind != null) {
+      listInjected.get(kind).incrementAndGet();
+    }
+    return kind;
+  }
+
+  /** Returns how many ListObjectsV2 requests the server received. */
+  public long listRequests() {
+    return lists.get();
+  }
+
+  /** Returns how many listing faults of {@code kind} were injected. */
+  public long injected(ListFault kind) {
+    return listInjected.get(kind).get();
   }
 
   /** Returns a plan that injects nothing (but still counts object GETs). */

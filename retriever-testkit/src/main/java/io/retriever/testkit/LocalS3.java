@@ -98,6 +98,7 @@ public final class LocalS3 implements AutoCloseable {
     this.store = new PacedBlobStore(context.getBlobStore());
     store.latency(builder.firstByteLatency);
     store.bytesPerSecond(builder.streamBytesPerSecond);
+    store.listPageSize(builder.listPageSize);
     this.proxy =
         S3Proxy.builder()
             .blobStore(store)
@@ -418,8 +419,21 @@ public final class LocalS3 implements AutoCloseable {
     private int serverThreads = 512;
     private boolean anonymous;
     private Faults faults;
+    private int listPageSize;
 
     private Builder() {}
+
+    /**
+     * Caps the keys of each ListObjectsV2 page (S3 gives up to 1,000), so that a test can list few
+     * objects over many pages.
+     */
+    public Builder listPageSize(int keys) {
+      if (keys < 1) {
+        throw new IllegalArgumentException("a page holds at least 1 key, got " + keys);
+      }
+      this.listPageSize = keys;
+      return this;
+    }
 
     /**
      * Puts a proxy in front of the server that breaks object GETs as {@code faults} says; {@link

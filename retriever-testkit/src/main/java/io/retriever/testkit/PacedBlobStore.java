@@ -57,12 +57,19 @@ final class PacedBlobStore extends ForwardingBlobStore {
   /** Number of body bytes handed to the server for sending. */
   final AtomicLong bytesServed = new AtomicLong();
 
+  /** Most keys per listing page, below what the request asks; 0 means as asked. */
+  private volatile int listPageSize;
+
   PacedBlobStore(BlobStore delegate) {
     super(delegate);
   }
 
   void latency(Duration latency) {
     this.latencyNanos = latency.toNanos();
+  }
+
+  void listPageSize(int keys) {
+    this.listPageSize = keys;
   }
 
   void bytesPerSecond(long rate) {
@@ -172,6 +179,10 @@ final class PacedBlobStore extends ForwardingBlobStore {
   public PageSet<? extends StorageMetadata> list(String container, ListContainerOptions options) {
     lists.incrementAndGet();
     pause();
+    int pageSize = listPageSize;
+    if (pageSize > 0 && (options.getMaxResults() == null || options.getMaxResults() > pageSize)) {
+      options.maxResults(pageSize);
+    }
     PageSet<? extends StorageMetadata> page = delegate().list(container, options);
     if (options.getDelimiter() != null) {
       return page; // Its folders are the common prefixes.

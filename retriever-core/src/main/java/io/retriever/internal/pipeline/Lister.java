@@ -11,15 +11,21 @@ import io.retriever.hook.ObjectPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lister stage: runs the lister (the built-in one, or the user's), keeps the keys the request's
  * filter takes, asks the object interceptors for a plan for each (the user's, then the sink's own,
- * then the cache's) and passes the objects to download on to the chunker, in order.
+ * then the cache's) and passes the objects to download on to the chunker, in order. Folder markers
+ * the built-in lister finds become empty directories where the sink writes files, and are named to
+ * listeners as skipped otherwise.
  *
  * <p>Concurrency: runs on the lister thread alone.
  */
 final class Lister {
+  private static final Logger LOG = LoggerFactory.getLogger(Lister.class);
+
   private final Pipeline pipeline;
   private final List<ObjectInterceptor> interceptors = new ArrayList<>();
   private long index;
@@ -39,7 +45,7 @@ final class Lister {
     DownloadRequest request = pipeline.request;
     ObjectLister lister = pipeline.settings.lister();
     if (lister == null) {
-      new S3Lister(pipeline).list(request, this::offer);
+      new S3Lister(pipeline, this::folder).list(request, this::offer);
     } else {
       Hooks.call(
           lister,
@@ -82,6 +88,44 @@ final class Lister {
       emit(new PlannedObject(object, local.target(), local.source()));
     } else {
       emit(new PlannedObject(object, ((ObjectPlan.Download) plan).target(), null));
+    }
+  }
+
+  /**
+   * Keeps a folder marker the built-in lister found as the sink can (an empty directory, for
+   * files), and tells listeners it was skipped, naming it: no listed key goes by without a word. It
+   * is not counted among skipped objects, which are those already up to date.
+   */
+  private void folder(ObjectInfo marker) {
+    if (!pipeline.request.accepts(marker.key())) {
+      return;
+    }
+    String base = pipeline.request.base();
+    String reason;
+    if (marker.key().equals(base) || marker.key().length() <= 1) {
+      reason = "folder marker of the prefix itself";
+    } else {
+      String name = marker.key().substring(0, marker.key().length() - 1);
+      ObjectInfo directory =
+          new ObjectInfo(marker.bucket(), name, 0, marker.eTag(), marker.lastModified());
+      Path made;
+      try {
+        made = pipeline.sink.folder(marker, directory);
+      } catch (RefusedKey e) {
+        pipeline.objectRefused(marker, e);
+        return;
+      }
+      reason =
+          made != null
+              ? "folder marker: made the empty directory " + made
+              : "folder marker: no bytes to hand over";
+    }
+    LOG.debug("{}: {}", marker.uri(), reason);
+    try {
+      pipeline.hooks.tell(
+          "objectSkipped", marker.uri(), l -> l.objectSkipped(new ObjectSkipped(marker, reason)));
+    } catch (HookException e) {
+      pipeline.objectFailed(marker, null, e);
     }
   }
 

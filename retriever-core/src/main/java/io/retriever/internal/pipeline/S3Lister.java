@@ -4,23 +4,26 @@ import io.retriever.DownloadRequest;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectLister;
+import io.retriever.internal.s3.ListingPages;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The built-in lister: a prefix is listed page by page, each page flowing on while the next is
- * fetched; explicit keys are HEADed in parallel and passed on in the order given. Listed sizes and
- * ETags are used as they are, so no listed object is HEADed. Keys ending in {@code /} are folder
- * markers and are passed over.
+ * The built-in lister: a prefix is listed page by page ({@link ListingPages} asks for a page again
+ * when it fails on the way, and refuses paging that would lose, repeat or loop); explicit keys are
+ * HEADed in parallel and passed on in the order given. Listed sizes and ETags are used as they are,
+ * so no listed object is HEADed. Keys ending in {@code /} are folder markers, handed to their own
+ * consumer.
  *
  * <p>Concurrency: runs on the lister thread; HEADs run on a small pool it owns.
  */
@@ -30,8 +33,12 @@ final class S3Lister implements ObjectLister {
 
   private final Pipeline pipeline;
 
-  S3Lister(Pipeline pipeline) {
+  /** Takes the folder markers (keys ending in {@code /}) a prefix's listing holds. */
+  private final Consumer<ObjectInfo> folders;
+
+  S3Lister(Pipeline pipeline, Consumer<ObjectInfo> folders) {
     this.pipeline = pipeline;
+    this.folders = folders;
   }
 
   @Override
@@ -44,21 +51,19 @@ final class S3Lister implements ObjectLister {
   }
 
   private void listPrefix(String bucket, String prefix, Listing out) throws InterruptedException {
-    Iterator<ListObjectsV2Response> pages = pipeline.s3.list(bucket, prefix);
-    while (true) {
-      ListObjectsV2Response page;
-      try {
-        if (!pages.hasNext()) {
-          return;
-        }
-        pipeline.requests.incrementAndGet();
-        page = pages.next();
-      } catch (RuntimeException e) {
-        throw pipeline.s3.describe(e, bucket, prefix);
-      }
-      for (S3Object o : page.contents()) {
+    ListingPages pages =
+        new ListingPages(
+            pipeline.s3,
+            bucket,
+            prefix,
+            pipeline.settings.maxAttempts(),
+            pipeline.requests::incrementAndGet,
+            () -> pipeline.retries.incrementAndGet() <= pipeline.settings.maxRetriesPerDownload());
+    for (List<S3Object> page = pages.next(); page != null; page = pages.next()) {
+      for (S3Object o : page) {
         if (o.key().endsWith("/")) {
-          continue; // A folder marker: no file can have that name.
+          folders.accept(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+          continue;
         }
         out.add(
             new ObjectInfo(

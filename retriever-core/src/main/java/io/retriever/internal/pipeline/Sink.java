@@ -37,6 +37,19 @@ public interface Sink {
     return null;
   }
 
+  /**
+   * Keeps a folder marker (a key ending in {@code /}, as consoles create) the built-in lister
+   * found: a sink that writes files makes it an empty directory and returns it; others keep nothing
+   * and return null. Called on the lister thread.
+   *
+   * @param directory the marker as the object its directory would be if it were a file: its key
+   *     without the final {@code /}
+   * @throws RefusedKey naming the key, if no directory can be made for it here
+   */
+  default Path folder(ObjectInfo marker, ObjectInfo directory) {
+    return null;
+  }
+
   /** Called after the last object has been opened. */
   default void listingDone() throws InterruptedException {}
 

@@ -7,7 +7,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
+import software.amazon.awssdk.services.s3.model.EncodingType;
 import software.amazon.awssdk.services.s3.model.GetObjectAttributesParts;
 import software.amazon.awssdk.services.s3.model.GetObjectAttributesResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -388,11 +388,18 @@ public final class S3Access implements AutoCloseable {
     }
   }
 
-  /** Returns the pages of a listing, fetched as the iterator advances. */
-  public Iterator<ListObjectsV2Response> list(String bucket, String prefix) {
-    ListObjectsV2Request request =
-        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).build();
-    return client.listObjectsV2Paginator(request).iterator();
+  /**
+   * Sends one ListObjectsV2 request: the page after {@code continuationToken} (the first page when
+   * null). Keys are asked for URL-encoded, which the SDK decodes: raw, a key holding a control
+   * character makes the XML unreadable and with it every other key of the page.
+   */
+  public ListObjectsV2Response listPage(String bucket, String prefix, String continuationToken) {
+    ListObjectsV2Request.Builder request =
+        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).encodingType(EncodingType.URL);
+    if (continuationToken != null) {
+      request.continuationToken(continuationToken);
+    }
+    return client.listObjectsV2(request.build());
   }
 
   /**

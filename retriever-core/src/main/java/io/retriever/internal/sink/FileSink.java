@@ -114,6 +114,47 @@ public final class FileSink implements Sink {
     }
   }
 
+  /**
+   * Makes a folder marker's directory, empty, with the checks a file's directory gets: below the
+   * destination, no file (another key's) on the way, no symbolic link leading out.
+   */
+  @Override
+  public Path folder(ObjectInfo marker, ObjectInfo directory) {
+    Path path = target.apply(directory).toAbsolutePath().normalize();
+    for (Path p = path; p != null && p.startsWith(root) && !p.equals(root); p = p.getParent()) {
+      if (files.contains(p) || Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+        throw new RefusedKey(
+            "cannot make folder marker "
+                + marker.uri()
+                + " the directory "
+                + path
+                + ": "
+                + p
+                + " is a file (another key's)");
+      }
+    }
+    try {
+      // Checked before creating anything, so that a link cannot lead the new directory out.
+      Path existing = path;
+      while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+        existing = existing.getParent();
+      }
+      if (!existing.toRealPath().startsWith(realRoot())) {
+        throw new RefusedKey(
+            "refusing folder marker "
+                + marker.uri()
+                + ": a symbolic link inside "
+                + root
+                + " leads out of it");
+      }
+    } catch (IOException e) {
+      throw new RetrieverException(
+          Reason.LOCAL_IO, "cannot resolve " + path + " (" + reason(e) + ")", e);
+    }
+    createDirectories(path);
+    return path;
+  }
+
   @Override
   public ObjectInterceptor interceptor() {
     return options.resume() ? FileSink::skipCurrent : null;
