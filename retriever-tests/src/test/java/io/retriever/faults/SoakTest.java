@@ -7,14 +7,17 @@ import io.retriever.DownloadSummary;
 import io.retriever.Retriever;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.Faults.Kind;
+import io.retriever.testkit.Faults.ListFault;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -22,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Load and soak: 256 workers against LocalS3 with 5 % of the ranged GETs meeting a fault, every
- * byte verified. Sized by {@code -Dretriever.soak.gets} (ranged GETs, default 2,000; the figures in
- * RELIABILITY.md come from 10,000): {@code mvn -B test -pl retriever-tests -Dtest=SoakTest
- * -Dretriever.soak.gets=10000}.
+ * Load and soak: 256 workers against LocalS3 with 5 % of the ranged GETs meeting a fault of every
+ * kind a download survives (wrong answers and corrupted bytes included) and listing pages broken on
+ * the way, every byte verified. Sized by {@code -Dretriever.soak.gets} (ranged GETs, default 2,000;
+ * the figures in RELIABILITY.md come from 10,000): {@code mvn -B test -pl retriever-tests
+ * -Dtest=SoakTest -Dretriever.soak.gets=10000}.
  */
 class SoakTest {
   private static final int CHUNK = 64 << 10;
@@ -45,13 +49,25 @@ class SoakTest {
                 Kind.RESET_BEFORE_HEADERS,
                 Kind.CLOSE_MID_BODY,
                 Kind.STALL,
-                Kind.SLOW_FIRST_BYTE)
+                Kind.SLOW_FIRST_BYTE,
+                Kind.PRECONDITION_FAILED,
+                Kind.CORRUPT_BYTE,
+                Kind.SHIFTED_BODY,
+                Kind.WRONG_RANGE,
+                Kind.WHOLE_OBJECT,
+                Kind.OTHER_VERSION)
             .afterBytes(CHUNK / 3)
             .stall(Duration.ofSeconds(4))
-            .slowFirstByte(Duration.ofMillis(300));
+            .slowFirstByte(Duration.ofMillis(300))
+            .listFaults(
+                Map.of(
+                    2, ListFault.TRUNCATED_BODY,
+                    3, ListFault.GARBLED_XML,
+                    5, ListFault.CUT_MID_PAGE,
+                    6, ListFault.REPEATED_KEYS));
     Set<String> threadsBefore = threadNames();
     long started = System.nanoTime();
-    try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
+    try (LocalS3 s3 = LocalS3.builder().faults(faults).listPageSize(25).start()) {
       s3.createBucket("soak");
       List<TestObject> all =
           s3.putMany("soak", objects, CHUNKS_PER_OBJECT * CHUNK, i -> String.format("d/%05d", i));
@@ -78,6 +94,7 @@ class SoakTest {
       }
       assertThat(summary.objects()).isEqualTo(objects);
       assertThat(summary.peakBufferedBytes()).isLessThanOrEqualTo(BUDGET);
+      assertThat(summary.objectsUnverified()).isZero();
       assertThat(faults.injected()).isPositive();
       Thread.sleep(200);
       assertThat(leaked(threadsBefore)).isEmpty();
@@ -85,14 +102,15 @@ class SoakTest {
       System.out.printf(
           Locale.ROOT,
           "soak: %d objects, %d ranged GETs planned, %d object GETs received, %d requests sent;"
-              + " faults injected %d (%s); %d retries; %,d bytes verified; peak buffered %.1f MiB"
-              + " of %d MiB; %.1f s%n",
+              + " faults injected %d (%s), listing faults %d; %d retries; %,d bytes verified;"
+              + " peak buffered %.1f MiB of %d MiB; %.1f s%n",
           objects,
           objects * CHUNKS_PER_OBJECT,
           faults.objectGets(),
           summary.requests(),
           faults.injected(),
           faults.describe(),
+          Arrays.stream(ListFault.values()).mapToLong(faults::injected).sum(),
           summary.retries(),
           verified,
           summary.peakBufferedBytes() / 1048576.0,
