@@ -24,7 +24,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -70,6 +72,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Mixin ServerOptions server;
   @Mixin TransferOptions transfer;
+
+  @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin ProfileOptions profile;
 
@@ -141,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
   private DownloadSummary download(LocalS3 s3, Path dir) throws IOException {
     Retriever.Builder builder =
         transfer
-            .apply(Retriever.builder())
+            .apply(Retriever.builder(), spec)
             .endpoint(s3.endpoint())
             .region(s3.region())
             .credentials(s3.accessKey(), s3.secretKey())

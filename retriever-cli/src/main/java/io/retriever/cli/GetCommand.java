@@ -119,7 +119,7 @@ final class GetCommand implements Callable<Integer> {
     S3Uri uri = S3Uri.parse(source);
     boolean toStdout = "-".equals(destination);
     PrintStream report = toStdout ? System.err : System.out;
-    Retriever.Builder builder = transfer.apply(s3.builder());
+    Retriever.Builder builder = transfer.apply(s3.builder(), spec);
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
@@ -128,7 +128,7 @@ final class GetCommand implements Callable<Integer> {
       builder.cache(DownloadCache.open(cacheDir, cacheSize));
     }
     try (Sampler sampler = profile.start(builder);
-        Retriever retriever = builder.build()) {
+        Retriever retriever = TransferOptions.build(builder, spec)) {
       DownloadRequest request = resolve(retriever, uri);
       request = request.withFilter(filter(request.filter()));
       DownloadSummary summary;

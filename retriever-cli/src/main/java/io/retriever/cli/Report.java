@@ -17,20 +17,38 @@ final class Report {
 
   /** Returns one line for people. */
   static String human(DownloadSummary s) {
-    return String.format(
-            Locale.ROOT,
-            "Downloaded %,d objects (%s) in %.2f s: %s/s (%.2f Gbit/s, %,.0f objects/s);"
-                + " %,d requests, %,d retries",
-            s.objects(),
-            Sizes.format(s.bytes()),
-            s.wallTime().toNanos() / 1e9,
-            Sizes.format(s.bytesPerSecond()),
-            s.gbitPerSecond(),
-            s.objectsPerSecond(),
-            s.requests(),
-            s.retries())
-        + origin(s)
-        + unverified(s);
+    if (s.objects() == 0 && s.objectsSkipped() > 0 && s.objectsUnverified() == 0) {
+      return String.format(
+          Locale.ROOT,
+          "Up to date: %s already downloaded, nothing fetched (%.2f s)",
+          count(s.objectsSkipped(), "object"),
+          s.wallTime().toNanos() / 1e9);
+    }
+    StringBuilder line =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "Downloaded %s (%s) in %.2f s: %s/s (%.2f Gbit/s",
+                count(s.objects(), "object"),
+                Sizes.format(s.bytes()),
+                s.wallTime().toNanos() / 1e9,
+                Sizes.format(s.bytesPerSecond()),
+                s.gbitPerSecond()));
+    if (s.objects() > 1) {
+      line.append(String.format(Locale.ROOT, ", %,.0f objects/s", s.objectsPerSecond()));
+    }
+    line.append("); ").append(count(s.requests(), "request"));
+    line.append(", ").append(count(s.retries(), "retry", "retries"));
+    return line + origin(s) + unverified(s);
+  }
+
+  /** Returns "1 object", "2 objects": a count and its noun. */
+  static String count(long n, String noun) {
+    return count(n, noun, noun + "s");
+  }
+
+  private static String count(long n, String one, String many) {
+    return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
   }
 
   /** How many unverified objects the line for people names. */
@@ -74,8 +92,9 @@ final class Report {
         line.append(", ").append(Sizes.format(s.bytesResumed())).append(" resumed from disk");
       }
       if (s.objectsSkipped() > 0) {
-        line.append(
-            String.format(Locale.ROOT, ", %,d objects skipped (up to date)", s.objectsSkipped()));
+        line.append(", ")
+            .append(count(s.objectsSkipped(), "object"))
+            .append(" skipped (up to date)");
       }
     }
     return line.toString();

@@ -32,6 +32,21 @@ final class RetrieverCommand implements Runnable {
   /** Returns the command line with Retriever's error handling: one line, exit 1. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RetrieverCommand());
+    cli.setParameterExceptionHandler(
+        (error, args) -> {
+          CommandLine command = error.getCommandLine();
+          PrintWriter err = command.getErr();
+          String message = error.getMessage().strip();
+          err.println(
+              "retriever: "
+                  + message
+                  + (message.endsWith(".") ? " " : "; ")
+                  + "'"
+                  + command.getCommandSpec().qualifiedName()
+                  + " --help' lists the options");
+          err.flush();
+          return ExitCode.USAGE;
+        });
     cli.setExecutionExceptionHandler(
         (error, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

@@ -1,9 +1,12 @@
 package io.retriever.cli;
 
 import io.retriever.Retriever;
+import io.retriever.RetrieverException;
 import io.retriever.bench.Sizes;
 import java.time.Duration;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /** Options that tune a download. */
 final class TransferOptions {
@@ -57,15 +60,43 @@ final class TransferOptions {
               + " MD5s).")
   boolean noVerify;
 
-  /** Applies these options; invalid values fail with a message that says the fix. */
-  Retriever.Builder apply(Retriever.Builder builder) {
-    return builder
-        .stallTimeout(Duration.ofSeconds(stallTimeoutSeconds))
-        .verify(!noVerify)
-        .concurrency(concurrency)
-        .chunkSize(chunkSize)
-        .maxInFlightBytes(maxMemory)
-        .maxBandwidth(maxBandwidth)
-        .targetThroughputGbps(targetGbps);
+  /**
+   * Applies these options; an invalid value is a usage error (exit 2) whose one line names the
+   * option and says the fix.
+   */
+  Retriever.Builder apply(Retriever.Builder builder, CommandSpec spec) {
+    option(
+        spec,
+        "--stall-timeout",
+        () -> builder.stallTimeout(Duration.ofSeconds(stallTimeoutSeconds)));
+    builder.verify(!noVerify);
+    option(spec, "--concurrency", () -> builder.concurrency(concurrency));
+    option(spec, "--chunk-size", () -> builder.chunkSize(chunkSize));
+    option(spec, "--max-memory", () -> builder.maxInFlightBytes(maxMemory));
+    option(spec, "--max-bandwidth", () -> builder.maxBandwidth(maxBandwidth));
+    option(spec, "--target-gbps", () -> builder.targetThroughputGbps(targetGbps));
+    return builder;
+  }
+
+  /**
+   * Builds the Retriever; settings that do not fit together (a budget smaller than a chunk) are a
+   * usage error, as a single invalid value is.
+   */
+  static Retriever build(Retriever.Builder builder, CommandSpec spec) {
+    Retriever[] built = new Retriever[1];
+    option(spec, "--max-memory", () -> built[0] = builder.build());
+    return built[0];
+  }
+
+  /** Runs a setter of the builder, turning its refusal into a usage error naming {@code flag}. */
+  private static void option(CommandSpec spec, String flag, Runnable set) {
+    try {
+      set.run();
+    } catch (RetrieverException e) {
+      if (e.reason() != RetrieverException.Reason.INVALID) {
+        throw e;
+      }
+      throw new ParameterException(spec.commandLine(), flag + ": " + e.getMessage(), e);
+    }
   }
 }

@@ -136,21 +136,35 @@ class BadInputCliTest {
   }
 
   @Test
-  void get_absurdSizes_exit1(@TempDir Path dir) throws Exception {
+  void get_invalidOptionValues_areUsageErrors_exit2(@TempDir Path dir) throws Exception {
     for (String size : new String[] {"0", "-8MiB", "2TiB"}) {
       assertOneLineFailure(
           Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--chunk-size", size)),
-          1,
-          "chunk size must be between 64 KiB and 1 GiB");
+          2,
+          "retriever: --chunk-size: chunk size must be between 64 KiB and 1 GiB",
+          "'retriever get --help' lists the options");
     }
     assertOneLineFailure(
         Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--max-memory", "1MiB")),
-        1,
+        2,
+        "retriever: --max-memory: ",
         "at least one chunk");
     assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--max-memory", "1KiB")),
+        2,
+        "retriever: --max-memory: memory budget must be between 64 KiB and 64 GiB");
+    assertOneLineFailure(
         Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "-c", "0")),
-        1,
+        2,
+        "retriever: --concurrency: concurrency must be between 1 and 1024");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--concurrency", "-1")),
+        2,
         "concurrency must be between 1 and 1024");
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--bogus")),
+        2,
+        "retriever: Unknown option: '--bogus'; 'retriever get --help' lists the options");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
@@ -160,8 +174,7 @@ class BadInputCliTest {
   void get_unreadableSizeOrMissingArgument_exit2(@TempDir Path dir) throws Exception {
     Cli.Result r =
         Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--chunk-size", "lots"));
-    assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.stderr()).contains("'lots' is not a size");
+    assertOneLineFailure(r, 2, "'lots' is not a size");
     assertThat(Cli.run(s3, "get", "s3://bad-cli/dir/").exitCode()).isEqualTo(2);
     assertThat(Cli.run(s3).exitCode()).isEqualTo(2);
   }

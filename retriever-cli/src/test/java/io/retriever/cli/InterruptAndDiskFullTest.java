@@ -54,7 +54,7 @@ class InterruptAndDiskFullTest {
 
     Cli.Result rerun = Cli.run(s3, at(s3, "get", "s3://ctrlc/d/", dest.toString()));
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
-    assertThat(rerun.out()).contains("1 objects skipped (up to date)");
+    assertThat(rerun.out()).contains("1 object skipped (up to date)");
     assertThat(TestData.sha256(dest.resolve("z-big.bin"))).isEqualTo(big.sha256());
   }
 
