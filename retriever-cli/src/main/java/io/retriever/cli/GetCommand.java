@@ -139,7 +139,7 @@ final class GetCommand implements Callable<Integer> {
           throw e.failures().get(0).error();
         }
         for (ObjectFailed failed : e.failures()) {
-          System.err.println("retriever: failed: " + failed.error().getMessage());
+          System.err.println("retriever: failed: " + Flags.translate(failed.error().getMessage()));
         }
         if (!output.quiet) {
           report.println(Report.human(e.summary()));

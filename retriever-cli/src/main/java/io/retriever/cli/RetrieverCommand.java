@@ -57,7 +57,7 @@ final class RetrieverCommand implements Runnable {
             error.printStackTrace(err);
           }
           if (error instanceof RetrieverException) {
-            err.println("retriever: " + error.getMessage());
+            err.println("retriever: " + Flags.translate(error.getMessage()));
           } else {
             err.println(
                 "retriever: unexpected error: "

@@ -121,7 +121,7 @@ class FaultsTest {
             .isInstanceOfSatisfying(
                 RetrieverException.class, e -> assertThat(e.reason()).isEqualTo(Reason.CORRUPT))
             .hasMessageContaining("s3://corrupt/c.bin failed verification on all 3 attempts")
-            .hasMessageContaining("--no-verify");
+            .hasMessageContaining("Retriever.Builder.verify(false)");
         // Without verification the corrupted bytes would be delivered: the check is what stops
         // them.
         List<ObjectBytes> unchecked;

@@ -10,6 +10,7 @@ import io.retriever.event.ChunkRequested;
 import io.retriever.event.ChunkRetried;
 import io.retriever.hook.ChunkInterceptor;
 import io.retriever.hook.ChunkRequest;
+import io.retriever.internal.Fixes;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.s3.S3Errors;
 import java.io.EOFException;
@@ -349,7 +350,9 @@ final class Downloader {
                     + attempt
                     + " attempts ("
                     + e.getMessage()
-                    + "); the server or the network corrupts it, or pass --no-verify if the"
+                    + "); the server or the network corrupts it, or turn verification off ("
+                    + Fixes.NO_VERIFY
+                    + ") if the"
                     + " store's ETags are not MD5s",
                 e);
           }

@@ -163,7 +163,7 @@ public final class S3Access implements AutoCloseable {
                 }
               });
     } catch (S3Exception e) {
-      if (e.statusCode() == 404 && !bucketExists(bucket)) {
+      if (e.statusCode() == 404 && S3Errors.answeredLikeS3(e) && !bucketExists(bucket)) {
         throw S3Errors.noSuchBucket(bucket, e);
       }
       throw describe(e, bucket, key);

@@ -2,12 +2,15 @@ package io.retriever.internal.s3;
 
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.Fixes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.util.Locale;
+import javax.net.ssl.SSLException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -47,7 +50,9 @@ public final class S3Errors {
                 + root.getClass().getSimpleName()
                 + ": "
                 + oneLine(root.getMessage())
-                + "); check --endpoint-url and your network",
+                + "); check the endpoint ("
+                + Fixes.ENDPOINT
+                + ") and the network",
             error);
       }
       if (root instanceof SocketTimeoutException) {
@@ -58,6 +63,27 @@ public final class S3Errors {
                 + " while fetching "
                 + what
                 + "; check the endpoint and your network",
+            error);
+      }
+      if (root instanceof SSLException) {
+        return new RetrieverException(
+            Reason.UNREACHABLE,
+            endpoint
+                + " does not answer TLS ("
+                + oneLine(root.getMessage())
+                + "); if it serves plain HTTP, give its endpoint ("
+                + Fixes.ENDPOINT
+                + ") with http://",
+            error);
+      }
+      if (noCredentials(error)) {
+        return new RetrieverException(
+            Reason.ACCESS_DENIED,
+            "no AWS credentials were found; give them ("
+                + Fixes.CREDENTIALS
+                + "), or use anonymous access ("
+                + Fixes.ANONYMOUS
+                + ") for a public bucket",
             error);
       }
       return new RetrieverException(
@@ -80,7 +106,13 @@ public final class S3Errors {
   public static RetrieverException noSuchBucket(String bucket, Throwable cause) {
     return new RetrieverException(
         Reason.NO_SUCH_BUCKET,
-        "bucket '" + bucket + "' does not exist; check its name, --region and --endpoint-url",
+        "bucket '"
+            + bucket
+            + "' does not exist; check its name, the region ("
+            + Fixes.REGION
+            + ") and the endpoint ("
+            + Fixes.ENDPOINT
+            + ")",
         cause);
   }
 
@@ -91,9 +123,23 @@ public final class S3Errors {
     if ("NoSuchBucket".equals(code)) {
       return noSuchBucket(bucket, e);
     }
+    // The SDK makes up an error code for an answer without a body (HEAD): the headers tell.
+    if (!answeredLikeS3(e)) {
+      return new RetrieverException(
+          Reason.UNREACHABLE,
+          "the endpoint answered HTTP "
+              + status
+              + " about "
+              + what
+              + " without any of S3's headers: it does not look like an S3 API;"
+              + " check the endpoint ("
+              + Fixes.ENDPOINT
+              + ")",
+          e);
+    }
     if (status == 404) {
       return new RetrieverException(
-          Reason.NOT_FOUND, "no object at " + what + "; check the key (ls shows what is there)", e);
+          Reason.NOT_FOUND, "no object at " + what + "; check the key", e);
     }
     if (status == 403
         || "InvalidAccessKeyId".equals(code)
@@ -104,8 +150,11 @@ public final class S3Errors {
               + what
               + " ("
               + (code == null ? "HTTP 403" : code)
-              + "); check your credentials (--profile, AWS_ACCESS_KEY_ID) and permissions,"
-              + " or use --no-sign-request for a public bucket",
+              + "); check the credentials ("
+              + Fixes.CREDENTIALS
+              + ") and their permissions, or use anonymous access ("
+              + Fixes.ANONYMOUS
+              + ") for a public bucket",
           e);
     }
     if (status == 412) {
@@ -121,7 +170,7 @@ public final class S3Errors {
         || "AuthorizationHeaderMalformed".equals(code)) {
       return new RetrieverException(
           Reason.INVALID,
-          "bucket '" + bucket + "' is in another region; pass its region with --region",
+          "bucket '" + bucket + "' is in another region; give its region (" + Fixes.REGION + ")",
           e);
     }
     return new RetrieverException(
@@ -144,9 +193,37 @@ public final class S3Errors {
         || error instanceof IOException
         || error instanceof UncheckedIOException) {
       Throwable root = rootCause(error);
-      return !(root instanceof UnknownHostException);
+      return !(root instanceof UnknownHostException)
+          && !(root instanceof SSLException)
+          && !noCredentials(error);
     }
     return false;
+  }
+
+  /** Returns whether the SDK failed because no credentials provider had any. */
+  private static boolean noCredentials(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      if (message != null && message.startsWith("Unable to load credentials")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Returns whether an error response came from something that speaks S3: S3 and the stores that
+   * imitate it send a request id header ({@code x-amz-request-id}, or moto's {@code
+   * x-amzn-requestid}) with every answer, which a web server in S3's place does not.
+   */
+  static boolean answeredLikeS3(S3Exception e) {
+    if (e.requestId() != null || e.extendedRequestId() != null) {
+      return true;
+    }
+    return e.awsErrorDetails() != null
+        && e.awsErrorDetails().sdkHttpResponse() != null
+        && e.awsErrorDetails().sdkHttpResponse().headers().keySet().stream()
+            .anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith("x-amz"));
   }
 
   private static Throwable rootCause(Throwable t) {
