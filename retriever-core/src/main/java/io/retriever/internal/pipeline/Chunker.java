@@ -56,7 +56,7 @@ final class Chunker {
       if (pipeline.settings.verify()
           && count > 1
           && (Crcs.combinable(object.checksumAlgorithm()) || hashed)
-          && resumed == 0
+          && sink.resumedBytes() == 0
           && planned.localSource() == null) {
         sink.keepCrcs(count, object.checksumAlgorithm(), pipeline.askExpectedCrcs(object));
       }
@@ -95,6 +95,12 @@ final class Chunker {
           continue;
         }
         ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
+        long within = sink.resumedWithin(i);
+        if (within > 0 && within < task.length()) {
+          // Ask only for the rest of a chunk an interrupted download got part-way into.
+          task =
+              new ChunkTask(object, i, count, task.offset() + within, task.length() - (int) within);
+        }
         pipeline.budget.acquire(task.length());
         pipeline.chunksAdmitted.incrementAndGet();
         pipeline.tasks.put(new ChunkJob(task, sink, sequence++));
