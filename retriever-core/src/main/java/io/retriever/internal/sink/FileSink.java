@@ -25,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
@@ -425,9 +424,9 @@ public final class FileSink implements Sink {
               object().uri(),
               path);
         }
-        claimed.channel().close();
         Files.deleteIfExists(claimed.path());
         Files.deleteIfExists(oldJournal);
+        claimed.release();
       }
     }
 
@@ -514,12 +513,13 @@ public final class FileSink implements Sink {
     public byte[] digestWhole(String algorithm) throws IOException {
       MessageDigest digest = MemorySink.digest(algorithm);
       ByteBuffer buffer = ByteBuffer.allocate(SCRATCH_SIZE);
-      try (FileChannel in = FileChannel.open(held().path(), StandardOpenOption.READ)) {
-        while (in.read(buffer) >= 0) {
-          buffer.flip();
-          digest.update(buffer);
-          buffer.clear();
-        }
+      // Read through the held channel: opening the file again and closing it would drop the lock.
+      FileChannel in = held().channel();
+      for (long position = 0; in.read(buffer, position) > 0; ) {
+        position += buffer.position();
+        buffer.flip();
+        digest.update(buffer);
+        buffer.clear();
       }
       return digest.digest();
     }
@@ -632,33 +632,41 @@ public final class FileSink implements Sink {
     }
 
     /*
-     * The order matters: the bytes are all in and nobody else writes this file (it is locked, under
-     * a name of its own); the mark goes on before the rename, so the file appears with it; the
-     * rename happens while the lock is held, so no scanner takes the file for a leftover; the lock
-     * goes last.
+     * The order matters: the bytes are all in and nobody else writes this file (it is locked,
+     * under a name of its own); it is set aside out of scanners' sight while the lock is held,
+     * since setting its attributes opens it, which drops the lock; the mark goes on before the
+     * last rename, so the file appears under its final name with it.
      */
     @Override
     public void complete() {
       PartFiles.Held h = held();
+      Path from = h.path();
       try {
         if (options.fsync()) {
           h.channel().force(true);
         }
+        from = h.setAside();
         if (permissions != null) {
-          Files.setPosixFilePermissions(h.path(), permissions);
+          Files.setPosixFilePermissions(from, permissions);
         }
-        VersionMark.set(h.path(), object());
-        Files.move(
-            h.path(), path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        h.channel().close();
+        VersionMark.set(from, object());
+        Files.move(from, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        h.release();
         Journal j = journal;
         if (j != null) {
           j.close();
           Files.deleteIfExists(Journal.pathFor(h.path()));
         }
       } catch (IOException e) {
+        if (!from.equals(h.path())) {
+          try {
+            Files.deleteIfExists(from); // Set aside, where a clean-up would not look for it.
+          } catch (IOException ignored) {
+            // The failure below is what matters.
+          }
+        }
         throw new RetrieverException(
-            Reason.LOCAL_IO, "cannot move " + h.path() + " to " + path + " (" + reason(e) + ")", e);
+            Reason.LOCAL_IO, "cannot move " + from + " to " + path + " (" + reason(e) + ")", e);
       }
       unfinished.remove(this);
       done.put(ordinal, new DownloadedFile(object(), path, bytes));
@@ -669,15 +677,16 @@ public final class FileSink implements Sink {
       unfinished.remove(this);
       PartFiles.Held h = held;
       Journal j = journal;
-      close(h, j);
       try {
         if (h != null) {
+          // Removed before the lock goes, so that no scanner takes it for a leftover meanwhile.
           Files.deleteIfExists(h.path());
           Files.deleteIfExists(Journal.pathFor(h.path()));
         }
       } catch (IOException ignored) {
         // Nothing more can be done; the name marks it as a temporary file.
       }
+      close(h, j);
     }
 
     /**
@@ -698,7 +707,7 @@ public final class FileSink implements Sink {
     private static void close(PartFiles.Held h, Journal j) {
       try {
         if (h != null) {
-          h.channel().close();
+          h.release();
         }
         if (j != null) {
           j.close();

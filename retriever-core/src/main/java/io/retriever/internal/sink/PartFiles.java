@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /*
@@ -31,6 +32,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * never used again. A writer that created its file checks, once it holds the lock, that its name
  * still exists: in the instant between creation and locking, a scanner may have taken the file
  * for a leftover, and the writer then starts again under another name.
+ *
+ * The locks are POSIX record locks, which belong to the process and are all dropped when the
+ * process closes any descriptor of the file. So nothing here opens a file another writer of this
+ * JVM holds (the set HELD names them), and a writer finishing a file first renames it out of the
+ * scanners' sight (".retriever-done") before it sets attributes that open the file.
  */
 /**
  * Names, creates and takes over the temporary files of a file sink.
@@ -39,6 +45,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class PartFiles {
   static final String SUFFIX = ".retriever-part";
+
+  /** What a complete file is renamed to before it gets its attributes and its final name. */
+  private static final String DONE_SUFFIX = ".retriever-done";
+
+  /** The temporary files writers of this JVM hold or are creating. */
+  private static final Set<Path> HELD = ConcurrentHashMap.newKeySet();
 
   private static final String JOURNAL_SUFFIX = SUFFIX + Journal.SUFFIX;
 
@@ -49,7 +61,28 @@ final class PartFiles {
   private static final int CREATE_ATTEMPTS = 5;
 
   /** A temporary file held by this writer: its name and its open, locked channel. */
-  record Held(Path path, FileChannel channel) {}
+  record Held(Path path, FileChannel channel) {
+    /**
+     * Renames the file out of scanners' sight, where opening it (to set attributes) cannot let
+     * another writer take it, and returns its new name.
+     */
+    Path setAside() throws IOException {
+      String name = path.getFileName().toString();
+      Path aside =
+          path.resolveSibling(name.substring(0, name.length() - SUFFIX.length()) + DONE_SUFFIX);
+      Files.move(path, aside, StandardCopyOption.ATOMIC_MOVE);
+      return aside;
+    }
+
+    /** Closes the channel (dropping the lock) and lets writers of this JVM look at the file. */
+    void release() throws IOException {
+      try {
+        channel.close();
+      } finally {
+        HELD.remove(path);
+      }
+    }
+  }
 
   /** Per directory scanned, the temporary files and journals found, by the name they stand for. */
   private final Map<Path, Map<String, List<Path>>> found = new HashMap<>();
@@ -97,28 +130,39 @@ final class PartFiles {
    * Returns null if a running writer holds it or it has gone meanwhile.
    */
   static Held claim(Path leftover, Path target) throws IOException {
+    if (HELD.contains(leftover)) {
+      return null; // A writer of this JVM holds it; opening it would drop that writer's lock.
+    }
     FileChannel channel;
     try {
-      channel = FileChannel.open(leftover, StandardOpenOption.WRITE);
+      channel =
+          FileChannel.open(leftover, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE));
     } catch (NoSuchFileException e) {
       return null;
     }
+    Path mine = freshName(target);
+    HELD.add(mine);
     try {
       if (!lock(channel)) {
         channel.close();
+        HELD.remove(mine);
         return null;
       }
-      Path mine = freshName(target);
       Files.move(leftover, mine, StandardCopyOption.ATOMIC_MOVE);
       return new Held(mine, channel);
     } catch (NoSuchFileException e) {
       channel.close();
+      HELD.remove(mine);
       return null;
     } catch (IOException | RuntimeException e) {
       channel.close();
+      HELD.remove(mine);
       throw e;
     }
   }
+
+  private static final Set<StandardOpenOption> CREATE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
   /** Returns whether this channel now holds the only lock on its file. */
   private static boolean lock(FileChannel channel) throws IOException {
