@@ -60,6 +60,10 @@ final class PartFiles {
   /** Attempts at creating a fresh temporary file; each fails only if a scanner took the last. */
   private static final int CREATE_ATTEMPTS = 5;
 
+  /** How a fresh temporary file is opened: read back for a SHA check, never created twice. */
+  private static final Set<StandardOpenOption> CREATE =
+      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
+
   /** A temporary file held by this writer: its name and its open, locked channel. */
   record Held(Path path, FileChannel channel) {
     /**
@@ -103,15 +107,15 @@ final class PartFiles {
   static Held create(Path target, FileAttribute<?>... attributes) throws IOException {
     for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       Path path = freshName(target);
+      HELD.add(path);
       FileChannel channel = null;
       try {
-        channel =
-            FileChannel.open(
-                path, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), attributes);
+        channel = FileChannel.open(path, CREATE, attributes);
         if (lock(channel) && Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
           return new Held(path, channel);
         }
         channel.close();
+        HELD.remove(path);
       } catch (IOException | RuntimeException e) {
         // Interrupted, or the disk refused: leave nothing behind under a name only this writer
         // knows.
@@ -119,6 +123,7 @@ final class PartFiles {
           channel.close();
         }
         Files.deleteIfExists(path);
+        HELD.remove(path);
         throw e;
       }
     }
@@ -160,9 +165,6 @@ final class PartFiles {
       throw e;
     }
   }
-
-  private static final Set<StandardOpenOption> CREATE =
-      Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
 
   /** Returns whether this channel now holds the only lock on its file. */
   private static boolean lock(FileChannel channel) throws IOException {
