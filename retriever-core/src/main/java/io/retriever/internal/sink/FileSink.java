@@ -394,12 +394,14 @@ public final class FileSink implements Sink {
      */
     void resumeLeftovers() throws IOException {
       for (Path leftover : partFiles.leftovers(path)) {
+        // Read before the claim: if its writer dies meanwhile, the journal says less than the
+        // file holds, never more; after the claim, a scanner may have removed it as an orphan.
+        Path oldJournal = Journal.pathFor(leftover);
+        Journal.Contents previous = journaled ? Journal.read(oldJournal) : null;
         PartFiles.Held claimed = PartFiles.claim(leftover, path);
         if (claimed == null) {
           continue; // A running download holds it.
         }
-        Path oldJournal = Journal.pathFor(leftover);
-        Journal.Contents previous = journaled ? Journal.read(oldJournal) : null;
         if (held == null && previous != null && previous.matches(object(), chunkSize)) {
           held = claimed;
           resumed.or(previous.chunks());
