@@ -109,6 +109,9 @@ final class GetCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  /** Set when a signal stopped the download: the signal's handler says so, nobody else. */
+  static volatile boolean interrupted;
+
   @Mixin TransferOptions transfer;
   @Mixin S3Options s3;
   @Mixin OutputOptions output;
@@ -233,7 +236,11 @@ final class GetCommand implements Callable<Integer> {
   private DownloadSummary toPath(Retriever retriever, DownloadRequest request, String dest) {
     Path path = Path.of(dest);
     FileOptions options =
-        FileOptions.defaults().withOverwrite(overwrite).withResume(!noResume).withFsync(fsync);
+        FileOptions.defaults()
+            .withOverwrite(overwrite)
+            .withResume(!noResume)
+            .withKeepPartial(!noResume)
+            .withFsync(fsync);
     FileDownload download;
     if (request.isPrefix()) {
       download = retriever.toDirectory(request, path, options);
@@ -244,16 +251,27 @@ final class GetCommand implements Callable<Integer> {
       }
       download = retriever.toFile(request, path, options);
     }
-    return awaitInterruptibly(download);
+    return awaitInterruptibly(download, !noResume);
   }
 
   /**
-   * Waits for a download; on Ctrl-C (SIGINT) or a termination signal, cancels it and removes its
-   * temporary files before the process exits (with 130 for SIGINT). Files already complete stay, so
-   * a rerun goes on from them.
+   * Waits for a download; on Ctrl-C (SIGINT) or a termination signal, cancels it before the process
+   * exits (with 130 for SIGINT) and says so in one line. Files already complete stay, and so do the
+   * temporary files of large objects with their journals (unless {@code --no-resume}), so a rerun
+   * goes on from them.
    */
-  private static DownloadSummary awaitInterruptibly(Download download) {
-    Thread cleanUp = new Thread(download::close, "retriever-interrupt");
+  private static DownloadSummary awaitInterruptibly(Download download, boolean resume) {
+    Thread cleanUp =
+        new Thread(
+            () -> {
+              interrupted = true;
+              download.close();
+              System.err.println(
+                  resume
+                      ? "interrupted; rerun the same command to continue"
+                      : "interrupted; temporary files removed");
+            },
+            "retriever-interrupt");
     Runtime.getRuntime().addShutdownHook(cleanUp);
     try {
       return download.await();

@@ -56,6 +56,10 @@ final class RetrieverCommand implements Runnable {
           if (debug) {
             error.printStackTrace(err);
           }
+          if (GetCommand.interrupted) {
+            // The process is exiting on a signal, whose handler prints the one line.
+            return ExitCode.FAILURE;
+          }
           if (error instanceof RetrieverException) {
             err.println("retriever: " + Flags.translate(error.getMessage()));
           } else {

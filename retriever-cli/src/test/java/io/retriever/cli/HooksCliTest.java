@@ -120,9 +120,8 @@ class HooksCliTest {
                 "--max-bandwidth",
                 "8MiB",
                 "-q"));
-    Path journal = dir.resolve(".big.bin.retriever-part.journal");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (TestFiles.journalChunks(journal) < 16) {
+    while (TestFiles.journalChunks(TestFiles.journal(dir, "big.bin")) < 16) {
       assertThat(child.isAlive()).as("child still running").isTrue();
       assertThat(System.nanoTime()).as("half-way within 60 s").isLessThan(deadline);
       Thread.sleep(20);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /** What a download left on disk, for tests. */
@@ -26,17 +27,55 @@ public final class TestFiles {
   }
 
   /**
-   * Returns how many chunks a resume journal records as written (its complete lines but the
-   * header), or 0 if there is no journal yet.
+   * Returns how many chunks a resume journal records as written whole (its complete lines that hold
+   * a chunk's index alone), or 0 if there is no journal (yet).
    */
   public static int journalChunks(Path journal) {
+    if (journal == null) {
+      return 0;
+    }
     try {
       String text = Files.readString(journal, StandardCharsets.US_ASCII);
-      return (int) Math.max(0, text.chars().filter(c -> c == '\n').count() - 1);
+      int end = text.lastIndexOf('\n');
+      return end < 0
+          ? 0
+          : (int) text.substring(0, end).lines().filter(l -> l.matches("[0-9]+")).count();
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Returns the temporary files in {@code dir} (not below it) that stand for the file {@code name}:
+   * {@code .NAME.<16 hex digits>.retriever-part}.
+   */
+  public static List<Path> partFiles(Path dir, String name) {
+    Pattern pattern =
+        Pattern.compile("\\." + Pattern.quote(name) + "\\.[0-9a-f]{16}\\.retriever-part");
+    try (Stream<Path> all = Files.list(dir)) {
+      return all.filter(p -> pattern.matcher(p.getFileName().toString()).matches()).toList();
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Returns the journal of the temporary file for {@code name} in {@code dir}, or null. */
+  public static Path journal(Path dir, String name) {
+    for (Path part : partFiles(dir, name)) {
+      Path journal = part.resolveSibling(part.getFileName() + ".journal");
+      if (Files.exists(journal)) {
+        return journal;
+      }
+    }
+    return null;
+  }
+
+  /** Returns every temporary file or journal below {@code dir}, as paths relative to it. */
+  public static List<String> temporaryFiles(Path dir) {
+    return regularFiles(dir).stream().filter(f -> f.contains(".retriever-")).toList();
   }
 }

@@ -7,7 +7,8 @@ import java.nio.file.Path;
 
 /**
  * A download in a process of its own, for {@link ResumeTest} to kill. Arguments: endpoint, region,
- * access key, secret key, bucket, prefix, destination, bandwidth cap in bytes per second.
+ * access key, secret key, bucket, prefix, destination, bandwidth cap in bytes per second (0 for
+ * none), and optionally the chunk size in bytes.
  */
 public final class ResumeChild {
   private ResumeChild() {}
@@ -19,7 +20,7 @@ public final class ResumeChild {
             .region(args[1])
             .credentials(args[2], args[3])
             .pathStyle(true)
-            .chunkSize(ResumeTest.CHUNK)
+            .chunkSize(args.length > 8 ? Integer.parseInt(args[8]) : ResumeTest.CHUNK)
             .concurrency(4)
             .maxBandwidth(Long.parseLong(args[7]))
             .build()) {

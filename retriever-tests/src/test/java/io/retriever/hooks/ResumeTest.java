@@ -15,7 +15,6 @@ import io.retriever.testkit.TestObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +41,7 @@ class ResumeTest {
     TestObject big = s3.putRandom("resume", "data/z-big.bin", (long) BIG_CHUNKS * CHUNK);
 
     int journaled = killHalfWay(s3, dir);
-    Path temp = dir.resolve(".z-big.bin.retriever-part");
-    assertThat(temp).exists();
+    assertThat(TestFiles.partFiles(dir, "z-big.bin")).hasSize(1);
     for (TestObject o : small) {
       assertThat(TestData.sha256(dir.resolve(o.key().substring(5)))).isEqualTo(o.sha256());
     }
@@ -114,30 +112,84 @@ class ResumeTest {
     return killHalfWay(s3, dir, "resume");
   }
 
-  /** Runs the download in a child process and kills it with SIGKILL once half is journaled. */
-  private static int killHalfWay(LocalS3 s3, Path dir, String bucket) throws Exception {
+  @Test
+  void rerunAfterSigkillMidChunk_fetchesOnlyTheRestOfEachChunk(LocalS3 s3, @TempDir Path dir)
+      throws Exception {
+    int chunk = 16 << 20;
+    int connections = 4;
+    s3.createBucket("midchunk");
+    TestObject big = s3.putRandom("midchunk", "data/z-big.bin", (long) connections * chunk);
+    // Paced by the server, so that what it counts as sent is what the child has read.
+    s3.streamBytesPerSecond(4L << 20);
+    long before = s3.bytesServed();
+    Process child = startChild(s3, dir, "midchunk", 0, chunk);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (s3.bytesServed() - before < big.size() / 2) {
+      if (!child.isAlive() || System.nanoTime() > deadline) {
+        child.destroyForcibly();
+        throw new AssertionError("the child ended or stalled before half-way");
+      }
+      Thread.sleep(20);
+    }
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    long received = s3.bytesServed() - before;
+    s3.streamBytesPerSecond(0);
+    // Every chunk was part-way: a journal of whole chunks alone would resume nothing.
+    assertThat(TestFiles.journalChunks(TestFiles.journal(dir, "z-big.bin"))).isZero();
+
+    long start = s3.bytesServed();
+    DownloadSummary rerun;
+    try (Retriever retriever = HookFixtures.retriever(s3).chunkSize(chunk).build()) {
+      rerun = retriever.toDirectory(DownloadRequest.prefix("midchunk", "data/"), dir).await();
+    }
+    long fetched = s3.bytesServed() - start;
+    long missing = big.size() - received;
+    long slackPerConnection = 2L << 20;
+    assertThat(fetched).isLessThanOrEqualTo(missing + connections * slackPerConnection);
+    assertThat(rerun.bytesResumed()).isEqualTo(big.size() - rerun.bytesFetched());
+    assertThat(TestData.sha256(dir.resolve("z-big.bin"))).isEqualTo(big.sha256());
+    assertNoTemporaryFiles(dir);
+    System.out.printf(
+        Locale.ROOT,
+        "resume after SIGKILL mid-chunk: object %d MiB in %d chunks of %d MiB; the child had"
+            + " received %.1f MiB; the rerun fetched %.1f MiB (%.1f MiB missing)%n",
+        big.size() >> 20,
+        connections,
+        chunk >> 20,
+        received / 1048576.0,
+        fetched / 1048576.0,
+        missing / 1048576.0);
+  }
+
+  /** Starts a download of {@code bucket/data/} into {@code dir} in a child process. */
+  private static Process startChild(LocalS3 s3, Path dir, String bucket, long cap, int chunk)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
-        new ArrayList<>(
-            List.of(
-                java,
-                "-cp",
-                System.getProperty("java.class.path"),
-                ResumeChild.class.getName(),
-                s3.endpoint().toString(),
-                s3.region(),
-                s3.accessKey(),
-                s3.secretKey(),
-                bucket,
-                "data/",
-                dir.toString(),
-                Long.toString(CAP)));
-    Process child =
-        new ProcessBuilder(command)
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolveSibling(dir.getFileName() + ".child.log").toFile())
-            .start();
-    Path journal = dir.resolve(".z-big.bin.retriever-part.journal");
+        List.of(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            ResumeChild.class.getName(),
+            s3.endpoint().toString(),
+            s3.region(),
+            s3.accessKey(),
+            s3.secretKey(),
+            bucket,
+            "data/",
+            dir.toString(),
+            Long.toString(cap),
+            Integer.toString(chunk));
+    return new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolveSibling(dir.getFileName() + ".child.log").toFile())
+        .start();
+  }
+
+  /** Runs the download in a child process and kills it with SIGKILL once half is journaled. */
+  private static int killHalfWay(LocalS3 s3, Path dir, String bucket) throws Exception {
+    Process child = startChild(s3, dir, bucket, CAP, CHUNK);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     int lines = 0;
     while (lines < BIG_CHUNKS / 2) {
@@ -147,12 +199,12 @@ class ResumeTest {
             "the child ended or stalled before half-way: " + lines + " chunks");
       }
       Thread.sleep(20);
-      lines = TestFiles.journalChunks(journal);
+      lines = TestFiles.journalChunks(TestFiles.journal(dir, "z-big.bin"));
     }
     child.destroyForcibly(); // SIGKILL: nothing runs in the child after this
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(137);
-    return TestFiles.journalChunks(journal);
+    return TestFiles.journalChunks(TestFiles.journal(dir, "z-big.bin"));
   }
 
   private static void assertNoTemporaryFiles(Path dir) throws IOException {

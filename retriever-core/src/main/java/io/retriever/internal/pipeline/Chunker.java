@@ -100,6 +100,12 @@ final class Chunker {
           continue;
         }
         ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
+        long within = sink.resumedWithin(i);
+        if (within > 0 && within < task.length()) {
+          // Ask only for the rest of a chunk an interrupted download got part-way into.
+          task =
+              new ChunkTask(object, i, count, task.offset() + within, task.length() - (int) within);
+        }
         pipeline.budget.acquire(task.length());
         pipeline.chunksAdmitted.incrementAndGet();
         pipeline.tasks.put(new ChunkJob(task, sink, sequence++));
@@ -149,7 +155,9 @@ final class Chunker {
     ObjectInfo object = sink.object();
     String algorithm = object.checksumAlgorithm();
     boolean composite = "COMPOSITE".equals(object.checksumType());
-    if (Crcs.combinable(algorithm) && resumed == 0) {
+    // A chunk partly on disk from an interrupted run has no CRC of its own bytes: such an object
+    // is hashed whole instead, read back.
+    if (Crcs.combinable(algorithm) && sink.resumedBytes() == 0) {
       sink.keepCrcs(count, algorithm, pipeline.askExpectedCrcs(object));
       return;
     }

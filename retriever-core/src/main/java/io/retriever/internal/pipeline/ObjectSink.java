@@ -111,6 +111,14 @@ public abstract class ObjectSink {
     return false;
   }
 
+  /**
+   * Returns how many of chunk {@code index}'s first bytes are already on disk from an interrupted
+   * download, when the chunk is there part-way (0 when it is not, or is there whole).
+   */
+  public long resumedWithin(int index) {
+    return 0;
+  }
+
   /** Returns how many of the object's bytes are already on disk from an interrupted download. */
   public long resumedBytes() {
     return 0;

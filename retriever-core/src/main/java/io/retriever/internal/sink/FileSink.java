@@ -19,20 +19,20 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -45,12 +45,18 @@ import org.slf4j.LoggerFactory;
  * The sink that writes files: each object goes to a temporary file beside its final name, each
  * chunk written at its offset as it arrives (no reordering), and the file is renamed into place
  * when its last chunk is in. After a failure, every temporary file is removed; files already
- * renamed are complete and stay.
+ * renamed are complete and stay. After a cancellation, with {@link FileOptions#keepPartial()}, the
+ * temporary files a rerun can continue stay too.
+ *
+ * <p>Each temporary file has a name of its own and is locked by its writer (see {@link PartFiles}),
+ * so two downloads into one directory never write one file; it is created when its object's first
+ * chunk is requested.
  *
  * <p>Resume: a completed file carries a mark of the object version it holds, and files that hold
- * the listed version are skipped. A temporary file has a fixed name and a journal beside it that
- * lists the chunks already written, so that after a crash (nothing removes them then) a rerun
- * fetches only the rest, or starts over when the object has changed since.
+ * the listed version are skipped. A large object's temporary file has a journal beside it that
+ * lists the chunks already written, and how far the chunks being written got, so that after a crash
+ * (nothing removes them then) a rerun takes the file over and fetches only the rest, or starts over
+ * when the object has changed since.
  *
  * <p>Concurrency: the chunker opens objects; workers write different ranges of a file at once
  * through positional writes; the worker that finishes an object's last chunk renames it.
@@ -61,8 +67,8 @@ public final class FileSink implements Sink {
   /** Bytes each worker moves from the response to the file at a time. */
   private static final int SCRATCH_SIZE = 256 * 1024;
 
-  /** Longest file name kept in a temporary file's name. */
-  private static final int MAX_NAME_IN_TEMP = 128;
+  /** Bytes written into a chunk between two records of its progress in the journal. */
+  static final int PROGRESS_STEP = 1 << 20;
 
   private static final ThreadLocal<byte[]> SCRATCH =
       ThreadLocal.withInitial(() -> new byte[SCRATCH_SIZE]);
@@ -87,6 +93,12 @@ public final class FileSink implements Sink {
 
   /** Objects opened so far; only the chunker thread writes it. */
   private int opened;
+
+  /** Finds what interrupted downloads left; only the chunker thread uses it. */
+  private final PartFiles partFiles = new PartFiles();
+
+  /** Whether the download was cancelled (rather than failed). */
+  private volatile boolean cancelled;
 
   /**
    * @param root the directory no file may be written outside of
@@ -198,50 +210,31 @@ public final class FileSink implements Sink {
               + " (FileOptions.withOverwrite) to replace it");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
-    Path temp = tempPath(object, path);
-    FileObject file;
+    Path parent = path.getParent();
+    if (!checkedDirectories.contains(parent)) {
+      checkDirectory(object, path, parent);
+      checkedDirectories.add(parent);
+    }
+    // The file itself is created when its first chunk is requested, so that an object only
+    // planned when the download stops leaves nothing behind.
+    FileObject file = new FileObject(object, chunks, path, bytes, opened++);
+    unfinished.add(file);
+    files.add(path);
     try {
-      file = new FileObject(object, chunks, path, temp, bytes, opened++);
-    } catch (RetrieverException e) {
-      throw e;
+      file.resumeLeftovers();
     } catch (IOException e) {
       throw new RetrieverException(
           Reason.LOCAL_IO,
           "cannot write "
               + object.uri()
               + " into "
-              + temp.getParent()
+              + parent
               + " ("
               + reason(e)
               + "); choose a writable destination",
           e);
     }
-    unfinished.add(file);
-    files.add(path);
     return file;
-  }
-
-  /**
-   * Creates the directories above {@code path} and returns a temporary name beside it: the same for
-   * every download of it when resuming, so that a rerun finds it; else a fresh one.
-   */
-  private Path tempPath(ObjectInfo object, Path path) {
-    Path parent = path.getParent();
-    if (!checkedDirectories.contains(parent)) {
-      checkDirectory(object, path, parent);
-      checkedDirectories.add(parent);
-    }
-    String name = path.getFileName().toString();
-    String tag;
-    if (options.resume()) {
-      tag = name.length() > MAX_NAME_IN_TEMP ? Integer.toHexString(name.hashCode()) + "." : "";
-    } else {
-      tag = Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
-    }
-    if (name.length() > MAX_NAME_IN_TEMP) {
-      name = name.substring(0, MAX_NAME_IN_TEMP);
-    }
-    return parent.resolve("." + name + "." + tag + "retriever-part");
   }
 
   /**
@@ -369,9 +362,23 @@ public final class FileSink implements Sink {
   }
 
   @Override
+  public void failed(RetrieverException failure) {
+    cancelled = failure.reason() == Reason.CANCELLED;
+  }
+
+  /**
+   * Removes the temporary files of unfinished objects; when the download was cancelled and the
+   * options say so, keeps those a rerun can continue (with their journals) instead.
+   */
+  @Override
   public void cleanUp() {
+    boolean keep = cancelled && options.keepPartial() && options.resume();
     for (FileObject file : List.copyOf(unfinished)) {
-      file.discard();
+      if (keep) {
+        file.keep();
+      } else {
+        file.discard();
+      }
     }
   }
 
@@ -383,97 +390,133 @@ public final class FileSink implements Sink {
   /** One object on its way to a file. */
   private final class FileObject extends ObjectSink {
     private final Path path;
-    private final Path temp;
     private final byte[] bytes;
     private final int ordinal;
-    private final FileChannel channel;
+    private final int chunks;
+
+    /** Whether its temporary file is resumable: it gets a journal. */
+    private final boolean journaled;
+
+    /**
+     * Its temporary file, held (open and locked) by this download; null until the first chunk is
+     * requested. Guarded by {@code this} while null; read by workers after {@link #writer}.
+     */
+    private volatile PartFiles.Held held;
 
     /** Records finished chunks for a rerun; null when not resuming. */
-    private final Journal journal;
+    private volatile Journal journal;
 
     /** Chunks already in the temporary file from an interrupted download. */
-    private final BitSet resumed;
+    private final BitSet resumed = new BitSet();
 
-    private final boolean restarted;
+    /** For chunks part-way in the temporary file from an interrupted download, how far. */
+    private final Map<Integer, Long> resumedWithin = new HashMap<>();
+
+    private boolean restarted;
 
     /** What the complete file gets, or null to leave them. */
     private final Set<PosixFilePermission> permissions;
 
-    FileObject(ObjectInfo object, int chunks, Path path, Path temp, byte[] bytes, int ordinal)
+    FileObject(ObjectInfo object, int chunks, Path path, byte[] bytes, int ordinal)
         throws IOException {
       super(object, chunks);
       this.path = path;
-      this.temp = temp;
       this.bytes = bytes;
       this.ordinal = ordinal;
-      this.permissions = finalPermissions(temp.getParent());
-      if (!options.resume() || chunks <= 1) {
-        // One GET or none: nothing to resume part of, so no journal and no lock.
-        this.channel = openFresh(temp, options.resume());
-        this.journal = null;
-        this.resumed = new BitSet();
-        this.restarted = false;
-        return;
-      }
-      Path journalPath = Journal.pathFor(temp);
-      Journal.Contents previous = Files.exists(temp) ? Journal.read(journalPath) : null;
-      BitSet already = new BitSet();
-      boolean changed = false;
-      if (previous != null && previous.matches(object, chunkSize) && bytes == null) {
-        already = previous.chunks();
-        already.clear(chunks, Integer.MAX_VALUE);
-      } else if (previous != null) {
-        changed = !String.valueOf(object.eTag()).equals(previous.eTag());
-        if (changed) {
-          LOG.warn(
-              "{} changed since its interrupted download into {}; starting it over",
-              object.uri(),
-              path);
-        }
-      }
-      this.channel =
-          FileChannel.open(
-              temp, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), OWNER_ONLY);
-      try {
-        if (channel.tryLock() == null) {
-          throw new RetrieverException(
-              Reason.LOCAL_IO,
-              "another process is downloading into "
-                  + temp
-                  + "; wait for it to finish or choose another destination");
-        }
-        if (already.isEmpty()) {
-          channel.truncate(0);
-        }
-        this.journal =
-            Journal.start(journalPath, object, chunkSize, already, options.fsync(), OWNER_ONLY);
-      } catch (IOException | RuntimeException e) {
-        channel.close();
-        throw e;
-      }
-      this.resumed = already;
-      this.restarted = changed;
-      alreadyFinished(already.cardinality());
+      this.chunks = chunks;
+      this.permissions = finalPermissions(path.getParent());
+      this.journaled = options.resume() && chunks > 1 && bytes == null;
     }
 
     /**
-     * Creates the temporary file; when resuming, one left by an interrupted run (whose name is
-     * fixed) is started over, and a journal beside it from a larger version removed.
+     * Takes over what an interrupted download of this object left, if it can be resumed (a journal
+     * of this version); removes what cannot. Other downloads' files are left alone.
      */
-    private static FileChannel openFresh(Path temp, boolean resume) throws IOException {
-      try {
-        return FileChannel.open(
-            temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), OWNER_ONLY);
-      } catch (FileAlreadyExistsException e) {
-        if (!resume) {
-          throw e;
+    void resumeLeftovers() throws IOException {
+      for (Path leftover : partFiles.leftovers(path)) {
+        // Read before the claim: if its writer dies meanwhile, the journal says less than the
+        // file holds, never more; after the claim, a scanner may have removed it as an orphan.
+        Path oldJournal = Journal.pathFor(leftover);
+        Journal.Contents previous = journaled ? Journal.read(oldJournal) : null;
+        PartFiles.Held claimed = PartFiles.claim(leftover, path);
+        if (claimed == null) {
+          continue; // A running download holds it.
         }
-        Files.deleteIfExists(Journal.pathFor(temp));
-        return FileChannel.open(
-            temp,
-            Set.of(StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
-            OWNER_ONLY);
+        if (held == null && previous != null && previous.matches(object(), chunkSize)) {
+          held = claimed;
+          resumed.or(previous.chunks());
+          resumed.clear(chunks, Integer.MAX_VALUE);
+          previous
+              .partial()
+              .forEach(
+                  (i, n) -> {
+                    if (i < chunks && n > 0) {
+                      resumedWithin.put(i, n);
+                    }
+                  });
+          journal = startJournal();
+          Files.deleteIfExists(oldJournal);
+          alreadyFinished(resumed.cardinality());
+          continue;
+        }
+        if (previous != null && !String.valueOf(object().eTag()).equals(previous.eTag())) {
+          restarted = true;
+          LOG.warn(
+              "{} changed since its interrupted download into {}; starting it over",
+              object().uri(),
+              path);
+        }
+        Files.deleteIfExists(claimed.path());
+        Files.deleteIfExists(oldJournal);
+        claimed.release();
       }
+    }
+
+    private Journal startJournal() throws IOException {
+      return Journal.start(
+          Journal.pathFor(held.path()),
+          object(),
+          chunkSize,
+          resumed,
+          resumedWithin,
+          options.fsync(),
+          OWNER_ONLY);
+    }
+
+    /** Returns its temporary file, creating it (and its journal) on first use. */
+    private PartFiles.Held held() {
+      PartFiles.Held h = held;
+      if (h != null) {
+        return h;
+      }
+      synchronized (this) {
+        if (held == null) {
+          try {
+            held = PartFiles.create(path, OWNER_ONLY);
+            if (journaled) {
+              journal = startJournal();
+            }
+          } catch (IOException e) {
+            throw new RetrieverException(
+                Reason.LOCAL_IO,
+                "cannot write "
+                    + object().uri()
+                    + " into "
+                    + path.getParent()
+                    + " ("
+                    + reason(e)
+                    + "); choose a writable destination",
+                e);
+          }
+        }
+        return held;
+      }
+    }
+
+    /** Returns its temporary file's name, or null if it has none yet. */
+    private Path temp() {
+      PartFiles.Held h = held;
+      return h == null ? null : h.path();
     }
 
     @Override
@@ -482,10 +525,18 @@ public final class FileSink implements Sink {
     }
 
     @Override
+    public long resumedWithin(int index) {
+      return resumed.get(index) ? 0 : resumedWithin.getOrDefault(index, 0L);
+    }
+
+    @Override
     public long resumedBytes() {
       long total = 0;
       for (int i = resumed.nextSetBit(0); i >= 0; i = resumed.nextSetBit(i + 1)) {
         total += Math.min(chunkSize, object().size() - (long) i * chunkSize);
+      }
+      for (int i : resumedWithin.keySet()) {
+        total += resumedWithin(i);
       }
       return total;
     }
@@ -507,9 +558,8 @@ public final class FileSink implements Sink {
         into.put(bytes, (int) position, n);
         return n;
       }
-      try (FileChannel in = FileChannel.open(temp, StandardOpenOption.READ)) {
-        return in.read(into, position);
-      }
+      // Read through the held channel: opening the file again and closing it would drop the lock.
+      return held().channel().read(into, position);
     }
 
     @Override
@@ -524,7 +574,12 @@ public final class FileSink implements Sink {
 
     @Override
     public ChunkWriter writer(ChunkTask task, long sequence) {
+      held();
+      long chunkStart = (long) task.index() * chunkSize;
       return new ChunkWriter() {
+        /** How far into the chunk the journal last recorded its bytes as in. */
+        private long recorded = task.offset() - chunkStart;
+
         @Override
         public int readFrom(InputStream body, int position, int max) throws IOException {
           byte[] buffer = bytes != null ? bytes : SCRATCH.get();
@@ -532,6 +587,12 @@ public final class FileSink implements Sink {
           int n = body.read(buffer, start, Math.min(max, buffer.length - start));
           if (n > 0) {
             FileObject.this.write(ByteBuffer.wrap(buffer, start, n), task.offset() + position);
+            long reached = task.offset() + position + n - chunkStart;
+            Journal j = journal;
+            if (j != null && reached - recorded >= PROGRESS_STEP && position + n < task.length()) {
+              journal(() -> j.progress(task.index(), reached));
+              recorded = reached;
+            }
           }
           return n;
         }
@@ -556,22 +617,32 @@ public final class FileSink implements Sink {
         @Override
         public void finish() {
           budget.release(task.length());
-          if (journal != null) {
-            try {
-              journal.record(task.index());
-            } catch (IOException e) {
-              throw new RetrieverException(
-                  Reason.LOCAL_IO,
-                  "cannot write the journal of "
-                      + temp
-                      + " ("
-                      + reason(e)
-                      + "); check free space and permissions",
-                  e);
-            }
+          Journal j = journal;
+          if (j != null) {
+            journal(() -> j.record(task.index()));
           }
         }
       };
+    }
+
+    /** A write to the journal. */
+    private interface JournalWrite {
+      void run() throws IOException;
+    }
+
+    private void journal(JournalWrite write) {
+      try {
+        write.run();
+      } catch (IOException e) {
+        throw new RetrieverException(
+            Reason.LOCAL_IO,
+            "cannot write the journal of "
+                + temp()
+                + " ("
+                + reason(e)
+                + "); check free space and permissions",
+            e);
+      }
     }
 
     /**
@@ -580,6 +651,7 @@ public final class FileSink implements Sink {
      * it, so whole-chunk writes would pin a chunk of native memory on every worker.
      */
     private void write(ByteBuffer data, long position) {
+      FileChannel channel = held.channel();
       try {
         int end = data.limit();
         while (data.position() < end) {
@@ -592,30 +664,47 @@ public final class FileSink implements Sink {
       } catch (IOException e) {
         throw new RetrieverException(
             Reason.LOCAL_IO,
-            "cannot write " + temp + " (" + reason(e) + "); check free space and permissions",
+            "cannot write " + temp() + " (" + reason(e) + "); check free space and permissions",
             e);
       }
     }
 
+    /*
+     * The order matters: the bytes are all in and nobody else writes this file (it is locked,
+     * under a name of its own); it is set aside out of scanners' sight while the lock is held,
+     * since setting its attributes opens it, which drops the lock; the mark goes on before the
+     * last rename, so the file appears under its final name with it.
+     */
     @Override
     public void complete() {
+      PartFiles.Held h = held();
+      Path from = h.path();
       try {
         if (options.fsync()) {
-          channel.force(true);
+          h.channel().force(true);
         }
-        channel.close();
+        from = h.setAside();
         if (permissions != null) {
-          Files.setPosixFilePermissions(temp, permissions);
+          Files.setPosixFilePermissions(from, permissions);
         }
-        VersionMark.set(temp, object());
-        Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        if (journal != null) {
-          journal.close();
-          Files.deleteIfExists(Journal.pathFor(temp));
+        VersionMark.set(from, object());
+        Files.move(from, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        h.release();
+        Journal j = journal;
+        if (j != null) {
+          j.close();
+          Files.deleteIfExists(Journal.pathFor(h.path()));
         }
       } catch (IOException e) {
+        if (!from.equals(h.path())) {
+          try {
+            Files.deleteIfExists(from); // Set aside, where a clean-up would not look for it.
+          } catch (IOException ignored) {
+            // The failure below is what matters.
+          }
+        }
         throw new RetrieverException(
-            Reason.LOCAL_IO, "cannot move " + temp + " to " + path + " (" + reason(e) + ")", e);
+            Reason.LOCAL_IO, "cannot move " + from + " to " + path + " (" + reason(e) + ")", e);
       }
       unfinished.remove(this);
       done.put(ordinal, new DownloadedFile(object(), path, bytes));
@@ -624,21 +713,45 @@ public final class FileSink implements Sink {
     @Override
     public void discard() {
       unfinished.remove(this);
+      PartFiles.Held h = held;
+      Journal j = journal;
       try {
-        channel.close();
-        if (journal != null) {
-          journal.close();
-        }
-      } catch (IOException ignored) {
-        // Removing the files is what matters.
-      }
-      try {
-        Files.deleteIfExists(temp);
-        if (journal != null) {
-          Files.deleteIfExists(Journal.pathFor(temp));
+        if (h != null) {
+          // Removed before the lock goes, so that no scanner takes it for a leftover meanwhile.
+          Files.deleteIfExists(h.path());
+          Files.deleteIfExists(Journal.pathFor(h.path()));
         }
       } catch (IOException ignored) {
         // Nothing more can be done; the name marks it as a temporary file.
+      }
+      close(h, j);
+    }
+
+    /**
+     * Leaves its temporary file and journal for a rerun to continue, when it has them; else
+     * discards it.
+     */
+    void keep() {
+      PartFiles.Held h = held;
+      Journal j = journal;
+      if (h == null || j == null) {
+        discard();
+        return;
+      }
+      unfinished.remove(this);
+      close(h, j);
+    }
+
+    private static void close(PartFiles.Held h, Journal j) {
+      try {
+        if (h != null) {
+          h.release();
+        }
+        if (j != null) {
+          j.close();
+        }
+      } catch (IOException ignored) {
+        // Removing or keeping the files is what matters.
       }
     }
 

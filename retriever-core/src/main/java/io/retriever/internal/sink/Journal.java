@@ -11,14 +11,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
 /*
- * Format, one text line each: a header "retriever-journal 1 <size> <chunk size> <etag>", then the
- * index of every chunk whose bytes are in the temporary file, appended after its bytes were written.
- * A line cut off by a crash has no newline and is ignored.
+ * Format, one text line each: a header "retriever-journal 1 <size> <chunk size> <etag>", then, for
+ * every chunk whose bytes are all in the temporary file, its index, and for a chunk part-way, its
+ * index and how many of its first bytes are in ("<index> <bytes>"), each appended after the bytes
+ * it speaks of were written. A line cut off by a crash has no newline and is ignored. Nothing is
+ * forced to disk (unless asked): the journal is about the death of the process, and the kernel
+ * keeps what was written through it.
  */
 /**
  * The record of which chunks of a partly downloaded object are in its temporary file, so that a
@@ -29,8 +34,17 @@ import java.util.Set;
 final class Journal implements AutoCloseable {
   private static final String MAGIC = "retriever-journal 1";
 
-  /** What a journal on disk says. */
-  record Contents(long size, int chunkSize, String eTag, BitSet chunks) {
+  /** What a journal's name adds to its temporary file's. */
+  static final String SUFFIX = ".journal";
+
+  /**
+   * What a journal on disk says.
+   *
+   * @param chunks the chunks whose bytes are all in
+   * @param partial for chunks part-way, how many of their first bytes are in
+   */
+  record Contents(
+      long size, int chunkSize, String eTag, BitSet chunks, Map<Integer, Long> partial) {
     /** Returns whether it describes this version of the object, split the same way. */
     boolean matches(ObjectInfo object, int chunkSize) {
       return size == object.size()
@@ -49,7 +63,7 @@ final class Journal implements AutoCloseable {
 
   /** Returns the journal's path for a temporary file. */
   static Path pathFor(Path temp) {
-    return temp.resolveSibling(temp.getFileName() + ".journal");
+    return temp.resolveSibling(temp.getFileName() + SUFFIX);
   }
 
   /** Reads a journal; returns null if there is none or it is not one. */
@@ -70,23 +84,37 @@ final class Journal implements AutoCloseable {
       return null;
     }
     BitSet chunks = new BitSet();
+    Map<Integer, Long> partial = new HashMap<>();
     try {
       for (String line : lines.subList(1, lines.size())) {
-        chunks.set(Integer.parseInt(line.trim()));
+        int space = line.indexOf(' ');
+        if (space < 0) {
+          chunks.set(Integer.parseInt(line.trim()));
+        } else {
+          partial.merge(
+              Integer.parseInt(line.substring(0, space)),
+              Long.parseLong(line.substring(space + 1).trim()),
+              Math::max);
+        }
       }
+      partial.keySet().removeIf(chunks::get);
       return new Contents(
-          Long.parseLong(header[0]), Integer.parseInt(header[1]), header[2], chunks);
+          Long.parseLong(header[0]), Integer.parseInt(header[1]), header[2], chunks, partial);
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
       return null;
     }
   }
 
-  /** Starts a journal afresh at {@code path} for the object, listing the chunks already in. */
+  /**
+   * Starts a journal afresh at {@code path} for the object, listing the chunks already in, whole
+   * ({@code chunks}) or part-way ({@code partial}).
+   */
   static Journal start(
       Path path,
       ObjectInfo object,
       int chunkSize,
       BitSet chunks,
+      Map<Integer, Long> partial,
       boolean force,
       FileAttribute<?>... attributes)
       throws IOException {
@@ -101,6 +129,7 @@ final class Journal implements AutoCloseable {
             .append(object.eTag())
             .append('\n');
     chunks.stream().forEach(i -> text.append(i).append('\n'));
+    partial.forEach((i, n) -> text.append(i).append(' ').append(n).append('\n'));
     FileChannel channel =
         FileChannel.open(
             path,
@@ -110,16 +139,24 @@ final class Journal implements AutoCloseable {
                 StandardOpenOption.TRUNCATE_EXISTING),
             attributes);
     Journal journal = new Journal(channel, force);
-    journal.append(text.toString());
+    journal.append(text.toString(), force);
     return journal;
   }
 
   /** Records that chunk {@code index}'s bytes are in the temporary file. */
   void record(int index) throws IOException {
-    append(index + "\n");
+    append(index + "\n", force);
   }
 
-  private synchronized void append(String line) throws IOException {
+  /**
+   * Records that the first {@code bytes} bytes of chunk {@code index} are in the temporary file;
+   * never forced to disk, even when whole chunks are.
+   */
+  void progress(int index, long bytes) throws IOException {
+    append(index + " " + bytes + "\n", false);
+  }
+
+  private synchronized void append(String line, boolean force) throws IOException {
     ByteBuffer bytes = ByteBuffer.wrap(line.getBytes(StandardCharsets.US_ASCII));
     long position = channel.size();
     while (bytes.hasRemaining()) {
