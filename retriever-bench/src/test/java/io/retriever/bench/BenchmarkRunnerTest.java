@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retriever.bench.profile.Sampler;
 import io.retriever.bench.report.BenchReport;
 import io.retriever.bench.run.BenchmarkRunner;
 import io.retriever.bench.run.Dataset;
@@ -51,7 +52,10 @@ class BenchmarkRunnerTest {
                   Duration.ofMillis(50),
                   Duration.ofSeconds(120))
               .run();
-      assertThat(log.toString()).contains("run 2   liar").contains("FAILED");
+      assertThat(log.toString().lines().findFirst()).hasValue(BenchmarkRunner.HEADER);
+      assertThat(BenchmarkRunner.HEADER)
+          .contains("implementation", "MiB/s", "CPU s/GiB", "RSS MiB");
+      assertThat(log.toString()).containsPattern("(?m)^run 2 +liar +FAILED: ");
     }
     assertThat(results).hasSize(6);
     for (RunResult r : results) {
@@ -65,11 +69,35 @@ class BenchmarkRunnerTest {
         assertThat(r.wallSeconds()).isPositive();
         assertThat(r.cpuSeconds()).isPositive();
         assertThat(r.peakRssMib()).isPositive();
-        assertThat(Files.readAllLines(out.resolve(r.profile()))).isNotEmpty();
+        List<String> profile = Files.readAllLines(out.resolve(r.profile()));
+        assertThat(profile).isNotEmpty();
+        // The network figures are the machine's, and their names say so.
+        assertThat(profile.get(0))
+            .contains("\"net_machine_rx_gbps\"", "\"interval_ms\"")
+            .doesNotContain("\"net_rx_gbps\"");
       }
     }
     assertThat(results.stream().filter(r -> r.impl().startsWith("retriever")))
         .allSatisfy(r -> assertThat(r.requests()).isEqualTo(9));
+    // Retriever's runs record their pipeline's gauges beside the profile of their process.
+    for (RunResult r : results) {
+      Path pipeline = BenchmarkRunner.pipelineProfile(out.resolve(r.profile()));
+      if (!r.impl().startsWith("retriever")) {
+        assertThat(pipeline).doesNotExist();
+        continue;
+      }
+      List<JsonNode> gauges = new ArrayList<>();
+      for (String line : Files.readAllLines(pipeline)) {
+        gauges.add(new ObjectMapper().readTree(line));
+      }
+      assertThat(gauges).isNotEmpty();
+      JsonNode last = gauges.get(gauges.size() - 1);
+      assertThat(last.path("bytes_done").asLong()).isEqualTo(3 * 300 * 1024 + 5 * 1024);
+      assertThat(last.path("objects_done").asLong()).isEqualTo(8);
+      assertThat(last.has("chunks_in_flight")).isTrue();
+      assertThat(last.has("cpu_process_pct")).as("sampled from outside only").isFalse();
+      assertThat(Sampler.summaryFile(pipeline)).isNotEmptyFile();
+    }
 
     Path page = new BenchReport(out, results, Map.of("scenario", "test")).write();
     assertThat(Files.readString(page))
@@ -81,10 +109,38 @@ class BenchmarkRunnerTest {
     assertThat(Files.readAllLines(out.resolve("results.csv"))).hasSize(7);
     JsonNode summary = new ObjectMapper().readTree(out.resolve("summary.json").toFile());
     assertThat(summary.at("/medians/getobject/throughput_mibps").asDouble()).isPositive();
+    // Counts are counts; a peer with no good run has no medians rather than zeros.
+    assertThat(summary.at("/medians/getobject/runs").isIntegralNumber()).isTrue();
+    assertThat(summary.at("/medians/getobject/good_runs").asLong()).isEqualTo(2);
+    assertThat(summary.at("/medians/liar/good_runs").asLong()).isZero();
+    assertThat(summary.at("/medians/liar/runs").asLong()).isEqualTo(2);
+    assertThat(summary.at("/medians/liar").has("throughput_mibps")).isFalse();
+    assertThat(Files.readString(page))
+        .contains("<th>implementation</th><th>good runs</th><th>MiB/s</th>")
+        .contains("<td>2/2</td>")
+        .contains("<td>0/2</td><td>-</td>")
+        .doesNotContain("ok_runs")
+        .doesNotContain("<td>1.00</td><td>");
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    new BenchReport(out, results, Map.of()).printMedians(new PrintStream(console, true, "UTF-8"));
+    assertThat(console.toString("UTF-8").lines().toList())
+        .hasSize(5)
+        .satisfies(
+            lines -> assertThat(lines.get(1)).startsWith("implementation").contains("good runs"))
+        .anySatisfy(line -> assertThat(line).startsWith("getobject").contains(" 2/2 "))
+        .anySatisfy(line -> assertThat(line).startsWith("liar").contains(" 0/2 ").endsWith("-"));
     assertThat(summary.at("/ratios_of_best_retriever_to/getobject/throughput_x").asDouble())
         .isPositive();
     for (String chart :
-        List.of("throughput", "cpu", "rss", "timeline-cpu", "timeline-rss", "timeline-net")) {
+        List.of(
+            "throughput",
+            "cpu",
+            "rss",
+            "timeline-cpu",
+            "timeline-rss",
+            "timeline-net",
+            "timeline-received",
+            "timeline-in-flight")) {
       assertThat(out.resolve(chart + ".png")).isNotEmptyFile();
     }
   }

@@ -192,8 +192,10 @@ final class BenchCommand implements Callable<Integer> {
     } else {
       results = generated(context, sweep, log);
     }
-    Path page = new BenchReport(out, results, context).write();
+    BenchReport report = new BenchReport(out, results, context);
+    Path page = report.write();
     FileTrees.delete(out.resolve("tmp"));
+    report.printMedians(log);
     log.println("Report: " + page.toAbsolutePath());
     log.println("Summary: " + out.resolve("summary.json").toAbsolutePath());
     return results.stream().allMatch(RunResult::ok) ? ExitCode.OK : ExitCode.FAILURE;

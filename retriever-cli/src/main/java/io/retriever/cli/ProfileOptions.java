@@ -25,9 +25,14 @@ final class ProfileOptions {
       description = "Sampling interval of --profile-out in ms (default: ${DEFAULT-VALUE}).")
   long millis = 100;
 
+  /** Set by {@code retriever bench}, which samples the process from outside. */
+  @Option(names = "--profile-pipeline-only", hidden = true)
+  boolean pipelineOnly;
+
   /**
    * Adds the pipeline probe to {@code builder} and starts sampling this process; returns null when
-   * no profile was asked for. The caller closes the sampler after the download.
+   * no profile was asked for. The caller closes the sampler after the download; closing it says on
+   * stderr if it could not keep its interval.
    */
   Sampler start(Retriever.Builder builder) throws IOException {
     if (file == null) {
@@ -36,6 +41,7 @@ final class ProfileOptions {
     Duration interval = Duration.ofMillis(Math.max(10, millis));
     PipelineProbe probe = new PipelineProbe();
     builder.addListener(probe).progressInterval(interval);
-    return new Sampler(SystemProbe.self(), probe, interval, file);
+    SystemProbe system = pipelineOnly ? null : SystemProbe.self();
+    return new Sampler(system, probe, interval, file, System.err);
   }
 }

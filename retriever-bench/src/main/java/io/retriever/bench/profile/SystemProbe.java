@@ -124,8 +124,8 @@ public final class SystemProbe {
     }
 
     long[] io = io();
-    s.put("net_rx_gbps", round((io[0] - lastRx) * 8 / seconds / 1e9));
-    s.put("net_tx_gbps", round((io[1] - lastTx) * 8 / seconds / 1e9));
+    s.put("net_machine_rx_gbps", round((io[0] - lastRx) * 8 / seconds / 1e9));
+    s.put("net_machine_tx_gbps", round((io[1] - lastTx) * 8 / seconds / 1e9));
     s.put("disk_read_mibps", round((io[2] - lastRead) / seconds / MIB));
     s.put("disk_write_mibps", round((io[3] - lastWrite) / seconds / MIB));
     s.put("disk_iops", round((io[4] - lastOps) / seconds));

@@ -2,10 +2,12 @@ package io.retriever.bench.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.bench.profile.Summary;
+import io.retriever.bench.run.BenchmarkRunner;
 import io.retriever.bench.run.RunResult;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,8 +71,8 @@ public final class BenchReport {
   public Path write() throws IOException {
     System.setProperty("java.awt.headless", "true");
     writeRows();
-    Map<String, Map<String, Double>> medians = medians();
-    Map<String, Map<String, Double>> ratios = ratios(medians);
+    Map<String, Map<String, Number>> medians = medians();
+    Map<String, Map<String, Number>> ratios = ratios(medians);
     Map<String, Object> summary = new LinkedHashMap<>();
     summary.put("context", context);
     summary.put("medians", medians);
@@ -88,11 +90,26 @@ public final class BenchReport {
     barChart("rss", "Peak RSS (median)", "MiB", medians, "peak_rss_mib");
     timeline("timeline-cpu", "Process CPU over time (median run)", "CPU %", "cpu_process_pct");
     timeline("timeline-rss", "Process RSS over time (median run)", "MiB", "rss_mib");
+    // The kernel counts network bytes per interface, not per process: this is every process's
+    // traffic (other users', the embedded server's), and says what the machine's network did.
     timeline(
         "timeline-net",
-        "Network receive rate over time (median run, all interfaces)",
+        "Machine-wide network receive rate (all interfaces, all processes; median run's time)",
         "Gbit/s",
-        "net_rx_gbps");
+        "net_machine_rx_gbps");
+    // What the process itself received, by the download's own count of its bytes.
+    pipelineTimeline(
+        "timeline-received",
+        "Bytes received by Retriever's download (its own count; median run)",
+        "Gbit/s",
+        "bytes_done",
+        true);
+    pipelineTimeline(
+        "timeline-in-flight",
+        "Retriever's chunks in flight (pipeline gauge; median run)",
+        "chunks",
+        "chunks_in_flight",
+        false);
     sweepCharts();
     Path page = out.resolve("report.html");
     Files.writeString(page, html(medians, ratios));
@@ -126,56 +143,77 @@ public final class BenchReport {
         : s;
   }
 
-  /** Returns, per implementation in first-seen order, the median of each figure over good runs. */
-  Map<String, Map<String, Double>> medians() {
-    Map<String, Map<String, Double>> medians = new LinkedHashMap<>();
+  /**
+   * Returns, per implementation in first-seen order, its runs and good runs (counts) and the median
+   * of each figure over its good runs (absent when none was good).
+   */
+  Map<String, Map<String, Number>> medians() {
+    Map<String, Map<String, Number>> medians = new LinkedHashMap<>();
     for (String impl : implementations()) {
       List<RunResult> good = good(impl);
-      Map<String, Double> m = new LinkedHashMap<>();
-      m.put("ok_runs", (double) good.size());
-      m.put("runs", (double) results.stream().filter(r -> r.impl().equals(impl)).count());
-      m.put("throughput_mibps", median(good, RunResult::mibPerSecond));
-      m.put("throughput_gbps", median(good, RunResult::gbitPerSecond));
-      m.put("objects_per_s", median(good, RunResult::objectsPerSecond));
-      m.put("wall_s", median(good, RunResult::wallSeconds));
-      m.put("cpu_s", median(good, RunResult::cpuSeconds));
-      m.put("cpu_s_per_gib", median(good, RunResult::cpuSecondsPerGib));
-      m.put("peak_rss_mib", median(good, RunResult::peakRssMib));
+      Map<String, Number> m = new LinkedHashMap<>();
+      m.put("runs", results.stream().filter(r -> r.impl().equals(impl)).count());
+      m.put("good_runs", (long) good.size());
+      if (!good.isEmpty()) {
+        m.put("throughput_mibps", median(good, RunResult::mibPerSecond));
+        m.put("throughput_gbps", median(good, RunResult::gbitPerSecond));
+        m.put("objects_per_s", median(good, RunResult::objectsPerSecond));
+        m.put("wall_s", median(good, RunResult::wallSeconds));
+        m.put("cpu_s", median(good, RunResult::cpuSeconds));
+        m.put("cpu_s_per_gib", median(good, RunResult::cpuSecondsPerGib));
+        m.put("peak_rss_mib", median(good, RunResult::peakRssMib));
+      }
       medians.put(impl, m);
     }
     return medians;
   }
 
   /** Ratios of the fastest Retriever variant to every other implementation. */
-  private Map<String, Map<String, Double>> ratios(Map<String, Map<String, Double>> medians) {
+  private Map<String, Map<String, Number>> ratios(Map<String, Map<String, Number>> medians) {
     String best =
         medians.entrySet().stream()
-            .filter(e -> e.getKey().startsWith("retriever") && e.getValue().get("ok_runs") > 0)
+            .filter(e -> e.getKey().startsWith("retriever") && good(e.getValue()))
             .max(
                 (a, b) ->
                     Double.compare(
-                        a.getValue().get("throughput_mibps"), b.getValue().get("throughput_mibps")))
+                        figure(a.getValue(), "throughput_mibps"),
+                        figure(b.getValue(), "throughput_mibps")))
             .map(Map.Entry::getKey)
             .orElse(null);
-    Map<String, Map<String, Double>> ratios = new LinkedHashMap<>();
+    Map<String, Map<String, Number>> ratios = new LinkedHashMap<>();
     if (best == null) {
       return ratios;
     }
-    Map<String, Double> ours = medians.get(best);
+    Map<String, Number> ours = medians.get(best);
     medians.forEach(
         (impl, m) -> {
-          if (impl.equals(best) || m.get("ok_runs") == 0) {
+          if (impl.equals(best) || !good(m)) {
             return;
           }
-          Map<String, Double> r = new LinkedHashMap<>();
-          r.put("throughput_x", div(ours.get("throughput_mibps"), m.get("throughput_mibps")));
-          r.put("objects_per_s_x", div(ours.get("objects_per_s"), m.get("objects_per_s")));
-          r.put("cpu_s_per_gib_x", div(ours.get("cpu_s_per_gib"), m.get("cpu_s_per_gib")));
-          r.put("peak_rss_x", div(ours.get("peak_rss_mib"), m.get("peak_rss_mib")));
+          Map<String, Number> r = new LinkedHashMap<>();
+          RATIO_FIGURES.forEach(
+              (figure, ratio) -> r.put(ratio, div(figure(ours, figure), figure(m, figure))));
           ratios.put(impl, r);
         });
     context.put("compared", best);
     return ratios;
+  }
+
+  /** The figures compared, each with the name of its ratio. */
+  private static final Map<String, String> RATIO_FIGURES =
+      columns(
+          "throughput_mibps", "throughput_x",
+          "objects_per_s", "objects_per_s_x",
+          "cpu_s_per_gib", "cpu_s_per_gib_x",
+          "peak_rss_mib", "peak_rss_x");
+
+  private static boolean good(Map<String, Number> medians) {
+    return medians.get("good_runs").longValue() > 0;
+  }
+
+  private static double figure(Map<String, Number> medians, String figure) {
+    Number n = medians.get(figure);
+    return n == null ? 0 : n.doubleValue();
   }
 
   private static double div(double a, double b) {
@@ -199,7 +237,7 @@ public final class BenchReport {
       String name,
       String title,
       String unit,
-      Map<String, Map<String, Double>> medians,
+      Map<String, Map<String, Number>> medians,
       String figure)
       throws IOException {
     DefaultCategoryDataset data = new DefaultCategoryDataset();
@@ -216,21 +254,71 @@ public final class BenchReport {
   private void timeline(String name, String title, String unit, String field) throws IOException {
     XYSeriesCollection data = new XYSeriesCollection();
     for (String impl : implementations()) {
-      List<RunResult> good = new ArrayList<>(good(impl));
-      if (good.isEmpty()) {
+      RunResult median = medianRun(impl);
+      if (median != null) {
+        data.addSeries(series(impl, out.resolve(median.profile()), field, false));
+      }
+    }
+    saveTimeline(name, title, unit, data);
+  }
+
+  /**
+   * Overlays one pipeline gauge (or, with {@code rate}, the rate of a byte count, in Gbit/s) over
+   * time, from the median run of each implementation that recorded its pipeline; draws nothing when
+   * none did.
+   */
+  private void pipelineTimeline(String name, String title, String unit, String field, boolean rate)
+      throws IOException {
+    XYSeriesCollection data = new XYSeriesCollection();
+    for (String impl : implementations()) {
+      RunResult median = medianRun(impl);
+      if (median == null) {
         continue;
       }
-      good.sort((a, b) -> Double.compare(a.mibPerSecond(), b.mibPerSecond()));
-      RunResult median = good.get(good.size() / 2);
-      XYSeries series = new XYSeries(impl);
-      for (String line : Files.readAllLines(out.resolve(median.profile()))) {
-        Map<?, ?> sample = JSON.readValue(line, Map.class);
-        if (sample.get(field) instanceof Number v && sample.get("t_s") instanceof Number t) {
-          series.add(t.doubleValue(), v.doubleValue());
-        }
+      Path pipeline = BenchmarkRunner.pipelineProfile(out.resolve(median.profile()));
+      if (Files.isRegularFile(pipeline)) {
+        data.addSeries(series(impl, pipeline, field, rate));
       }
-      data.addSeries(series);
     }
+    if (data.getSeriesCount() > 0) {
+      saveTimeline(name, title, unit, data);
+    }
+  }
+
+  /** Returns the good run of {@code impl} with the median throughput, or null if none was good. */
+  private RunResult medianRun(String impl) {
+    List<RunResult> good = new ArrayList<>(good(impl));
+    if (good.isEmpty()) {
+      return null;
+    }
+    good.sort((a, b) -> Double.compare(a.mibPerSecond(), b.mibPerSecond()));
+    return good.get(good.size() / 2);
+  }
+
+  private static XYSeries series(String impl, Path profile, String field, boolean rate)
+      throws IOException {
+    XYSeries series = new XYSeries(impl);
+    double lastT = 0;
+    double lastV = 0;
+    for (String line : Files.readAllLines(profile)) {
+      Map<?, ?> sample = JSON.readValue(line, Map.class);
+      if (sample.get(field) instanceof Number v && sample.get("t_s") instanceof Number t) {
+        double time = t.doubleValue();
+        double value = v.doubleValue();
+        if (!rate) {
+          series.add(time, value);
+        } else if (time > lastT) {
+          series.add(time, Math.max(0, value - lastV) * 8 / (time - lastT) / 1e9);
+        }
+        lastT = time;
+        lastV = value;
+      }
+    }
+    return series;
+  }
+
+  private void saveTimeline(String name, String title, String unit, XYSeriesCollection data)
+      throws IOException {
     JFreeChart chart =
         ChartFactory.createXYLineChart(
             title, "seconds", unit, data, PlotOrientation.VERTICAL, true, false, false);
@@ -307,7 +395,7 @@ public final class BenchReport {
   }
 
   private String html(
-      Map<String, Map<String, Double>> medians, Map<String, Map<String, Double>> ratios) {
+      Map<String, Map<String, Number>> medians, Map<String, Map<String, Number>> ratios) {
     StringBuilder h =
         new StringBuilder(
             "<!doctype html><html><head><meta charset=\"utf-8\">"
@@ -323,12 +411,12 @@ public final class BenchReport {
                 .append("</th><td>")
                 .append(escape(v))
                 .append("</td></tr>"));
-    h.append("</table><h2>Medians</h2>").append(table(medians));
+    h.append("</table><h2>Medians of the good runs</h2>").append(table(medians, MEDIAN_COLUMNS));
     if (!ratios.isEmpty()) {
       h.append("<h2>Ratios of ")
           .append(escape(context.get("compared")))
           .append(" to each peer</h2>")
-          .append(table(ratios));
+          .append(table(ratios, RATIO_COLUMNS));
     }
     h.append("<h2>Charts</h2>");
     for (String chart : charts) {
@@ -337,7 +425,8 @@ public final class BenchReport {
             Base64.getEncoder().encodeToString(Files.readAllBytes(out.resolve(chart + ".png")));
         h.append("<p><img alt=\"")
             .append(chart)
-            .append("\" src=\"data:image/png;base64,")
+            .append("\" width=\"" + WIDTH + "\" height=\"" + HEIGHT + "\"")
+            .append(" src=\"data:image/png;base64,")
             .append(png)
             .append("\"></p>");
       } catch (IOException e) {
@@ -345,7 +434,7 @@ public final class BenchReport {
       }
     }
     h.append(
-        "<h2>Runs</h2><table><tr><th>impl</th><th>run</th><th>MiB/s</th><th>obj/s</th>"
+        "<h2>Runs</h2><table><tr><th>implementation</th><th>run</th><th>MiB/s</th><th>obj/s</th>"
             + "<th>wall s</th><th>CPU s</th><th>CPU s/GiB</th><th>peak RSS MiB</th><th>ok</th></tr>");
     for (RunResult r : results) {
       h.append(
@@ -366,17 +455,74 @@ public final class BenchReport {
     return h.append("</table></body></html>\n").toString();
   }
 
-  private static String table(Map<String, Map<String, Double>> rows) {
-    Set<String> columns = new LinkedHashSet<>();
-    rows.values().forEach(m -> columns.addAll(m.keySet()));
-    StringBuilder t = new StringBuilder("<table><tr><th></th>");
-    columns.forEach(c -> t.append("<th>").append(escape(c)).append("</th>"));
+  /** The medians table's columns: figure and heading. */
+  private static final Map<String, String> MEDIAN_COLUMNS =
+      columns(
+          "good_runs", "good runs",
+          "throughput_mibps", "MiB/s",
+          "throughput_gbps", "Gbit/s",
+          "objects_per_s", "objects/s",
+          "wall_s", "wall s",
+          "cpu_s", "CPU s",
+          "cpu_s_per_gib", "CPU s/GiB",
+          "peak_rss_mib", "peak RSS MiB");
+
+  /** The ratios table's columns: figure and heading. */
+  private static final Map<String, String> RATIO_COLUMNS =
+      columns(
+          "throughput_x", "throughput ×",
+          "objects_per_s_x", "objects/s ×",
+          "cpu_s_per_gib_x", "CPU s/GiB ×",
+          "peak_rss_x", "peak RSS ×");
+
+  private static Map<String, String> columns(String... pairs) {
+    Map<String, String> columns = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      columns.put(pairs[i], pairs[i + 1]);
+    }
+    return columns;
+  }
+
+  /**
+   * Prints the medians as a table with a header row, one implementation a line: good runs as {@code
+   * GOOD/RUNS}, figures with two decimals, a dash for an implementation with no good run.
+   */
+  public void printMedians(PrintStream log) {
+    Map<String, Map<String, Number>> medians = medians();
+    int width = Math.max(14, medians.keySet().stream().mapToInt(String::length).max().orElse(0));
+    StringBuilder header =
+        new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", "implementation"));
+    MEDIAN_COLUMNS.values().forEach(h -> header.append(String.format(Locale.ROOT, " %12s", h)));
+    log.println("Medians of the good runs:");
+    log.println(header);
+    medians.forEach(
+        (impl, m) -> {
+          StringBuilder row =
+              new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", impl));
+          MEDIAN_COLUMNS
+              .keySet()
+              .forEach(c -> row.append(String.format(Locale.ROOT, " %12s", cell(c, m))));
+          log.println(row);
+        });
+  }
+
+  /** Returns one figure as shown: counts as counts, figures with two decimals, or a dash. */
+  private static String cell(String column, Map<String, Number> m) {
+    if (column.equals("good_runs") && m.containsKey("runs")) {
+      return m.get("good_runs") + "/" + m.get("runs");
+    }
+    Number n = m.get(column);
+    return n == null ? "-" : String.format(Locale.ROOT, "%.2f", n.doubleValue());
+  }
+
+  private static String table(Map<String, Map<String, Number>> rows, Map<String, String> columns) {
+    StringBuilder t = new StringBuilder("<table><tr><th>implementation</th>");
+    columns.values().forEach(c -> t.append("<th>").append(escape(c)).append("</th>"));
     t.append("</tr>");
     rows.forEach(
         (name, m) -> {
           t.append("<tr><td>").append(escape(name)).append("</td>");
-          columns.forEach(
-              c -> t.append(String.format(Locale.ROOT, "<td>%.2f</td>", m.getOrDefault(c, 0.0))));
+          columns.keySet().forEach(c -> t.append("<td>").append(cell(c, m)).append("</td>"));
           t.append("</tr>");
         });
     return t.append("</table>").toString();

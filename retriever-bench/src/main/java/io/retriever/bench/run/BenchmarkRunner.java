@@ -43,6 +43,9 @@ public final class BenchmarkRunner {
   private final Duration sampleInterval;
   private final Duration timeout;
 
+  /** What the profiler of the last run said of its interval, or null if it kept it. */
+  private String samplingWarning;
+
   /** For targets without known content: each file's SHA-256 from the first good run. */
   private Map<String, String> reference;
 
@@ -68,10 +71,11 @@ public final class BenchmarkRunner {
   /** Runs every implementation {@code warmups + runs} times and returns the measured runs. */
   public List<RunResult> run() throws IOException, InterruptedException {
     Files.createDirectories(out.resolve("profiles"));
+    log.println(HEADER);
     for (int w = 1; w <= warmups; w++) {
       for (Implementation impl : implementations) {
         RunResult r = runOnce(impl, -w);
-        log.printf(Locale.ROOT, "warm-up %-28s %s%n", impl.name(), describe(r));
+        row("warm-up " + w, impl, r);
       }
     }
     List<RunResult> results = new ArrayList<>();
@@ -79,10 +83,31 @@ public final class BenchmarkRunner {
       for (Implementation impl : implementations) {
         RunResult r = runOnce(impl, run);
         results.add(r);
-        log.printf(Locale.ROOT, "run %d   %-28s %s%n", run, impl.name(), describe(r));
+        row("run " + run, impl, r);
       }
     }
     return results;
+  }
+
+  /** The columns of the rows {@link #run} prints, one per run. */
+  public static final String HEADER =
+      String.format(
+          Locale.ROOT,
+          "%-10s %-28s %9s %9s %7s %7s %9s %8s",
+          "run",
+          "implementation",
+          "MiB/s",
+          "objects/s",
+          "wall s",
+          "CPU s",
+          "CPU s/GiB",
+          "RSS MiB");
+
+  private void row(String run, Implementation impl, RunResult r) {
+    log.printf(Locale.ROOT, "%-10s %-28s %s%n", run, impl.name(), describe(r));
+    if (samplingWarning != null) {
+      log.printf(Locale.ROOT, "%-10s %-28s %s%n", "", "", samplingWarning);
+    }
   }
 
   private static String describe(RunResult r) {
@@ -91,7 +116,7 @@ public final class BenchmarkRunner {
     }
     return String.format(
         Locale.ROOT,
-        "%8.1f MiB/s %8.1f obj/s %6.2f s  cpu %6.2f s (%.2f s/GiB)  rss %6.0f MiB",
+        "%9.1f %9.1f %7.2f %7.2f %9.2f %8.0f",
         r.mibPerSecond(),
         r.objectsPerSecond(),
         r.wallSeconds(),
@@ -107,13 +132,14 @@ public final class BenchmarkRunner {
     Files.createDirectories(dest);
     Path timeFile = out.resolve("tmp").resolve(label + ".time");
     Path profile = out.resolve("profiles").resolve(label + ".jsonl");
+    Path pipeline = pipelineProfile(profile);
 
     List<String> command = new ArrayList<>();
     boolean timed = Files.isExecutable(GNU_TIME);
     if (timed) {
       command.addAll(List.of(GNU_TIME.toString(), "-f", "%e %U %S %M", "-o", timeFile.toString()));
     }
-    List<String> filled = impl.command().stream().map(part -> fill(part, dest)).toList();
+    List<String> filled = impl.command().stream().map(part -> fill(part, dest, pipeline)).toList();
     if (impl.shell()) {
       command.addAll(List.of("sh", "-c", String.join(" ", filled)));
     } else {
@@ -132,13 +158,15 @@ public final class BenchmarkRunner {
     double peakRss = 0;
     double sampledCpu = 0;
     boolean finished;
-    try (Sampler sampler = new Sampler(new SystemProbe(pid), null, sampleInterval, profile)) {
+    Sampler sampler = new Sampler(new SystemProbe(pid), null, sampleInterval, profile);
+    try (sampler) {
       finished = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
       for (Map<String, Object> s : sampler.samples()) {
         peakRss = Math.max(peakRss, number(s.get("rss_mib")));
         sampledCpu = Math.max(sampledCpu, number(s.get("cpu_process_s")));
       }
     }
+    samplingWarning = sampler.intervalWarning();
     double wall = (System.nanoTime() - started) / 1e9;
     if (!finished) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -222,8 +250,10 @@ public final class BenchmarkRunner {
         impl.settings());
   }
 
-  private String fill(String part, Path dest) {
-    return part.replace("{endpoint}", target.endpoint() == null ? "" : target.endpoint().toString())
+  private String fill(String part, Path dest, Path pipeline) {
+    return part.replace("{pipeline}", pipeline.toString())
+        .replace("{interval_ms}", Long.toString(sampleInterval.toMillis()))
+        .replace("{endpoint}", target.endpoint() == null ? "" : target.endpoint().toString())
         .replace("{region}", target.region())
         .replace("{bucket}", target.bucket())
         .replace("{prefix}", target.prefix())
@@ -328,6 +358,15 @@ public final class BenchmarkRunner {
             return "";
           }
         });
+  }
+
+  /**
+   * Returns where a Retriever run records its pipeline's gauges, beside the profile {@code
+   * NAME.jsonl} the runner takes of its process: {@code NAME.pipeline.jsonl}.
+   */
+  public static Path pipelineProfile(Path profile) {
+    String name = profile.getFileName().toString();
+    return profile.resolveSibling(name.replaceFirst("\\.jsonl$", "") + ".pipeline.jsonl");
   }
 
   static String safe(String name) {

@@ -29,6 +29,13 @@ public final class Implementations {
           "retriever-headers",
           "retriever-hooks");
 
+  /**
+   * The options that have a Retriever implementation record its pipeline's gauges; the runner fills
+   * in the file ({@code {pipeline}}) and its own sampling interval.
+   */
+  private static final List<String> PIPELINE_PROFILE =
+      List.of("--profile-out", "{pipeline}", "--profile-interval", "{interval_ms}");
+
   /** The main class of the retriever command, when it is on the class path. */
   private static final String COMMAND_LINE = "io.retriever.cli.Main";
 
@@ -70,8 +77,15 @@ public final class Implementations {
       if (endpoint) {
         command.addAll(List.of("--endpoint-url", "{endpoint}", "--path-style"));
       }
+      // The pipeline's gauges only: the runner samples the process from outside, and sampling
+      // it from inside too would add the profiler's CPU to the figures being compared.
+      command.addAll(PIPELINE_PROFILE);
+      command.add("--profile-pipeline-only");
     } else {
       command.addAll(peerMain(name, endpoint));
+      if (name.startsWith("retriever")) {
+        command.addAll(PIPELINE_PROFILE);
+      }
     }
     if (anonymous) {
       command.add("--no-sign-request");

@@ -6,9 +6,13 @@ import io.retriever.DownloadSummary;
 import io.retriever.FileOptions;
 import io.retriever.Retriever;
 import io.retriever.bench.Sizes;
+import io.retriever.bench.profile.PipelineProbe;
+import io.retriever.bench.profile.Sampler;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -46,6 +50,10 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
  * <p>{@code --downloads N} has a Retriever implementation download the prefix N times in a row with
  * one {@code Retriever}, each time over the files of the time before, as a long-lived service
  * would: the JVM's start-up and warm-up are then spread over N times the bytes.
+ *
+ * <p>{@code --profile-out FILE} has a Retriever implementation record its pipeline's gauges (from a
+ * listener) to FILE every {@code --profile-interval} ms; the runner samples the process itself from
+ * outside, so nothing else is sampled in here.
  */
 @Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
 public final class PeerMain implements Callable<Integer> {
@@ -86,6 +94,12 @@ public final class PeerMain implements Callable<Integer> {
 
   @Option(names = "--downloads", defaultValue = "1")
   int downloads;
+
+  @Option(names = "--profile-out")
+  Path profile;
+
+  @Option(names = "--profile-interval", defaultValue = "100")
+  long profileMillis;
 
   public static void main(String[] args) {
     System.exit(new CommandLine(new PeerMain()).execute(args));
@@ -137,7 +151,7 @@ public final class PeerMain implements Callable<Integer> {
             System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY")));
   }
 
-  private void retriever(Map<String, Object> result, Retriever.Builder builder) {
+  private void retriever(Map<String, Object> result, Retriever.Builder builder) throws IOException {
     builder.region(region).pathStyle(endpoint != null);
     if (endpoint != null) {
       builder.endpoint(endpoint);
@@ -157,11 +171,18 @@ public final class PeerMain implements Callable<Integer> {
     if (targetGbps != null) {
       builder.targetThroughputGbps(targetGbps);
     }
+    Duration interval = Duration.ofMillis(Math.max(10, profileMillis));
+    PipelineProbe probe = new PipelineProbe();
+    if (profile != null) {
+      builder.addListener(probe).progressInterval(interval);
+    }
     long objects = 0;
     long bytes = 0;
     long requests = 0;
     long retries = 0;
-    try (Retriever retriever = builder.build()) {
+    try (Sampler sampler =
+            profile == null ? null : new Sampler(null, probe, interval, profile, System.err);
+        Retriever retriever = builder.build()) {
       for (int i = 0; i < downloads; i++) {
         // Every download fetches every object again rather than finding the files up to date.
         FileOptions options =
