@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param filter which keys to take ({@link KeyFilter#all()} for every one)
  */
 public record DownloadRequest(String bucket, String prefix, List<String> keys, KeyFilter filter) {
+  /** Checks that exactly one of {@code prefix} and {@code keys} names the objects. */
   public DownloadRequest {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(filter, "filter");

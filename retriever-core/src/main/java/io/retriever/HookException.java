@@ -7,6 +7,10 @@ public final class HookException extends RetrieverException {
   private final String hook;
   private final String hookPoint;
 
+  /**
+   * Creates the error for {@code hook} throwing {@code cause} at {@code hookPoint} for {@code
+   * subject} (or {@code null}).
+   */
   public HookException(String hook, String hookPoint, String subject, Throwable cause) {
     super(
         Reason.HOOK,

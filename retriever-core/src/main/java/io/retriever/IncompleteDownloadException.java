@@ -13,6 +13,7 @@ public final class IncompleteDownloadException extends RetrieverException {
   private final transient DownloadSummary summary;
   private final transient List<ObjectFailed> failures;
 
+  /** Creates the error for a download that delivered {@code summary} and lost {@code failures}. */
   public IncompleteDownloadException(DownloadSummary summary, List<ObjectFailed> failures) {
     super(
         failures.get(0).error().reason(),

@@ -27,6 +27,7 @@ public record ObjectInfo(
     Instant lastModified,
     String checksumAlgorithm,
     String checksumType) {
+  /** Checks that bucket and key are given and the size is not negative. */
   public ObjectInfo {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");

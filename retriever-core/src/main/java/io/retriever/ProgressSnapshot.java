@@ -40,6 +40,7 @@ public record ProgressSnapshot(
     long objectsFailed,
     long bytesFetched) {
 
+  /** Copies the queue depths. */
   public ProgressSnapshot {
     queueDepths = Map.copyOf(queueDepths);
   }

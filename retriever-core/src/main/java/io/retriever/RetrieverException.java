@@ -35,11 +35,13 @@ public class RetrieverException extends RuntimeException {
 
   private final Reason reason;
 
+  /** Creates an error of this kind with this message. */
   public RetrieverException(Reason reason, String message) {
     super(message);
     this.reason = reason;
   }
 
+  /** Creates an error of this kind with this message and cause. */
   public RetrieverException(Reason reason, String message, Throwable cause) {
     super(message, cause);
     this.reason = reason;

@@ -48,6 +48,7 @@ public interface ChunkInterceptor {
    * @param adjust returns the request to send instead of the one given
    */
   record RequestOnly(UnaryOperator<ChunkRequest> adjust) implements ChunkInterceptor {
+    /** Checks that {@code adjust} is given. */
     public RequestOnly {
       Objects.requireNonNull(adjust, "adjust");
     }

@@ -13,6 +13,7 @@ import java.util.Objects;
  * @param headers extra headers, e.g. {@code x-amz-server-side-encryption-customer-key}
  */
 public record ChunkRequest(ChunkTask task, Map<String, String> headers) {
+  /** Checks that a task is given and copies the headers. */
   public ChunkRequest {
     Objects.requireNonNull(task, "task");
     headers = Map.copyOf(headers);

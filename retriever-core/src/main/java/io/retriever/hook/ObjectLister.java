@@ -19,6 +19,7 @@ public interface ObjectLister {
 
   /** Where a lister puts what it found; blocks while the download is behind. */
   interface Listing {
+    /** Adds one object to the download, waiting while the download is behind. */
     void add(ObjectInfo object) throws InterruptedException;
   }
 }

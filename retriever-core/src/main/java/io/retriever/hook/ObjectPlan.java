@@ -18,6 +18,7 @@ public sealed interface ObjectPlan {
    * @param reason why, for listeners and logs
    */
   record Skip(String reason) implements ObjectPlan {
+    /** Checks that a reason is given. */
     public Skip {
       Objects.requireNonNull(reason, "reason");
     }
@@ -32,6 +33,7 @@ public sealed interface ObjectPlan {
    * @param target where the object lands, as for {@link Download}
    */
   record FromFile(Path source, Path target) implements ObjectPlan {
+    /** Checks that a source is given. */
     public FromFile {
       Objects.requireNonNull(source, "source");
     }
