@@ -23,12 +23,16 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,7 +140,17 @@ final class GetCommand implements Callable<Integer> {
       request = request.withFilter(filter(request.filter()));
       DownloadSummary summary;
       try {
-        summary = toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
+        Path created = toStdout ? null : firstMissing(Path.of(destination));
+        try {
+          summary =
+              toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
+        } catch (StdoutClosed e) {
+          // As tools end on SIGPIPE: quietly, with the status a shell shows for it.
+          return ExitCode.BROKEN_PIPE;
+        } catch (RuntimeException | IOException e) {
+          removeEmptyDirectories(created);
+          throw e;
+        }
       } catch (IncompleteDownloadException e) {
         if (e.failures().size() == 1 && e.summary().objects() == 0) {
           throw e.failures().get(0).error();
@@ -284,6 +298,46 @@ final class GetCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Returns the outermost directory of {@code destination} that does not exist yet (the download
+   * would create it), or null when the destination's directory exists.
+   */
+  private static Path firstMissing(Path destination) {
+    Path missing = null;
+    for (Path p = destination.toAbsolutePath().normalize(); p != null; p = p.getParent()) {
+      if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+        break;
+      }
+      missing = p;
+    }
+    return missing;
+  }
+
+  /**
+   * Removes the directories a failed download created under {@code created} (and it) if they hold
+   * nothing: a failed run leaves no empty destination behind, but keeps what it left to resume.
+   */
+  private static void removeEmptyDirectories(Path created) {
+    if (created == null || !Files.isDirectory(created, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(created)) {
+      List<Path> deepestFirst =
+          all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+              .sorted(Comparator.reverseOrder())
+              .toList();
+      for (Path dir : deepestFirst) {
+        try {
+          Files.delete(dir);
+        } catch (IOException notEmpty) {
+          // It holds something: keep it.
+        }
+      }
+    } catch (IOException | UncheckedIOException e) {
+      // Nothing more to tidy.
+    }
+  }
+
   private static DownloadSummary toStdout(Retriever retriever, DownloadRequest request)
       throws IOException {
     OutputStream out = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
@@ -291,21 +345,46 @@ final class GetCommand implements Callable<Integer> {
       byte[] buffer = new byte[256 * 1024];
       for (ObjectDownload.Item item : download) {
         try (InputStream in = item.stream()) {
-          for (int n; (n = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, n);
+          for (int n; (n = read(in, buffer)) >= 0; ) {
+            write(out, buffer, n);
           }
-        } catch (IOException e) {
-          if (e.getCause() instanceof RetrieverException r) {
-            throw r;
-          }
-          throw new RetrieverException(
-              Reason.LOCAL_IO,
-              "cannot write to stdout (" + e.getMessage() + "); the reader of the output stopped",
-              e);
         }
       }
-      out.flush();
+      write(out, buffer, 0);
       return download.await();
+    }
+  }
+
+  private static int read(InputStream in, byte[] buffer) {
+    try {
+      return in.read(buffer);
+    } catch (IOException e) {
+      if (e.getCause() instanceof RetrieverException r) {
+        throw r;
+      }
+      throw new RetrieverException(Reason.SERVER, "download failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes to stdout; a reader that went away ends the command as a closed pipe ends tools. */
+  private static void write(OutputStream out, byte[] buffer, int n) {
+    try {
+      if (n > 0) {
+        out.write(buffer, 0, n);
+      } else {
+        out.flush();
+      }
+    } catch (IOException e) {
+      throw new StdoutClosed(e);
+    }
+  }
+
+  /** The reader of stdout stopped reading (a closed pipe, as {@code | head} does). */
+  static final class StdoutClosed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StdoutClosed(IOException cause) {
+      super(cause);
     }
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
+import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestObject;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -133,6 +135,38 @@ class BadInputCliTest {
             s3, at(s3, "get", "s3://bad-cli/dir/file.bin", file.toString(), "--overwrite", "-q"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(file).hasSize(5000);
+  }
+
+  @Test
+  void get_fileWrittenFromAnotherObject_isRefusedWithoutOverwrite(@TempDir Path dir)
+      throws Exception {
+    TestObject one = s3.putRandom("bad-cli", "m-0001.bin", 3000);
+    TestObject two = s3.putRandom("bad-cli", "m-0002.bin", 4000);
+    String keep = dir.resolve("keep.bin").toString();
+    assertThat(Cli.run(s3, at(s3, "get", "s3://bad-cli/m-0001.bin", keep)).exitCode()).isZero();
+    assertOneLineFailure(
+        Cli.run(s3, at(s3, "get", "s3://bad-cli/m-0002.bin", keep)),
+        1,
+        keep
+            + " already exists and is not a copy of s3://bad-cli/m-0002.bin that Retriever"
+            + " wrote; to replace it, allow overwriting (--overwrite)");
+    assertThat(TestData.sha256(Path.of(keep))).isEqualTo(one.sha256());
+    // The same object again is up to date; with --overwrite the other one replaces it.
+    assertThat(Cli.run(s3, at(s3, "get", "s3://bad-cli/m-0001.bin", keep)).exitCode()).isZero();
+    assertThat(
+            Cli.run(s3, at(s3, "get", "s3://bad-cli/m-0002.bin", keep, "--overwrite")).exitCode())
+        .isZero();
+    assertThat(TestData.sha256(Path.of(keep))).isEqualTo(two.sha256());
+  }
+
+  @Test
+  void get_thatFails_leavesNoEmptyDestinationBehind(@TempDir Path dir) throws Exception {
+    s3.put("bad-cli", "only-bad/bell\u0001.bin", new byte[] {7});
+    Path dest = dir.resolve("new").resolve("deeper");
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/only-bad/", dest.toString()));
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(1);
+    assertThat(r.stderr()).contains("control character");
+    assertThat(dir.resolve("new")).doesNotExist();
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
 import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -92,6 +93,19 @@ class GetCommandTest {
     r = Cli.run(s3, at(s3, "get", "s3://cli/big/blob.bin", slash + "/", "-q"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();
     assertThat(TestData.sha256(slash.resolve("blob.bin"))).isEqualTo(big.sha256());
+  }
+
+  @Test
+  void get_toStdout_readerStopsEarly_endsQuietlyWithTheBrokenPipeStatus() throws Exception {
+    Process child =
+        Cli.start(s3, at(s3, "get", "s3://cli/big/blob.bin", "-", "--chunk-size", "1MiB"));
+    child.getOutputStream().close();
+    byte[] first = child.getInputStream().readNBytes(10);
+    child.getInputStream().close(); // as `| head -c 10` does
+    assertThat(first).hasSize(10);
+    assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).isEqualTo(141);
+    assertThat(new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test

@@ -98,7 +98,9 @@ class HooksCliTest {
     Files.write(edited, new byte[50_000]);
     Cli.Result kept = Cli.run(s3, at(s3, "get", "s3://again/d/", dir.resolve("two").toString()));
     assertThat(kept.exitCode()).isEqualTo(1);
-    assertThat(kept.stderr()).contains(edited + " already exists; pass --overwrite");
+    assertThat(kept.stderr())
+        .contains(edited + " already exists and is not a copy of s3://")
+        .contains("that Retriever wrote; to replace it, allow overwriting (--overwrite)");
     assertThat(Files.readAllBytes(edited)).isEqualTo(new byte[50_000]);
   }
 

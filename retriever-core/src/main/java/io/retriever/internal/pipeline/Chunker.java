@@ -7,6 +7,7 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
+import io.retriever.hook.ChunkInterceptor;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -27,8 +28,14 @@ final class Chunker {
   /** Whether the lister has handed over its last object. */
   private boolean listingDone;
 
+  /** Whether chunk interceptors may change the bytes on their way to the sink. */
+  private final boolean transformsBytes;
+
   Chunker(Pipeline pipeline) {
     this.pipeline = pipeline;
+    this.transformsBytes =
+        !pipeline.settings.chunkInterceptors().stream()
+            .allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
   }
 
   void run() throws Exception {
@@ -161,7 +168,8 @@ final class Chunker {
       sink.keepCrcs(count, algorithm, pipeline.askExpectedCrcs(object));
       return;
     }
-    if (!sink.canReadBack()) {
+    // Read back, the bytes are what chunk interceptors made of them, not what the store sent.
+    if (!sink.canReadBack() || transformsBytes) {
       return;
     }
     String hash =

@@ -9,6 +9,7 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectPlan;
+import io.retriever.internal.Fixes;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
@@ -203,11 +204,14 @@ public final class FileSink implements Sink {
               + ": a directory of that name exists (another key has it as a prefix); keys 'a'"
               + " and 'a/b' cannot both be files");
     }
-    if (!options.overwrite() && existing != null && !VersionMark.ours(path)) {
+    if (!options.overwrite() && existing != null && !VersionMark.ours(path, object)) {
       throw new RefusedKey(
           path
-              + " already exists; pass --overwrite"
-              + " (FileOptions.withOverwrite) to replace it");
+              + " already exists and is not a copy of "
+              + object.uri()
+              + " that Retriever wrote; to replace it, allow overwriting ("
+              + Fixes.OVERWRITE
+              + ")");
     }
     byte[] bytes = options.keepInMemory() ? MemorySink.allocate(object) : null;
     Path parent = path.getParent();

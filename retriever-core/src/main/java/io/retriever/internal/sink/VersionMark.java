@@ -11,8 +11,10 @@ import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 
 /*
- * The mark is a user extended attribute, "retriever.version" = "<size> <mtime ms> <etag>", set on
- * the temporary file before the rename, so a file appears with it. Size and modification time are
+ * The mark is a user extended attribute, "retriever.version" = "<size> <mtime ms> <etag> <s3 URI>",
+ * set on the temporary file before the rename, so a file appears with it. The URI says which object
+ * the file holds, so that a file of one object is never taken for another's; marks written before
+ * it was recorded ("<size> <mtime ms> <etag>") still vouch for the same ETag. Size and modification time are
  * what the file had when it was written: an edit changes them, and the file is then no longer
  * taken for the object's version. File systems without user attributes get no mark; a file there
  * counts as current when its size and modification time (set to the object's) match.
@@ -33,7 +35,7 @@ final class VersionMark {
       UserDefinedFileAttributeView view =
           Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
       if (view != null) {
-        view.write(NAME, StandardCharsets.UTF_8.encode(stamp(a) + " " + object.eTag()));
+        view.write(NAME, StandardCharsets.UTF_8.encode(stamp(a) + " " + version(object)));
       }
     } catch (IOException | UnsupportedOperationException e) {
       // No user attributes here (or the file went away): without the mark, a rerun downloads the
@@ -54,24 +56,40 @@ final class VersionMark {
     }
     Mark mark = read(file);
     if (mark.value() != null) {
-      return mark.value().equals(stamp(a) + " " + object.eTag());
+      return mark.value().equals(stamp(a) + " " + version(object))
+          || mark.value().equals(stamp(a) + " " + object.eTag());
     }
     return !mark.supported()
         && object.lastModified() != null
         && a.lastModifiedTime().toInstant().equals(object.lastModified());
   }
 
-  /** Returns whether {@code file} is one Retriever wrote and nobody changed since. */
-  static boolean ours(Path file) {
+  /**
+   * Returns whether {@code file} is one Retriever wrote from {@code object} (any version of it) and
+   * nobody changed since: only such a file may be replaced without being told to.
+   */
+  static boolean ours(Path file, ObjectInfo object) {
     String mark = read(file).value();
     if (mark == null) {
       return false;
     }
+    String stamp;
     try {
-      return mark.startsWith(stamp(Files.readAttributes(file, BasicFileAttributes.class)) + " ");
+      stamp = stamp(Files.readAttributes(file, BasicFileAttributes.class)) + " ";
     } catch (IOException e) {
       return false;
     }
+    if (!mark.startsWith(stamp)) {
+      return false;
+    }
+    String rest = mark.substring(stamp.length());
+    // A mark from before the URI was recorded vouches only for the same bytes (the same ETag).
+    return rest.endsWith(" " + object.uri()) || rest.equals(String.valueOf(object.eTag()));
+  }
+
+  /** Returns what the mark records of the object: its ETag and address. */
+  private static String version(ObjectInfo object) {
+    return object.eTag() + " " + object.uri();
   }
 
   private static String stamp(BasicFileAttributes a) {
