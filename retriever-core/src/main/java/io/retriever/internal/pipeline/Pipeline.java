@@ -655,11 +655,7 @@ public final class Pipeline {
     }
     if (pool != null) {
       pool.shutdownNow();
-      try {
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(5));
     }
   }
 
@@ -668,11 +664,8 @@ public final class Pipeline {
     for (Thread helper : new Thread[] {progressThread, tunerThread}) {
       if (helper != null && helper != Thread.currentThread()) {
         helper.interrupt();
-        try {
-          helper.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        // The thread ending the download was often interrupted by its failure: wait regardless.
+        Waits.join(helper, TimeUnit.SECONDS.toMillis(5));
       }
     }
   }
@@ -730,10 +723,10 @@ public final class Pipeline {
   }
 
   /** Waits for the stage threads, which are past their last step once the download ended. */
-  private void joinThreads() throws InterruptedException {
+  private void joinThreads() {
     for (Thread thread : threads) {
       if (thread != Thread.currentThread()) {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        Waits.join(thread, TimeUnit.SECONDS.toMillis(30));
       }
     }
   }

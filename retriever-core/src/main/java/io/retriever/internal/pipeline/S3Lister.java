@@ -110,7 +110,8 @@ final class S3Lister implements ObjectLister {
       }
     } finally {
       pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
+      // This thread is usually here because it was interrupted: wait for the HEADs regardless.
+      Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(30));
     }
   }
 
