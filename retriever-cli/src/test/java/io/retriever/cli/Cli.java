@@ -1,5 +1,6 @@
 package io.retriever.cli;
 
+import io.retriever.bench.run.Implementations;
 import io.retriever.testkit.LocalS3;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -81,14 +82,33 @@ final class Cli {
     return start(List.of(), awsEnvironment, args);
   }
 
+  /**
+   * Starts {@code retriever ARGS} with credentials for {@code s3} in a JVM started as the {@code
+   * retriever} launcher starts it: its JVM options, and its heap sized from the byte budget.
+   */
+  static Process startAsLauncher(LocalS3 s3, long budget, String... args) throws IOException {
+    List<String> jvm = new ArrayList<>(Implementations.retrieverJvmOptions());
+    jvm.add(Implementations.heapOption(budget));
+    return start(
+        List.of(),
+        jvm,
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()),
+        args);
+  }
+
   private static Process start(
       List<String> prefix, Map<String, String> awsEnvironment, String... args) throws IOException {
+    return start(prefix, List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), awsEnvironment, args);
+  }
+
+  private static Process start(
+      List<String> prefix, List<String> jvm, Map<String, String> awsEnvironment, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(prefix);
+    command.add(Path.javaBinary());
+    command.addAll(jvm);
     command.addAll(
         List.of(
-            Path.javaBinary(),
-            "-Xmx1g",
-            "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
             Main.class.getName()));

@@ -96,7 +96,7 @@ public final class Pipeline {
   final AtomicLong slowDowns = new AtomicLong();
 
   /** Arrays for chunks buffered whole, for chunk interceptors. */
-  final ChunkBuffers buffers;
+  final BufferPool buffers;
 
   /** The bandwidth cap shared by the workers, or null for none. */
   final Throttle throttle;
@@ -208,7 +208,7 @@ public final class Pipeline {
         hooks.postHooks().isEmpty()
             ? null
             : new ArrayBlockingQueue<>(2 * settings.postDownloadThreads());
-    this.buffers = new ChunkBuffers(settings.chunkSize());
+    this.buffers = new BufferPool(settings.chunkSize(), budget.capacity());
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
     this.limit =
