@@ -288,6 +288,7 @@ public final class Pipeline {
     Thread thread =
         new Thread(
             () -> {
+              S3Access.countRequestsIn(requests);
               try {
                 stage.run();
               } catch (InterruptedException e) {
@@ -517,7 +518,13 @@ public final class Pipeline {
             Executors.newFixedThreadPool(
                 VERIFIER_THREADS,
                 r -> {
-                  Thread t = new Thread(r, StageName.thread("verifier", n.getAndIncrement()));
+                  Thread t =
+                      new Thread(
+                          () -> {
+                            S3Access.countRequestsIn(requests);
+                            r.run();
+                          },
+                          StageName.thread("verifier", n.getAndIncrement()));
                   t.setDaemon(true);
                   return t;
                 });

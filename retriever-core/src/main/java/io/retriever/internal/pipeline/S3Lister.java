@@ -4,6 +4,7 @@ import io.retriever.DownloadRequest;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectLister;
+import io.retriever.internal.s3.S3Access;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -89,7 +90,12 @@ final class S3Lister implements ObjectLister {
             threads,
             r -> {
               Thread t =
-                  new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
+                  new Thread(
+                      () -> {
+                        S3Access.countRequestsIn(pipeline.requests);
+                        r.run();
+                      },
+                      StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
               t.setDaemon(true);
               return t;
             });
