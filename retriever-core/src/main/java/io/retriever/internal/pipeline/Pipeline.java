@@ -145,34 +145,14 @@ public final class Pipeline {
   /** Whether the download has been ended. Guarded by {@code this}. */
   private boolean ended;
 
-  /**
-   * With a fixed concurrency: halves the fetches allowed at once when S3 answers 503 SlowDown (at
-   * most once a second), and after five calm seconds gives back a sixteenth of the workers per
-   * second, so that a throttled prefix is not hammered.
-   */
+  /** With a fixed concurrency: lets the {@link SlowDownGovernor} move the limit on 503s. */
   private void backOffOnSlowDown() {
-    int ceiling = settings.concurrency();
-    long seen = slowDownCount();
-    long lastCut = System.nanoTime() - RECOVERY_DELAY_NANOS;
-    long lastChange = lastCut;
+    SlowDownGovernor governor =
+        new SlowDownGovernor(settings.concurrency(), slowDownCount(), System.nanoTime());
     try {
       while (finished.getCount() > 0) {
         TimeUnit.MILLISECONDS.sleep(250);
-        long now = System.nanoTime();
-        long count = slowDownCount();
-        if (count > seen) {
-          seen = count;
-          if (now - lastCut >= CUT_SPACING_NANOS) {
-            limit.set(limit.get() / 2);
-            lastCut = now;
-            lastChange = now;
-          }
-        } else if (limit.get() < ceiling
-            && now - lastCut >= RECOVERY_DELAY_NANOS
-            && now - lastChange >= CUT_SPACING_NANOS) {
-          limit.set(limit.get() + Math.max(1, ceiling / 16));
-          lastChange = now;
-        }
+        limit.set(governor.decide(limit.get(), slowDownCount(), System.nanoTime()));
       }
     } catch (InterruptedException e) {
       // The download ended.
@@ -190,11 +170,6 @@ public final class Pipeline {
 
   /** The pool of those threads, made when the first object needs one; null until then. */
   private ExecutorService verifiers;
-
-  /** Slow-down back-off: how long after a cut the limit starts to grow again, and how often. */
-  private static final long CUT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  private static final long RECOVERY_DELAY_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private Pipeline(
       Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
@@ -327,11 +302,11 @@ public final class Pipeline {
   }
 
   /**
-   * Returns a count that grows with every 503 SlowDown: those the SDK saw on any attempt, and those
-   * that reached the workers (with a caller's own client, only these).
+   * Returns a count that grows with every GET that got 503 SlowDown after the SDK's own retries:
+   * those the SDK retried and then succeeded are its to space out (see {@link SlowDownGovernor}).
    */
   long slowDownCount() {
-    return slowDowns.get() + s3.slowDowns();
+    return slowDowns.get();
   }
 
   /** Returns whether the download has failed or been cancelled. */
