@@ -4,6 +4,7 @@ import static io.retriever.cli.Cli.at;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +16,10 @@ import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -23,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * started as the launcher starts it streams an object several times the budget to a slow reader,
  * and its peak resident size (VmHWM) is measured.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MemoryBoundTest {
   /** What the README promises above the budget. */
   private static final long OVERHEAD = 192L << 20;
@@ -31,29 +36,64 @@ class MemoryBoundTest {
 
   private static final long SIZE = 512L << 20;
 
+  private LocalS3 s3;
+  private TestObject big;
+
+  @BeforeAll
+  void start(@TempDir Path store) {
+    s3 = LocalS3.builder().directory(store).start();
+    s3.createBucket("mem");
+    big = s3.putRandom("mem", "big.bin", SIZE);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    s3.close();
+  }
+
   @Test
-  void getToStdout_slowReader_peakRssWithinBudgetPlusOverhead(@TempDir Path dir) throws Exception {
-    try (LocalS3 s3 = LocalS3.builder().directory(dir.resolve("store")).start()) {
-      s3.createBucket("mem");
-      TestObject big = s3.putRandom("mem", "big.bin", SIZE);
-      Process child = Cli.startAsLauncher(s3, BUDGET, at(s3, "get", "s3://mem/big.bin", "-", "-q"));
-      child.getOutputStream().close();
-      CompletableFuture<byte[]> err = drain(child.getErrorStream());
-      AtomicLong peak = new AtomicLong();
-      Thread sampler = sampler(child, peak);
-      sampler.start();
-      // About 64 MiB/s: far slower than the download, so the budget fills and stays full.
-      String sha = readSlowly(child.getInputStream(), 64L << 20, child, peak);
-      assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
-      sampler.join(TimeUnit.SECONDS.toMillis(10));
-      String stderr = new String(err.join(), StandardCharsets.UTF_8);
-      assertThat(child.exitValue()).as(stderr).isZero();
-      assertThat(sha).isEqualTo(big.sha256());
-      assertThat(peak.get())
-          .as("peak RSS %d MiB, budget %d MiB", peak.get() >> 20, BUDGET >> 20)
-          .isPositive()
-          .isLessThanOrEqualTo(BUDGET + OVERHEAD);
-    }
+  void getToStdout_slowReader_peakRssWithinBudgetPlusOverhead() throws Exception {
+    Process child = Cli.startAsLauncher(s3, BUDGET, at(s3, "get", "s3://mem/big.bin", "-", "-q"));
+    child.getOutputStream().close();
+    CompletableFuture<byte[]> err = drain(child.getErrorStream());
+    AtomicLong peak = new AtomicLong();
+    Thread sampler = sampler(child, peak);
+    sampler.start();
+    // About 64 MiB/s: far slower than the download, so the budget fills and stays full.
+    String sha = readSlowly(child.getInputStream(), 64L << 20, child, peak);
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    sampler.join(TimeUnit.SECONDS.toMillis(10));
+    String stderr = new String(err.join(), StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(stderr).isZero();
+    assertThat(sha).isEqualTo(big.sha256());
+    assertWithinBound(peak.get());
+  }
+
+  @Test
+  void getToFile_peakRssWithinBudgetPlusOverhead(@TempDir Path dir) throws Exception {
+    Path target = dir.resolve("big.bin");
+    Process child =
+        Cli.startAsLauncher(s3, BUDGET, at(s3, "get", "s3://mem/big.bin", target.toString(), "-q"));
+    child.getOutputStream().close();
+    CompletableFuture<byte[]> out = drain(child.getInputStream());
+    CompletableFuture<byte[]> err = drain(child.getErrorStream());
+    AtomicLong peak = new AtomicLong();
+    Thread sampler = sampler(child, peak);
+    sampler.start();
+    assertThat(child.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    sampler.join(TimeUnit.SECONDS.toMillis(10));
+    out.join();
+    String stderr = new String(err.join(), StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(stderr).isZero();
+    assertThat(TestData.sha256(target)).isEqualTo(big.sha256());
+    assertWithinBound(peak.get());
+  }
+
+  private static void assertWithinBound(long peak) {
+    assertThat(peak)
+        .as("peak RSS %d MiB, budget %d MiB", peak >> 20, BUDGET >> 20)
+        .isPositive()
+        .isLessThanOrEqualTo(BUDGET + OVERHEAD);
   }
 
   /** Reads {@code in} to its end at about {@code rate} bytes a second; returns its SHA-256. */
