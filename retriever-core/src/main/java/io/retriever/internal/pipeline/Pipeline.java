@@ -723,11 +723,9 @@ public final class Pipeline {
     if (!isDone()) {
       cancel();
     }
-    try {
-      finished.await(30, TimeUnit.SECONDS);
-      joinThreads();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // Often called by a thread that was interrupted (a cancelled task closing its download): wait
+    // regardless, so that no thread of the download outlives close.
+    Waits.await(finished, TimeUnit.SECONDS.toMillis(30));
+    joinThreads();
   }
 }

@@ -1,10 +1,12 @@
 package io.retriever.internal.pipeline;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for threads to stop even when the waiting thread has been interrupted.
+ * Waits for threads to stop (or a download to end) even when the waiting thread has been
+ * interrupted.
  *
  * <p>A stage thread that ends a download has often been interrupted by the failure that ended it; a
  * plain {@code join} or {@code awaitTermination} then returns at once and leaves helper threads
@@ -26,6 +28,29 @@ final class Waits {
         }
         try {
           thread.join(left);
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Waits up to {@code millis} for {@code latch} to open, ignoring interrupts until then. */
+  static void await(CountDownLatch latch, long millis) {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    boolean interrupted = false;
+    try {
+      while (latch.getCount() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          latch.await(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
           interrupted = true;
         }

@@ -2,6 +2,7 @@ package io.retriever.internal.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,26 @@ class WaitsTest {
     Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(30));
     boolean interrupted = Thread.interrupted();
     assertThat(pool.isTerminated()).isTrue();
+    assertThat(interrupted).isTrue();
+  }
+
+  @Test
+  void await_interruptedCaller_stillWaitsAndKeepsTheInterrupt() {
+    CountDownLatch latch = new CountDownLatch(1);
+    Thread caller = Thread.currentThread();
+    Thread opener =
+        new Thread(
+            () -> {
+              endsWhenWaitedFor(caller).run();
+              latch.countDown();
+            },
+            "waits-test-opener");
+    opener.setDaemon(true);
+    opener.start();
+    caller.interrupt();
+    Waits.await(latch, TimeUnit.SECONDS.toMillis(30));
+    boolean interrupted = Thread.interrupted();
+    assertThat(latch.getCount()).isZero();
     assertThat(interrupted).isTrue();
   }
 }
