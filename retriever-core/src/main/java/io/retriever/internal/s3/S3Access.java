@@ -52,9 +52,6 @@ public final class S3Access implements AutoCloseable {
   private final boolean ownsClient;
   private final boolean verify;
 
-  /** HTTP answers 503 (SlowDown) seen on any attempt, the SDK's own retries included. */
-  private final AtomicLong slowDowns = new AtomicLong();
-
   private final String endpointName;
 
   public S3Access(Settings settings) {
@@ -64,14 +61,14 @@ public final class S3Access implements AutoCloseable {
       this.ownsClient = false;
       this.endpointName = "the S3 endpoint";
     } else {
-      this.client = build(settings, slowDowns);
+      this.client = build(settings);
       this.ownsClient = true;
       URI endpoint = endpoint(settings);
       this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
   }
 
-  private static S3Client build(Settings settings, AtomicLong slowDowns) {
+  private static S3Client build(Settings settings) {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -88,10 +85,7 @@ public final class S3Access implements AutoCloseable {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .forcePathStyle(settings.pathStyle())
-            .overrideConfiguration(
-                o ->
-                    o.addExecutionInterceptor(new SlowDownCounter(slowDowns))
-                        .addExecutionInterceptor(new RetryCounter()));
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new RetryCounter()));
     if (settings.anonymous()) {
       builder.credentialsProvider(AnonymousCredentialsProvider.create());
     } else if (settings.credentials() != null) {
@@ -133,17 +127,6 @@ public final class S3Access implements AutoCloseable {
     }
   }
 
-  /** Counts 503 answers on every attempt, including those the SDK retries by itself. */
-  private record SlowDownCounter(AtomicLong count) implements ExecutionInterceptor {
-    @Override
-    public void afterTransmission(
-        Context.AfterTransmission context, ExecutionAttributes executionAttributes) {
-      if (context.httpResponse().statusCode() == 503) {
-        count.incrementAndGet();
-      }
-    }
-  }
-
   /**
    * Where the current thread's download counts its requests: the SDK's own retries of a call made
    * on this thread are added to it, so that a summary counts every request sent. Null (the default)
@@ -177,11 +160,6 @@ public final class S3Access implements AutoCloseable {
         requests.incrementAndGet();
       }
     }
-  }
-
-  /** Returns how many 503 SlowDown answers this client has seen. */
-  public long slowDowns() {
-    return slowDowns.get();
   }
 
   /** Returns the endpoint in use, for messages. */
