@@ -107,7 +107,7 @@ public final class Retriever implements AutoCloseable {
   public ObjectDownload objects(DownloadRequest request) {
     return start(
         request,
-        OrderedSink::new,
+        budget -> new OrderedSink(budget, settings.chunkSize()),
         (pipeline, s) -> new RealObjectDownload(pipeline, (OrderedSink) s));
   }
 
@@ -115,7 +115,7 @@ public final class Retriever implements AutoCloseable {
   public ChunkDownload chunks(DownloadRequest request) {
     return start(
         request,
-        OrderedSink::new,
+        budget -> new OrderedSink(budget, settings.chunkSize()),
         (pipeline, s) -> new RealChunkDownload(pipeline, (OrderedSink) s));
   }
 

@@ -9,6 +9,7 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.List;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The command line's logging, set up in code rather than from an XML file whose parsing would add a
@@ -33,8 +34,17 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return ExecutionStatus.DO_NOT_INVOKE_NEXT_IF_ANY;
   }
 
-  /** Sends errors to standard error and turns off the loggers that would print secrets. */
+  /** Marks a context this class set up, so that {@link #debug} leaves other set-ups alone. */
+  private static final String MARK = "io.retriever.cli.LogSetup";
+
+  /**
+   * Sends Retriever's errors to standard error and silences everything else: libraries' errors (the
+   * SDK logs some it recovers from, with 50-line stack traces) would bury the one line that says
+   * what went wrong. {@link #debug} lets them through. The loggers that would print secrets stay
+   * off either way.
+   */
   static void apply(LoggerContext context) {
+    context.putProperty(MARK, "true");
     PatternLayoutEncoder encoder = new PatternLayoutEncoder();
     encoder.setContext(context);
     encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{30} - %msg%n");
@@ -46,10 +56,24 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     stderr.setEncoder(encoder);
     stderr.start();
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    root.setLevel(Level.ERROR);
+    root.setLevel(Level.OFF);
     root.addAppender(stderr);
+    context.getLogger("io.retriever").setLevel(Level.ERROR);
     for (String name : NEVER) {
       context.getLogger(name).setLevel(Level.OFF);
+    }
+  }
+
+  /** Lets every library's errors, with their stack traces, through (for {@code --debug}). */
+  static void debug() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      debug(context);
+    }
+  }
+
+  static void debug(LoggerContext context) {
+    if (context.getProperty(MARK) != null) {
+      context.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.ERROR);
     }
   }
 }

@@ -38,11 +38,16 @@ final class S3Options {
       description = "Put the bucket in the URL path (most S3-compatible stores).")
   boolean pathStyle;
 
-  @Option(names = "--debug", description = "Print stack traces of failures.")
+  @Option(
+      names = "--debug",
+      description = "Print stack traces of failures, and the libraries' own errors.")
   boolean debug;
 
   /** Returns a retriever builder with these options applied. */
   Retriever.Builder builder() {
+    if (debug) {
+      LogSetup.debug();
+    }
     Retriever.Builder builder = Retriever.builder().pathStyle(pathStyle);
     if (endpoint != null) {
       builder.endpoint(endpoint);

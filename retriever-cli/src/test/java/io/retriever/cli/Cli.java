@@ -1,15 +1,20 @@
 package io.retriever.cli;
 
+import io.retriever.Retriever;
+import io.retriever.bench.run.Implementations;
 import io.retriever.testkit.LocalS3;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /** Runs the {@code retriever} command in a child JVM, as a user would, against a LocalS3. */
 final class Cli {
@@ -35,7 +40,11 @@ final class Cli {
   /** Runs {@code retriever ARGS} with exactly these AWS variables in the environment. */
   static Result run(Map<String, String> awsEnvironment, String... args)
       throws IOException, InterruptedException {
-    Process process = start(awsEnvironment, args);
+    return finish(start(awsEnvironment, args), args);
+  }
+
+  private static Result finish(Process process, String... args)
+      throws InterruptedException, IOException {
     process.getOutputStream().close();
     CompletableFuture<byte[]> out = drain(process.getInputStream());
     CompletableFuture<byte[]> err = drain(process.getErrorStream());
@@ -81,17 +90,51 @@ final class Cli {
     return start(List.of(), awsEnvironment, args);
   }
 
+  /**
+   * Starts {@code retriever ARGS} with credentials for {@code s3} in a JVM started as the {@code
+   * retriever} launcher starts it: its JVM options, and its heap sized from the byte budget.
+   */
+  static Process startAsLauncher(LocalS3 s3, long budget, String... args) throws IOException {
+    List<String> jvm = new ArrayList<>(Implementations.retrieverJvmOptions());
+    jvm.add(Implementations.heapOption(budget));
+    return start(
+        List.of(),
+        jvm,
+        true,
+        Map.of("AWS_ACCESS_KEY_ID", s3.accessKey(), "AWS_SECRET_ACCESS_KEY", s3.secretKey()),
+        args);
+  }
+
+  /** Runs {@code retriever ARGS} as {@link #startAsLauncher} starts it, and waits for its end. */
+  static Result runAsLauncher(LocalS3 s3, String... args) throws IOException, InterruptedException {
+    return finish(startAsLauncher(s3, Retriever.DEFAULT_MAX_IN_FLIGHT_BYTES, args), args);
+  }
+
   private static Process start(
       List<String> prefix, Map<String, String> awsEnvironment, String... args) throws IOException {
+    return start(prefix, List.of("-Xmx1g", "-XX:TieredStopAtLevel=1"), false, awsEnvironment, args);
+  }
+
+  private static Process start(
+      List<String> prefix,
+      List<String> jvm,
+      boolean asLauncher,
+      Map<String, String> awsEnvironment,
+      String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(
-        List.of(
-            Path.javaBinary(),
-            "-Xmx1g",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-            Main.class.getName()));
+    command.add(Path.javaBinary());
+    command.addAll(jvm);
+    String classPath =
+        System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    if (asLauncher) {
+      // As the launcher runs it: without the tests' classes and their logging configuration.
+      classPath =
+          Arrays.stream(classPath.split(File.pathSeparator))
+              .filter(entry -> !entry.endsWith("test-classes"))
+              .collect(Collectors.joining(File.pathSeparator));
+    }
+    command.addAll(List.of("-cp", classPath, Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     Map<String, String> env = builder.environment();

@@ -2,9 +2,11 @@ package io.retriever.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.Configurator.ExecutionStatus;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 
@@ -16,7 +18,8 @@ class LogSetupTest {
     LogSetup.apply(context);
 
     ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    assertThat(root.getLevel()).isEqualTo(Level.ERROR);
+    assertThat(context.getLogger("io.retriever.internal").isErrorEnabled()).isTrue();
+    assertThat(context.getLogger("io.retriever.internal").isWarnEnabled()).isFalse();
     assertThat(root.getAppender("STDERR")).isNotNull();
     for (String name :
         new String[] {
@@ -28,8 +31,36 @@ class LogSetupTest {
       assertThat(context.getLogger(name).isDebugEnabled()).as(name).isFalse();
       assertThat(context.getLogger(name).isErrorEnabled()).as(name).isFalse();
     }
+    // The SDK logs errors it recovers from (with long stack traces): only --debug shows them.
+    assertThat(context.getLogger("software.amazon.awssdk.core").isErrorEnabled()).isFalse();
+    LogSetup.debug(context);
     assertThat(context.getLogger("software.amazon.awssdk.core").isErrorEnabled()).isTrue();
     assertThat(context.getLogger("software.amazon.awssdk.core").isWarnEnabled()).isFalse();
+    assertThat(context.getLogger("org.apache.http.wire").isErrorEnabled()).isFalse();
+  }
+
+  @Test
+  void configure_sdkErrorWithStackTrace_reachesTheConsoleOnlyWithDebug() {
+    LoggerContext context = new LoggerContext();
+    LogSetup.apply(context);
+    ListAppender<ILoggingEvent> console = new ListAppender<>();
+    console.setContext(context);
+    console.start();
+    context.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(console);
+    ch.qos.logback.classic.Logger sdk =
+        context.getLogger("software.amazon.awssdk.core.internal.http.pipeline.stages.Timeout");
+
+    sdk.error("Failed to close the response stream", new IOException("closed"));
+    context.getLogger("io.retriever.cli").error("one line of ours");
+    assertThat(console.list)
+        .extracting(ILoggingEvent::getMessage)
+        .containsExactly("one line of ours");
+
+    LogSetup.debug(context);
+    sdk.error("Failed to close the response stream", new IOException("closed"));
+    assertThat(console.list)
+        .extracting(ILoggingEvent::getMessage)
+        .containsExactly("one line of ours", "Failed to close the response stream");
   }
 
   @Test

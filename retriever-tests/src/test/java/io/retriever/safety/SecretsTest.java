@@ -8,6 +8,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import io.retriever.DownloadRequest;
 import io.retriever.Retriever;
@@ -44,6 +45,9 @@ class SecretsTest {
   private final Map<String, Level> saved = new HashMap<>();
   private Logger root;
 
+  /** The console appender of the test configuration, detached while capturing. */
+  private Appender<ILoggingEvent> console;
+
   @BeforeEach
   void captureEverything() {
     LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
@@ -64,6 +68,11 @@ class SecretsTest {
             "jclouds")) {
       context.getLogger(name).setLevel(Level.OFF);
     }
+    // Everything is captured, not printed: at TRACE the console would get thousands of lines.
+    console = root.getAppender("STDERR");
+    if (console != null) {
+      root.detachAppender(console);
+    }
     appender.setContext(context);
     appender.start();
     root.addAppender(appender);
@@ -79,6 +88,9 @@ class SecretsTest {
       }
     }
     root.setLevel(saved.get(root.getName()));
+    if (console != null) {
+      root.addAppender(console);
+    }
   }
 
   /** Stops capturing and returns everything captured (threads of the SDK may still log). */

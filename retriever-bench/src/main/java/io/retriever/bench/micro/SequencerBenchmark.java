@@ -49,7 +49,7 @@ public class SequencerBenchmark {
   @OperationsPerInvocation(CHUNKS)
   public void chunksThroughSequencer(Blackhole hole) throws IOException, InterruptedException {
     ByteBudget budget = new ByteBudget(1L << 30);
-    OrderedSink sink = new OrderedSink(budget);
+    OrderedSink sink = new OrderedSink(budget, body.length);
     ObjectSink objectSink = sink.open(object, null, CHUNKS, 0);
     ChunkWriter[] writers = new ChunkWriter[CHUNKS];
     for (int i = 0; i < CHUNKS; i++) {

@@ -198,6 +198,20 @@ public final class Implementations {
     return options;
   }
 
+  /**
+   * Heap beyond the byte budget that the launcher gives the JVM: the {@code retriever} script's.
+   */
+  public static final long HEAP_MARGIN = 80L << 20;
+
+  /**
+   * Returns the heap option the launcher derives from a byte budget ({@code --max-memory}): the
+   * budget plus {@link #HEAP_MARGIN}, in whole MiB, as the {@code retriever} script computes it.
+   */
+  public static String heapOption(long budget) {
+    long mib = (budget + (1L << 20) - 1) >> 20;
+    return "-Xmx" + (mib + (HEAP_MARGIN >> 20)) + "m";
+  }
+
   /** Returns this JVM's class path, which holds {@link PeerMain}. */
   static String classpath() {
     return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

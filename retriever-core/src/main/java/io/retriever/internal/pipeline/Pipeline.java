@@ -97,7 +97,7 @@ public final class Pipeline {
   final AtomicLong slowDowns = new AtomicLong();
 
   /** Arrays for chunks buffered whole, for chunk interceptors. */
-  final ChunkBuffers buffers;
+  final BufferPool buffers;
 
   /** The bandwidth cap shared by the workers, or null for none. */
   final Throttle throttle;
@@ -164,34 +164,14 @@ public final class Pipeline {
   /** Whether the download has been ended. Guarded by {@code this}. */
   private boolean ended;
 
-  /**
-   * With a fixed concurrency: halves the fetches allowed at once when S3 answers 503 SlowDown (at
-   * most once a second), and after five calm seconds gives back a sixteenth of the workers per
-   * second, so that a throttled prefix is not hammered.
-   */
+  /** With a fixed concurrency: lets the {@link SlowDownGovernor} move the limit on 503s. */
   private void backOffOnSlowDown() {
-    int ceiling = settings.concurrency();
-    long seen = slowDownCount();
-    long lastCut = System.nanoTime() - RECOVERY_DELAY_NANOS;
-    long lastChange = lastCut;
+    SlowDownGovernor governor =
+        new SlowDownGovernor(settings.concurrency(), slowDownCount(), System.nanoTime());
     try {
       while (finished.getCount() > 0) {
         TimeUnit.MILLISECONDS.sleep(250);
-        long now = System.nanoTime();
-        long count = slowDownCount();
-        if (count > seen) {
-          seen = count;
-          if (now - lastCut >= CUT_SPACING_NANOS) {
-            limit.set(limit.get() / 2);
-            lastCut = now;
-            lastChange = now;
-          }
-        } else if (limit.get() < ceiling
-            && now - lastCut >= RECOVERY_DELAY_NANOS
-            && now - lastChange >= CUT_SPACING_NANOS) {
-          limit.set(limit.get() + Math.max(1, ceiling / 16));
-          lastChange = now;
-        }
+        limit.set(governor.decide(limit.get(), slowDownCount(), System.nanoTime()));
       }
     } catch (InterruptedException e) {
       // The download ended.
@@ -210,11 +190,6 @@ public final class Pipeline {
   /** The pool of those threads, made when the first object needs one; null until then. */
   private ExecutorService verifiers;
 
-  /** Slow-down back-off: how long after a cut the limit starts to grow again, and how often. */
-  private static final long CUT_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-  private static final long RECOVERY_DELAY_NANOS = TimeUnit.SECONDS.toNanos(5);
-
   private Pipeline(
       Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
     this.settings = settings;
@@ -227,7 +202,7 @@ public final class Pipeline {
         hooks.postHooks().isEmpty()
             ? null
             : new ArrayBlockingQueue<>(2 * settings.postDownloadThreads());
-    this.buffers = new ChunkBuffers(settings.chunkSize());
+    this.buffers = new BufferPool(settings.chunkSize(), budget.capacity());
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
     this.limit =
@@ -307,6 +282,7 @@ public final class Pipeline {
     Thread thread =
         new Thread(
             () -> {
+              S3Access.countRequestsIn(requests);
               try {
                 stage.run();
               } catch (InterruptedException e) {
@@ -345,11 +321,11 @@ public final class Pipeline {
   }
 
   /**
-   * Returns a count that grows with every 503 SlowDown: those the SDK saw on any attempt, and those
-   * that reached the workers (with a caller's own client, only these).
+   * Returns a count that grows with every GET that got 503 SlowDown after the SDK's own retries:
+   * those the SDK retried and then succeeded are its to space out (see {@link SlowDownGovernor}).
    */
   long slowDownCount() {
-    return slowDowns.get() + s3.slowDowns();
+    return slowDowns.get();
   }
 
   /** Returns whether the download has failed or been cancelled. */
@@ -668,7 +644,13 @@ public final class Pipeline {
           Executors.newFixedThreadPool(
               VERIFIER_THREADS,
               r -> {
-                Thread t = new Thread(r, StageName.thread("verifier", n.getAndIncrement()));
+                Thread t =
+                    new Thread(
+                        () -> {
+                          S3Access.countRequestsIn(requests);
+                          r.run();
+                        },
+                        StageName.thread("verifier", n.getAndIncrement()));
                 t.setDaemon(true);
                 return t;
               });
@@ -799,11 +781,7 @@ public final class Pipeline {
     }
     if (pool != null) {
       pool.shutdownNow();
-      try {
-        pool.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(5));
     }
   }
 
@@ -812,11 +790,8 @@ public final class Pipeline {
     for (Thread helper : new Thread[] {progressThread, tunerThread}) {
       if (helper != null && helper != Thread.currentThread()) {
         helper.interrupt();
-        try {
-          helper.join(TimeUnit.SECONDS.toMillis(5));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
+        // The thread ending the download was often interrupted by its failure: wait regardless.
+        Waits.join(helper, TimeUnit.SECONDS.toMillis(5));
       }
     }
   }
@@ -874,10 +849,10 @@ public final class Pipeline {
   }
 
   /** Waits for the stage threads, which are past their last step once the download ended. */
-  private void joinThreads() throws InterruptedException {
+  private void joinThreads() {
     for (Thread thread : threads) {
       if (thread != Thread.currentThread()) {
-        thread.join(TimeUnit.SECONDS.toMillis(30));
+        Waits.join(thread, TimeUnit.SECONDS.toMillis(30));
       }
     }
   }
@@ -892,11 +867,9 @@ public final class Pipeline {
     if (!isDone()) {
       cancel();
     }
-    try {
-      finished.await(30, TimeUnit.SECONDS);
-      joinThreads();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // Often called by a thread that was interrupted (a cancelled task closing its download): wait
+    // regardless, so that no thread of the download outlives close.
+    Waits.await(finished, TimeUnit.SECONDS.toMillis(30));
+    joinThreads();
   }
 }

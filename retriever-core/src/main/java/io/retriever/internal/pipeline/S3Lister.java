@@ -5,6 +5,7 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectLister;
 import io.retriever.internal.s3.ListingPages;
+import io.retriever.internal.s3.S3Access;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
@@ -94,7 +95,12 @@ final class S3Lister implements ObjectLister {
             threads,
             r -> {
               Thread t =
-                  new Thread(r, StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
+                  new Thread(
+                      () -> {
+                        S3Access.countRequestsIn(pipeline.requests);
+                        r.run();
+                      },
+                      StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
               t.setDaemon(true);
               return t;
             });
@@ -115,7 +121,8 @@ final class S3Lister implements ObjectLister {
       }
     } finally {
       pool.shutdownNow();
-      pool.awaitTermination(30, TimeUnit.SECONDS);
+      // This thread is usually here because it was interrupted: wait for the HEADs regardless.
+      Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(30));
     }
   }
 

@@ -6,8 +6,8 @@ import java.util.concurrent.TimeUnit;
  * Moves the concurrency limit toward a throughput target. After the first interval it sets the
  * limit from the measured rate per connection (target ÷ rate per connection); then it grows the
  * limit by a quarter while throughput is below the target and the last growth paid off, steps back
- * to the previous limit (and stays there a while) when it did not, and halves the limit when S3
- * answered 503 SlowDown.
+ * to the previous limit (and stays there a while) when it did not, and halves the limit when a GET
+ * got 503 SlowDown after the SDK's own retries.
  *
  * <p>Concurrency: runs on its own thread ({@code retriever-tuner}); reads the pipeline's atomic
  * counters and sets the {@link ConcurrencyLimit}.

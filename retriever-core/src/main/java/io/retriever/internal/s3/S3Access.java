@@ -16,6 +16,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -51,9 +52,6 @@ public final class S3Access implements AutoCloseable {
   private final boolean ownsClient;
   private final boolean verify;
 
-  /** HTTP answers 503 (SlowDown) seen on any attempt, the SDK's own retries included. */
-  private final AtomicLong slowDowns = new AtomicLong();
-
   private final String endpointName;
 
   public S3Access(Settings settings) {
@@ -63,14 +61,14 @@ public final class S3Access implements AutoCloseable {
       this.ownsClient = false;
       this.endpointName = "the S3 endpoint";
     } else {
-      this.client = build(settings, slowDowns);
+      this.client = build(settings);
       this.ownsClient = true;
       URI endpoint = endpoint(settings);
       this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
   }
 
-  private static S3Client build(Settings settings, AtomicLong slowDowns) {
+  private static S3Client build(Settings settings) {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClientBuilder(
@@ -87,7 +85,7 @@ public final class S3Access implements AutoCloseable {
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
             .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
             .forcePathStyle(settings.pathStyle())
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new SlowDownCounter(slowDowns)));
+            .overrideConfiguration(o -> o.addExecutionInterceptor(new RetryCounter()));
     if (settings.anonymous()) {
       builder.credentialsProvider(AnonymousCredentialsProvider.create());
     } else if (settings.credentials() != null) {
@@ -129,20 +127,39 @@ public final class S3Access implements AutoCloseable {
     }
   }
 
-  /** Counts 503 answers on every attempt, including those the SDK retries by itself. */
-  private record SlowDownCounter(AtomicLong count) implements ExecutionInterceptor {
-    @Override
-    public void afterTransmission(
-        Context.AfterTransmission context, ExecutionAttributes executionAttributes) {
-      if (context.httpResponse().statusCode() == 503) {
-        count.incrementAndGet();
-      }
-    }
+  /**
+   * Where the current thread's download counts its requests: the SDK's own retries of a call made
+   * on this thread are added to it, so that a summary counts every request sent. Null (the default)
+   * counts nowhere.
+   */
+  private static final ThreadLocal<AtomicLong> REQUESTS = new ThreadLocal<>();
+
+  /** Marks an execution whose first attempt has been sent. */
+  private static final ExecutionAttribute<Boolean> SENT =
+      new ExecutionAttribute<>("io.retriever.sent");
+
+  /**
+   * Makes the current thread add the SDK's retries to {@code requests} (which counts each call
+   * once). The SDK's synchronous client sends every attempt of a call on the calling thread.
+   */
+  public static void countRequestsIn(AtomicLong requests) {
+    REQUESTS.set(requests);
   }
 
-  /** Returns how many 503 SlowDown answers this client has seen. */
-  public long slowDowns() {
-    return slowDowns.get();
+  /** Counts every attempt after the first of each call: the SDK's own retries. */
+  private static final class RetryCounter implements ExecutionInterceptor {
+    @Override
+    public void beforeTransmission(
+        Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
+      if (executionAttributes.getAttribute(SENT) == null) {
+        executionAttributes.putAttribute(SENT, Boolean.TRUE);
+        return;
+      }
+      AtomicLong requests = REQUESTS.get();
+      if (requests != null) {
+        requests.incrementAndGet();
+      }
+    }
   }
 
   /** Returns the endpoint in use, for messages. */

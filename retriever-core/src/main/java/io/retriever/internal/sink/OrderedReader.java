@@ -48,6 +48,11 @@ final class OrderedReader {
     sink.release(chunk);
   }
 
+  /** Gives a chunk's bytes back to the budget and its array for reuse; nothing may still see it. */
+  void recycle(Chunk chunk) {
+    sink.recycle(chunk);
+  }
+
   private RetrieverException interrupted(InterruptedException e) {
     Thread.currentThread().interrupt();
     pipeline.cancel();

@@ -4,6 +4,7 @@ import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.internal.pipeline.BufferPool;
 import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
@@ -12,6 +13,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -38,8 +41,15 @@ public final class OrderedSink implements Sink {
 
   private volatile RetrieverException failure;
 
-  public OrderedSink(ByteBudget budget) {
+  /** Arrays of whole chunks, reused when the consumer cannot see them any more. */
+  private final BufferPool buffers;
+
+  /** The array under each chunk not yet released, by identity. Guarded by itself. */
+  private final Map<Chunk, byte[]> arrays = new IdentityHashMap<>();
+
+  public OrderedSink(ByteBudget budget, int chunkSize) {
     this.budget = budget;
+    this.buffers = new BufferPool(chunkSize, budget.capacity());
   }
 
   @Override
@@ -98,7 +108,28 @@ public final class OrderedSink implements Sink {
 
   /** Gives a taken chunk's bytes back to the budget. */
   public void release(Chunk chunk) {
+    arrayOf(chunk);
     budget.release(chunk.task().length());
+  }
+
+  /**
+   * Gives a taken chunk's bytes back to the budget and its array back for reuse: only for a
+   * consumer that never let the chunk out of its hands (a stream), as its bytes will be
+   * overwritten.
+   */
+  public void recycle(Chunk chunk) {
+    byte[] array = arrayOf(chunk);
+    if (array != null) {
+      buffers.give(array);
+    }
+    budget.release(chunk.task().length());
+  }
+
+  /** Forgets and returns the array under {@code chunk}. */
+  private byte[] arrayOf(Chunk chunk) {
+    synchronized (arrays) {
+      return arrays.remove(chunk);
+    }
   }
 
   /** Reads one chunk into a buffer of its own, then hands it to the sequencer. */
@@ -110,7 +141,7 @@ public final class OrderedSink implements Sink {
     BufferWriter(ChunkTask task, long sequence) {
       this.task = task;
       this.sequence = sequence;
-      this.buffer = new byte[task.length()];
+      this.buffer = buffers.take(task.length());
     }
 
     @Override
@@ -120,7 +151,11 @@ public final class OrderedSink implements Sink {
 
     @Override
     public void finish() {
-      sequencer.put(sequence, new Chunk(task, ByteBuffer.wrap(buffer).asReadOnlyBuffer()));
+      Chunk chunk = new Chunk(task, ByteBuffer.wrap(buffer, 0, task.length()).asReadOnlyBuffer());
+      synchronized (arrays) {
+        arrays.put(chunk, buffer);
+      }
+      sequencer.put(sequence, chunk);
     }
   }
 }

@@ -137,7 +137,8 @@ public final class RealObjectDownload extends RealDownload implements ObjectDown
 
     private void releaseChunk() {
       if (chunk != null) {
-        reader.release(chunk);
+        // The stream never showed the chunk's buffer to anyone: its array can be reused.
+        reader.recycle(chunk);
         chunk = null;
         data = null;
       }
@@ -152,7 +153,7 @@ public final class RealObjectDownload extends RealDownload implements ObjectDown
       closed = true;
       releaseChunk();
       while (nextIndex < object.chunks()) {
-        reader.release(reader.take(object, nextIndex++));
+        reader.recycle(reader.take(object, nextIndex++));
       }
     }
   }
