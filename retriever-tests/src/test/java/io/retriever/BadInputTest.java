@@ -156,8 +156,8 @@ class BadInputTest {
                 .toFile(DownloadRequest.key(BUCKET, small.key()), target, FileOptions.defaults())
                 .await(),
         Reason.INVALID,
-        "already exists",
-        "--overwrite");
+        "already exists and is not a copy of s3://",
+        "that Retriever wrote; to replace it, allow overwriting (FileOptions.withOverwrite(true))");
     assertThat(target).hasContent("precious");
     assertThat(ConsumptionModesTest.leftovers(dir)).isEmpty();
 

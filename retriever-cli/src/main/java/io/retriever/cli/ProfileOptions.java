@@ -12,17 +12,23 @@ import picocli.CommandLine.Option;
 /** Options that record a profile of a download. */
 final class ProfileOptions {
   @Option(
-      names = "--profile-out",
+      names = "--samples-out",
       paramLabel = "FILE",
       description =
           "Record system and pipeline samples to FILE (JSON Lines) and their summary to"
               + " FILE.summary.json.")
   Path file;
 
+  /** The former name of --samples-out, easily taken for the AWS --profile. */
+  @Option(names = "--profile-out", hidden = true)
+  void legacyFile(Path legacy) {
+    this.file = legacy;
+  }
+
   @Option(
-      names = "--profile-interval",
+      names = {"--samples-interval", "--profile-interval"},
       paramLabel = "MILLIS",
-      description = "Sampling interval of --profile-out in ms (default: ${DEFAULT-VALUE}).")
+      description = "Sampling interval of --samples-out in ms (default: ${DEFAULT-VALUE}).")
   long millis = 100;
 
   /** Set by {@code retriever bench}, which samples the process from outside. */

@@ -43,6 +43,10 @@ final class ProgressBar implements DownloadListener {
   }
 
   static String render(ProgressSnapshot s, double rate) {
+    if (!s.listingComplete() && s.objectsListed() == 0) {
+      // Nothing to measure against yet: say what is happening rather than "0 B / 0 B+".
+      return "[" + "-".repeat(WIDTH) + "]  listing...";
+    }
     long total = s.bytesListed();
     double fraction =
         total == 0 ? (s.listingComplete() ? 1 : 0) : Math.min(1, (double) s.bytesDone() / total);

@@ -2,6 +2,7 @@ package io.retriever.cli;
 
 import io.retriever.RetrieverException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -74,12 +75,41 @@ final class RetrieverCommand implements Runnable {
     return cli;
   }
 
-  /** Reads the version from the jar's manifest. */
+  /**
+   * Says the version (from the jar's manifest), the Java VM it runs on, and whether the start-up
+   * archive the launcher records is in use.
+   */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       String version = RetrieverCommand.class.getPackage().getImplementationVersion();
-      return new String[] {"retriever " + (version == null ? "(development build)" : version)};
+      return new String[] {
+        "retriever " + (version == null ? "(development build)" : version),
+        "JVM: "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.vm.version")
+            + " ("
+            + System.getProperty("java.home")
+            + ")",
+        "start-up archive: " + archive()
+      };
+    }
+
+    /** Describes the class-data archive the JVM was given, and whether it maps it. */
+    private static String archive() {
+      String file = null;
+      for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+        if (option.startsWith("-XX:SharedArchiveFile=")) {
+          file = option.substring("-XX:SharedArchiveFile=".length());
+        }
+      }
+      if (file == null) {
+        return "none (run through ./retriever after a build to record one)";
+      }
+      // The VM says "sharing" in its info when it maps class-data archives.
+      boolean sharing = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
+      return (sharing ? "in use (" : "not in use, the JVM could not map it (") + file + ")";
     }
   }
 }

@@ -21,6 +21,27 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalS3Extension.class)
 class MoreCommandsTest {
   @Test
+  void version_saysTheVersionTheJvmAndTheStartUpArchive() throws Exception {
+    Cli.Result r = Cli.run(Map.of(), "--version");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.out().strip().lines())
+        .hasSize(3)
+        .satisfies(lines -> assertThat(lines.get(0)).startsWith("retriever "))
+        .satisfies(
+            lines ->
+                assertThat(lines.get(1))
+                    .isEqualTo(
+                        "JVM: "
+                            + System.getProperty("java.vm.name")
+                            + " "
+                            + System.getProperty("java.vm.version")
+                            + " ("
+                            + System.getProperty("java.home")
+                            + ")"))
+        .satisfies(lines -> assertThat(lines.get(2)).startsWith("start-up archive: none"));
+  }
+
+  @Test
   void demo_smallData_verifiesAndReports() throws Exception {
     Cli.Result r =
         Cli.run(
@@ -143,6 +164,11 @@ class MoreCommandsTest {
             0,
             0);
     assertThat(ProgressBar.render(listing, 0)).endsWith("objects 4/10+");
+    ProgressSnapshot starting =
+        new ProgressSnapshot(0, 0, false, 0, 0, 0, Duration.ZERO, 0, 0, 0, Map.of(), 64, 0, 0, 0);
+    assertThat(ProgressBar.render(starting, 0))
+        .endsWith("]  listing...")
+        .doesNotContain("0 B / 0 B+", "0/0+");
   }
 
   @Test

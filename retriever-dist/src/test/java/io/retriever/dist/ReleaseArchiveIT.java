@@ -54,7 +54,17 @@ class ReleaseArchiveIT {
     Result result = run(builder);
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout().strip()).isEqualTo("retriever " + VERSION);
+    assertThat(result.stdout().strip().lines())
+        .containsExactly(
+            "retriever " + VERSION,
+            "JVM: "
+                + System.getProperty("java.vm.name")
+                + " "
+                + System.getProperty("java.vm.version")
+                + " ("
+                + System.getProperty("java.home")
+                + ")",
+            "start-up archive: none (run through ./retriever after a build to record one)");
   }
 
   @Test

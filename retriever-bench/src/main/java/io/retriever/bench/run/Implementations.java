@@ -34,7 +34,7 @@ public final class Implementations {
    * in the file ({@code {pipeline}}) and its own sampling interval.
    */
   private static final List<String> PIPELINE_PROFILE =
-      List.of("--profile-out", "{pipeline}", "--profile-interval", "{interval_ms}");
+      List.of("--samples-out", "{pipeline}", "--samples-interval", "{interval_ms}");
 
   /** The main class of the retriever command, when it is on the class path. */
   private static final String COMMAND_LINE = "io.retriever.cli.Main";

@@ -51,8 +51,8 @@ import software.amazon.awssdk.transfer.s3.model.CompletedDirectoryDownload;
  * one {@code Retriever}, each time over the files of the time before, as a long-lived service
  * would: the JVM's start-up and warm-up are then spread over N times the bytes.
  *
- * <p>{@code --profile-out FILE} has a Retriever implementation record its pipeline's gauges (from a
- * listener) to FILE every {@code --profile-interval} ms; the runner samples the process itself from
+ * <p>{@code --samples-out FILE} has a Retriever implementation record its pipeline's gauges (from a
+ * listener) to FILE every {@code --samples-interval} ms; the runner samples the process itself from
  * outside, so nothing else is sampled in here.
  */
 @Command(name = "peer", description = "Runs one benchmark download (used by retriever bench).")
@@ -95,10 +95,10 @@ public final class PeerMain implements Callable<Integer> {
   @Option(names = "--downloads", defaultValue = "1")
   int downloads;
 
-  @Option(names = "--profile-out")
+  @Option(names = "--samples-out")
   Path profile;
 
-  @Option(names = "--profile-interval", defaultValue = "100")
+  @Option(names = "--samples-interval", defaultValue = "100")
   long profileMillis;
 
   public static void main(String[] args) {
