@@ -43,7 +43,8 @@ class CleanStderrTest {
   }
 
   @Test
-  void get_mixedFaultsOnEveryGet_stderrIsTheOneErrorLine(@TempDir Path dir) throws Exception {
+  void get_mixedFaultsOnEveryGet_stderrIsOneLinePerFailedObjectAndTheOutcome(@TempDir Path dir)
+      throws Exception {
     Faults faults = Faults.random(12, 1.0, MIXED).afterBytes(30_000);
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("clean");
@@ -62,11 +63,18 @@ class CleanStderrTest {
                   "2",
                   "-q"));
       assertThat(result.exitCode()).isEqualTo(1);
-      assertThat(result.stderr().strip().lines())
+      // Each object fails alone, named on a line of its own; the last line says the outcome.
+      List<String> lines = result.stderr().strip().lines().toList();
+      assertThat(lines)
           .as(result.stderr())
-          .singleElement()
-          .asString()
-          .startsWith("retriever: ");
+          .hasSize(9)
+          .allSatisfy(line -> assertThat(line).startsWith("retriever: "));
+      assertThat(lines.subList(0, 8))
+          .allSatisfy(line -> assertThat(line).startsWith("retriever: failed: "));
+      assertThat(lines.get(8))
+          .isEqualTo(
+              "retriever: 8 of 8 objects failed (each is named above); rerun the command to retry"
+                  + " them");
     }
   }
 }

@@ -2,6 +2,7 @@ package io.retriever.internal.s3;
 
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -235,11 +236,11 @@ public final class ListingPages {
         broken =
             failure(
                 "key '"
-                    + printable(key)
+                    + Text.printable(key)
                     + "' on page "
                     + pages
                     + " comes after '"
-                    + printable(lastKeyText)
+                    + Text.printable(lastKeyText)
                     + "', out of order, so keys may have been skipped");
         break;
       }
@@ -256,7 +257,7 @@ public final class ListingPages {
             + what
             + (lastKeyText == null
                 ? "; no key was listed"
-                : "; the listing stopped after '" + printable(lastKeyText) + "'")
+                : "; the listing stopped after '" + Text.printable(lastKeyText) + "'")
             + ". Try again; if it persists, the store or a proxy in between"
             + " breaks ListObjectsV2 paging: list the keys another way (an ObjectLister) or"
             + " report it to its operator");
@@ -264,20 +265,5 @@ public final class ListingPages {
 
   private String where() {
     return "s3://" + bucket + "/" + prefix;
-  }
-
-  /** Shows control characters as escapes, as refused keys are, so that a message stays one line. */
-  private static String printable(String key) {
-    StringBuilder out = new StringBuilder(key.length());
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    String shown = out.toString();
-    return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 }

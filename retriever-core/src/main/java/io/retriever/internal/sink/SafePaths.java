@@ -1,6 +1,7 @@
 package io.retriever.internal.sink;
 
 import io.retriever.ObjectInfo;
+import io.retriever.internal.Text;
 import io.retriever.internal.pipeline.RefusedKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ public final class SafePaths {
     if (why != null) {
       throw new RefusedKey(
           "refusing key '"
-              + printable(object.key())
+              + Text.printable(object.key())
               + "' in bucket "
               + object.bucket()
               + ": "
@@ -37,7 +38,10 @@ public final class SafePaths {
     Path path = root.resolve(relativeKey).normalize();
     if (!path.startsWith(root.normalize()) || path.equals(root.normalize())) {
       throw new RefusedKey(
-          "refusing key '" + printable(object.key()) + "': it would be written outside " + root);
+          "refusing key '"
+              + Text.printable(object.key())
+              + "': it would be written outside "
+              + root);
     }
     return path;
   }
@@ -74,20 +78,5 @@ public final class SafePaths {
       }
     }
     return null;
-  }
-
-  /** Shows control characters as escapes, so that an error stays one readable line. */
-  static String printable(String key) {
-    StringBuilder out = new StringBuilder();
-    for (int i = 0; i < key.length(); i++) {
-      char c = key.charAt(i);
-      if (c < 0x20 || c == 0x7f) {
-        out.append(String.format("\\x%02x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    String shown = out.toString();
-    return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
 }
