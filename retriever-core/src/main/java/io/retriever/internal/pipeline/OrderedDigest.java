@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 /** Hashes an object's bytes in order as its chunks complete, reading them back from its sink. */
 final class OrderedDigest {
-  /** Bytes read back at a time. */
-  private static final int READ_SIZE = 1 << 20;
+  /**
+   * Bytes read back at a time: no more than the JDK keeps a temporary direct buffer for per thread
+   * (the launcher caps that at 256 KiB), or every read would allocate and free one.
+   */
+  private static final int READ_SIZE = 256 << 10;
 
   private final ObjectSink sink;
   private final MessageDigest digest;
