@@ -3,7 +3,7 @@ package io.retriever.testkit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.retriever.Retriever;
-import io.retriever.internal.pipeline.Crcs;
+import io.retriever.internal.verify.Crcs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

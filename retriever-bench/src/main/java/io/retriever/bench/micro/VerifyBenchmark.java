@@ -1,6 +1,6 @@
 package io.retriever.bench.micro;
 
-import io.retriever.internal.pipeline.Crcs;
+import io.retriever.internal.verify.Crcs;
 import java.security.MessageDigest;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;

@@ -8,6 +8,9 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
 import io.retriever.hook.ChunkInterceptor;
+import io.retriever.internal.verify.Crcs;
+import io.retriever.internal.verify.Hashes;
+import io.retriever.internal.verify.OrderedDigest;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 

@@ -13,6 +13,8 @@ import io.retriever.hook.ChunkRequest;
 import io.retriever.internal.Fixes;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.s3.S3Errors;
+import io.retriever.internal.verify.Crcs;
+import io.retriever.internal.verify.Hashes;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;

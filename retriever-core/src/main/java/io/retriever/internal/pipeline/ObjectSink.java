@@ -5,6 +5,7 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.s3.S3Access;
+import io.retriever.internal.verify.OrderedDigest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.retriever.internal.pipeline;
+package io.retriever.internal.verify;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,11 +7,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** What an object's ETag and S3's hash names say about how its bytes can be checked. */
-final class Hashes {
+public final class Hashes {
   private Hashes() {}
 
   /** Returns a new digest for {@code MD5} or S3's name of a hash ({@code SHA1}, {@code SHA256}). */
-  static MessageDigest newDigest(String algorithm) {
+  public static MessageDigest newDigest(String algorithm) {
     String name =
         switch (algorithm) {
           case "MD5" -> "MD5";
@@ -27,7 +27,7 @@ final class Hashes {
   }
 
   /** Returns whether S3 names a hash (SHA-1 or SHA-256) rather than a CRC. */
-  static boolean isHash(String algorithm) {
+  public static boolean isHash(String algorithm) {
     return "SHA256".equals(algorithm) || "SHA1".equals(algorithm);
   }
 
@@ -35,7 +35,7 @@ final class Hashes {
    * Returns the ETag as 32 lower-case hex digits if it can be an MD5 of the bytes, else null: an
    * object uploaded in parts has an ETag ending in {@code -N}.
    */
-  static String plainMd5(String eTag) {
+  public static String plainMd5(String eTag) {
     if (eTag == null) {
       return null;
     }
@@ -47,7 +47,7 @@ final class Hashes {
    * Returns whether a response shows the object is encrypted with KMS or a customer's key, whose
    * ETags are not the MD5 of the bytes.
    */
-  static boolean encryptedWithKey(GetObjectResponse response) {
+  public static boolean encryptedWithKey(GetObjectResponse response) {
     return response.sseCustomerAlgorithm() != null
         || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS
         || response.serverSideEncryption() == ServerSideEncryption.AWS_KMS_DSSE;

@@ -1,4 +1,4 @@
-package io.retriever.internal.pipeline;
+package io.retriever.internal.verify;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

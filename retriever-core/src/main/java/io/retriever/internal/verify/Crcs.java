@@ -1,4 +1,4 @@
-package io.retriever.internal.pipeline;
+package io.retriever.internal.verify;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -29,7 +29,7 @@ public final class Crcs {
   private Crcs() {}
 
   /** Returns whether Retriever can check a full-object checksum of this algorithm in ranges. */
-  static boolean combinable(String algorithm) {
+  public static boolean combinable(String algorithm) {
     return "CRC32".equals(algorithm) || "CRC32C".equals(algorithm) || "CRC64NVME".equals(algorithm);
   }
 
@@ -44,7 +44,7 @@ public final class Crcs {
   }
 
   /** Returns the CRC of A followed by B, from the CRC of A, the CRC of B and B's length. */
-  static long combine(long crcA, long crcB, long lengthB, String algorithm) {
+  public static long combine(long crcA, long crcB, long lengthB, String algorithm) {
     return switch (algorithm) {
       case "CRC32" -> combine(crcA, crcB, lengthB, CRC32, 32);
       case "CRC32C" -> combine(crcA, crcB, lengthB, CRC32C, 32);

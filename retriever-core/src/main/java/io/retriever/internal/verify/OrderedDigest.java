@@ -1,6 +1,8 @@
-package io.retriever.internal.pipeline;
+package io.retriever.internal.verify;
 
 import io.retriever.ChunkTask;
+import io.retriever.internal.pipeline.ChunkPlan;
+import io.retriever.internal.pipeline.ObjectSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -23,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * drain alone, so the digest needs no lock; `done` is guarded by `this`.
  */
 /** Hashes an object's bytes in order as its chunks complete, reading them back from its sink. */
-final class OrderedDigest {
+public final class OrderedDigest {
   /**
    * Bytes read back at a time: no more than the JDK keeps a temporary direct buffer for per thread
    * (the launcher caps that at 256 KiB), or every read would allocate and free one.
@@ -48,7 +50,7 @@ final class OrderedDigest {
   /** The digest of the whole object, or why it could not be had. */
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-  OrderedDigest(
+  public OrderedDigest(
       ObjectSink sink, MessageDigest digest, int chunkSize, int chunks, Executor executor) {
     this.sink = sink;
     this.digest = digest;
@@ -58,7 +60,7 @@ final class OrderedDigest {
   }
 
   /** Records that chunk {@code index} is written, and hashes what is now in order. */
-  void chunkDone(int index) {
+  public void chunkDone(int index) {
     synchronized (this) {
       done.set(index);
     }
@@ -115,7 +117,7 @@ final class OrderedDigest {
    *
    * @throws IOException when the bytes could not be read back
    */
-  byte[] await() throws IOException, InterruptedException {
+  public byte[] await() throws IOException, InterruptedException {
     try {
       return result.get();
     } catch (ExecutionException e) {
