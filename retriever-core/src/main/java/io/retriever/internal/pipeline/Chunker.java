@@ -7,10 +7,6 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
-import io.retriever.hook.ChunkInterceptor;
-import io.retriever.internal.verify.Crcs;
-import io.retriever.internal.verify.Hashes;
-import io.retriever.internal.verify.OrderedDigest;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
@@ -31,14 +27,8 @@ final class Chunker {
   /** Whether the lister has handed over its last object. */
   private boolean listingDone;
 
-  /** Whether chunk interceptors may change the bytes on their way to the sink. */
-  private final boolean transformsBytes;
-
   Chunker(Pipeline pipeline) {
     this.pipeline = pipeline;
-    this.transformsBytes =
-        !pipeline.settings.chunkInterceptors().stream()
-            .allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
   }
 
   void run() throws Exception {
@@ -71,10 +61,7 @@ final class Chunker {
       for (int i = 0; i < count; i++) {
         resumed += sink.resumed(i) ? 1 : 0;
       }
-      if (pipeline.settings.verify() && count > 1 && planned.localSource() == null) {
-        planChecks(sink, count, resumed);
-        sink.confirmAgainst(refetch.previousCrcs());
-      }
+      pipeline.verifier.plan(sink, count, refetch.previousCrcs());
       if (sink.resumedBytes() > 0) {
         pipeline.bytesListed.addAndGet(-sink.resumedBytes());
         pipeline.bytesResumed.addAndGet(sink.resumedBytes());
@@ -152,49 +139,6 @@ final class Chunker {
         listingDone = true;
       } else if (planned != null) {
         return new Pipeline.Refetch(planned, 1, null);
-      }
-    }
-  }
-
-  /**
-   * Decides how an object fetched in ranges is checked as a whole, by what S3 lists for it: its
-   * chunks' CRCs combined, when S3 keeps a CRC of it; else its bytes hashed in order, read back,
-   * when S3 keeps a SHA of it or its ETag is an MD5. Anything else stays unverified.
-   */
-  private void planChecks(ObjectSink sink, int count, int resumed) {
-    ObjectInfo object = sink.object();
-    String algorithm = object.checksumAlgorithm();
-    boolean composite = "COMPOSITE".equals(object.checksumType());
-    // A chunk partly on disk from an interrupted run has no CRC of its own bytes: such an object
-    // is hashed whole instead, read back.
-    if (Crcs.combinable(algorithm) && sink.resumedBytes() == 0) {
-      sink.keepCrcs(count, algorithm, pipeline.askExpectedCrcs(object));
-      return;
-    }
-    // Read back, the bytes are what chunk interceptors made of them, not what the store sent.
-    if (!sink.canReadBack() || transformsBytes) {
-      return;
-    }
-    String hash =
-        Hashes.isHash(algorithm) && !composite
-            ? algorithm
-            : Hashes.plainMd5(object.eTag()) != null ? "MD5" : null;
-    if (hash == null) {
-      return;
-    }
-    // The chunks' CRC-32Cs (nearly free) let a fetch after a mismatch confirm chunk by chunk.
-    sink.keepCrcs(count, "CRC32C", null);
-    OrderedDigest digest =
-        new OrderedDigest(
-            sink,
-            Hashes.newDigest(hash),
-            pipeline.settings.chunkSize(),
-            count,
-            pipeline.verifierPool());
-    sink.digestInOrder(digest, hash, "MD5".equals(hash) ? null : pipeline.askExpectedCrcs(object));
-    for (int i = 0; i < count; i++) {
-      if (sink.resumed(i)) {
-        digest.chunkDone(i); // On disk already: hashed with the rest.
       }
     }
   }

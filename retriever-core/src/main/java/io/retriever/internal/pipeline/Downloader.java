@@ -15,6 +15,7 @@ import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.s3.S3Errors;
 import io.retriever.internal.verify.Crcs;
 import io.retriever.internal.verify.Hashes;
+import io.retriever.internal.verify.ObjectCheck;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -116,9 +117,9 @@ final class Downloader {
       if (requestsOnly) {
         Cursor done = fetch(task, adjusted(task).headers(), sink, writer, sent);
         if (done.crc != null) {
-          sink.chunkCrc(task.index(), done.crc.getValue());
+          sink.check().chunkCrc(task.index(), done.crc.getValue());
         }
-        noteChecks(sink, done);
+        noteChecks(sink.check(), done);
       } else {
         try {
           Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
@@ -132,9 +133,7 @@ final class Downloader {
       }
       handedOn = true;
       writer.finish();
-      if (sink.digest() != null) {
-        sink.digest().chunkDone(task.index());
-      }
+      sink.check().chunkWritten(task.index());
       Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
       pipeline.hooks.tell(
           "chunkCompleted",
@@ -165,13 +164,13 @@ final class Downloader {
     };
   }
 
-  /** Tells the object's sink what the responses for a chunk showed about checking it. */
-  private static void noteChecks(ObjectSink sink, Cursor done) {
+  /** Tells the object's check what the responses for a chunk showed about checking it. */
+  private static void noteChecks(ObjectCheck check, Cursor done) {
     if (done.checkedWhole) {
-      sink.checkedWhole();
+      check.checkedWhole();
     }
     if (done.encrypted) {
-      sink.etagNotMd5();
+      check.etagNotMd5();
     }
   }
 
@@ -209,9 +208,9 @@ final class Downloader {
       sent.buffers.add(bytes);
       Cursor done = fetch(task, request.headers(), job.sink(), new ArrayWriter(bytes, task), sent);
       if (done.crc != null) {
-        job.sink().chunkCrc(task.index(), done.crc.getValue());
+        job.sink().check().chunkCrc(task.index(), done.crc.getValue());
       }
-      noteChecks(job.sink(), done);
+      noteChecks(job.sink().check(), done);
       return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
     }
     ChunkInterceptor interceptor = interceptors.get(at);
@@ -312,9 +311,10 @@ final class Downloader {
     if (local != null && readLocal(task, local, writer, cursor)) {
       return cursor;
     }
-    if (sink.crcAlgorithm() != null && Crcs.combinable(sink.crcAlgorithm())) {
-      cursor.crc = Crcs.newChecksum(sink.crcAlgorithm());
-      cursor.previousCrc = sink.previousCrc(task.index());
+    ObjectCheck check = sink.check();
+    if (check.crcAlgorithm() != null && Crcs.combinable(check.crcAlgorithm())) {
+      cursor.crc = Crcs.newChecksum(check.crcAlgorithm());
+      cursor.previousCrc = check.previousCrc(task.index());
     }
     String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {

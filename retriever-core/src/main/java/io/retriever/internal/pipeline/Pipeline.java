@@ -16,16 +16,11 @@ import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
 import io.retriever.internal.s3.S3Access;
-import io.retriever.internal.verify.Crcs;
-import io.retriever.internal.verify.Hashes;
-import io.retriever.internal.verify.OrderedDigest;
-import java.io.IOException;
+import io.retriever.internal.verify.Verifier;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,9 +28,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,11 +179,8 @@ public final class Pipeline {
   /** Tunes the concurrency toward the throughput target, or backs off on 503 without one. */
   private Thread tunerThread;
 
-  /** Threads that ask S3 for full-object CRCs while chunks download. */
-  private static final int VERIFIER_THREADS = 4;
-
-  /** The pool of those threads, made when the first object needs one; null until then. */
-  private ExecutorService verifiers;
+  /** Checks whole objects, asking S3 on a small pool of its own. */
+  final Verifier verifier;
 
   private Pipeline(
       Settings settings, S3Access s3, DownloadRequest request, Sink sink, ByteBudget budget) {
@@ -205,6 +194,7 @@ public final class Pipeline {
         hooks.postHooks().isEmpty()
             ? null
             : new ArrayBlockingQueue<>(2 * settings.postDownloadThreads());
+    this.verifier = new Verifier(settings, s3, requests);
     this.buffers = new BufferPool(settings.chunkSize(), budget.capacity());
     this.throttle =
         settings.maxBytesPerSecond() > 0 ? new Throttle(settings.maxBytesPerSecond()) : null;
@@ -420,9 +410,9 @@ public final class Pipeline {
         reportFailure(object.object(), error);
         return;
       }
-      Verdict verdict = settings.verify() ? check(object) : Verdict.VERIFIED;
+      Verifier.Verdict verdict = verifier.check(object);
       if (verdict.mismatch() != null) {
-        object.markFailed(corrupt(object, verdict.mismatch()));
+        object.markFailed(Verifier.corrupt(object, verdict.mismatch()));
         object.discard();
         refetched = refetch(object);
         if (!refetched) {
@@ -469,196 +459,8 @@ public final class Pipeline {
       return false;
     }
     bytesDone.addAndGet(-(object.object().size() - object.resumedBytes()));
-    again.add(new Refetch(object.planned(), object.attempt() + 1, object.crcs()));
+    again.add(new Refetch(object.planned(), object.attempt() + 1, object.check().crcs()));
     return true;
-  }
-
-  /**
-   * What checking an object as a whole found.
-   *
-   * @param verified whether a check applied and passed
-   * @param mismatch what did not match, or null
-   */
-  private record Verdict(boolean verified, String mismatch) {
-    static final Verdict VERIFIED = new Verdict(true, null);
-    static final Verdict UNVERIFIED = new Verdict(false, null);
-  }
-
-  /**
-   * Checks an object as a whole by what was planned for it: its one GET's check, its chunks' CRCs
-   * against S3's, or its bytes hashed in order against S3's hash or its ETag's MD5.
-   */
-  private Verdict check(ObjectSink object) throws InterruptedException {
-    if (object.isCheckedWhole()) {
-      return Verdict.VERIFIED;
-    }
-    if (object.digest() != null) {
-      return matchesDigest(object);
-    }
-    if (object.crcs() != null) {
-      S3Access.ExpectedCrcs expected = object.expectedCrc();
-      if (expected != null && expected.algorithm().equals(object.crcAlgorithm())) {
-        return matchesExpectedCrcs(object, expected);
-      }
-      // S3 gave no CRC that applies after all: the ETag's MD5 may still.
-      if (object.canReadBack() && Hashes.plainMd5(object.object().eTag()) != null) {
-        return readBackMd5(object);
-      }
-    }
-    return Verdict.UNVERIFIED;
-  }
-
-  /** Hashes an object whose chunks are all in, read back, against its ETag's MD5. */
-  private Verdict readBackMd5(ObjectSink object) throws InterruptedException {
-    int chunks = ChunkPlan.chunkCount(object.object().size(), settings.chunkSize());
-    OrderedDigest digest =
-        new OrderedDigest(
-            object, Hashes.newDigest("MD5"), settings.chunkSize(), chunks, verifierPool());
-    object.digestInOrder(digest, "MD5", null);
-    for (int i = 0; i < chunks; i++) {
-      digest.chunkDone(i);
-    }
-    return matchesDigest(object);
-  }
-
-  /**
-   * Checks an object fetched in ranges against the CRCs S3 keeps for it: the full-object CRC, or
-   * each part's for a multipart upload whose parts begin on chunk boundaries, by combining the
-   * chunks' CRCs.
-   */
-  private Verdict matchesExpectedCrcs(ObjectSink object, S3Access.ExpectedCrcs expected) {
-    ObjectInfo info = object.object();
-    long[] crcs = object.crcs();
-    int chunkSize = settings.chunkSize();
-    int chunk = 0;
-    long offset = 0;
-    for (int part = 0; part < expected.partSizes().length; part++) {
-      long end = offset + expected.partSizes()[part];
-      boolean endsOnABoundary = end == info.size() || end % chunkSize == 0;
-      if (end > info.size() || !endsOnABoundary) {
-        return Verdict.UNVERIFIED; // A part ends inside a chunk: no part's CRC can be formed.
-      }
-      long combined = crcs[chunk];
-      chunk++;
-      while ((long) chunk * chunkSize < end) {
-        int length = ChunkPlan.task(info, chunk, crcs.length, chunkSize).length();
-        combined = Crcs.combine(combined, crcs[chunk], length, expected.algorithm());
-        chunk++;
-      }
-      if (combined != expected.values()[part]) {
-        return new Verdict(
-            false,
-            expected.algorithm()
-                + (expected.partSizes().length > 1 ? " of part " + (part + 1) : "")
-                + " (the bytes received give "
-                + Long.toHexString(combined)
-                + ", S3 keeps "
-                + Long.toHexString(expected.values()[part])
-                + ")");
-      }
-      offset = end;
-    }
-    return Verdict.VERIFIED;
-  }
-
-  /** Checks an object's in-order digest against S3's hash of it, or its ETag's MD5. */
-  private Verdict matchesDigest(ObjectSink object) throws InterruptedException {
-    ObjectInfo info = object.object();
-    byte[] got;
-    try {
-      got = object.digest().await();
-    } catch (IOException e) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO, "cannot read back " + info.uri() + " to check it: " + e, e);
-    }
-    String algorithm = object.digestAlgorithm();
-    byte[] want;
-    if ("MD5".equals(algorithm)) {
-      if (object.isEtagNotMd5()) {
-        return Verdict.UNVERIFIED;
-      }
-      want = HexFormat.of().parseHex(Hashes.plainMd5(info.eTag()));
-    } else {
-      S3Access.ExpectedCrcs expected = object.expectedHash();
-      if (expected == null || expected.hash() == null) {
-        return Verdict.UNVERIFIED;
-      }
-      want = expected.hash();
-    }
-    if (Arrays.equals(got, want)) {
-      return Verdict.VERIFIED;
-    }
-    return new Verdict(
-        false,
-        algorithm
-            + " (the bytes received give "
-            + HexFormat.of().formatHex(got)
-            + ", the store states "
-            + HexFormat.of().formatHex(want)
-            + ")");
-  }
-
-  /** Describes an object whose bytes do not match what the store states. */
-  private static RetrieverException corrupt(ObjectSink object, String what) {
-    return new RetrieverException(
-        Reason.CORRUPT,
-        object.object().uri()
-            + " does not match its "
-            + what
-            + " on every attempt: the server or the network corrupts it; nothing was kept");
-  }
-
-  /**
-   * Starts asking S3 for an object's CRCs (the full-object one, or each part's for a composite
-   * checksum), on a small pool of the download's own, so that the answer is in by the time the
-   * object's last chunk is.
-   */
-  Future<S3Access.ExpectedCrcs> askExpectedCrcs(ObjectInfo object) {
-    boolean composite = "COMPOSITE".equals(object.checksumType());
-    boolean hash = !Crcs.combinable(object.checksumAlgorithm());
-    return verifierPool()
-        .submit(
-            () -> {
-              requests.incrementAndGet();
-              if (hash) {
-                return s3.fullObjectHash(object);
-              }
-              if (composite) {
-                return s3.partCrcs(object);
-              }
-              S3Access.ExpectedCrcs whole = s3.fullObjectCrc(object);
-              if (whole == null && S3Access.isMultipart(object.eTag())) {
-                // A multipart upload whose listing states no checksum type may keep its parts'.
-                requests.incrementAndGet();
-                return s3.partCrcs(object);
-              }
-              return whole;
-            });
-  }
-
-  /**
-   * Returns the download's small pool of threads for checks that run beside the chunks: asking S3
-   * for an object's checksums, hashing objects in order. Made when the first object needs it.
-   */
-  synchronized ExecutorService verifierPool() {
-    if (verifiers == null) {
-      AtomicInteger n = new AtomicInteger();
-      verifiers =
-          Executors.newFixedThreadPool(
-              VERIFIER_THREADS,
-              r -> {
-                Thread t =
-                    new Thread(
-                        () -> {
-                          S3Access.countRequestsIn(requests);
-                          r.run();
-                        },
-                        StageName.thread("verifier", n.getAndIncrement()));
-                t.setDaemon(true);
-                return t;
-              });
-    }
-    return verifiers;
   }
 
   /** Runs the post-download hooks of an object, then reports it completed. */
@@ -777,19 +579,8 @@ public final class Pipeline {
     }
   }
 
-  private void stopVerifiers() {
-    ExecutorService pool;
-    synchronized (this) {
-      pool = verifiers;
-    }
-    if (pool != null) {
-      pool.shutdownNow();
-      Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(5));
-    }
-  }
-
   private void stopProgress() {
-    stopVerifiers();
+    verifier.stop();
     for (Thread helper : new Thread[] {progressThread, tunerThread}) {
       if (helper != null && helper != Thread.currentThread()) {
         helper.interrupt();

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * running after the download reports that it has stopped. These waits keep waiting until the
  * deadline, then restore the interrupt flag for the caller.
  */
-final class Waits {
+public final class Waits {
   private Waits() {}
 
   /** Waits up to {@code millis} for {@code thread} to die, ignoring interrupts until then. */
@@ -63,7 +63,7 @@ final class Waits {
   }
 
   /** Waits up to {@code millis} for {@code pool} to terminate, ignoring interrupts until then. */
-  static void awaitTermination(ExecutorService pool, long millis) {
+  public static void awaitTermination(ExecutorService pool, long millis) {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     boolean interrupted = false;
     try {
