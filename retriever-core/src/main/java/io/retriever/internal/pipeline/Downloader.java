@@ -11,11 +11,11 @@ import io.retriever.event.ChunkRetried;
 import io.retriever.hook.ChunkInterceptor;
 import io.retriever.hook.ChunkRequest;
 import io.retriever.internal.Fixes;
-import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.s3.S3Errors;
 import io.retriever.internal.verify.Crcs;
 import io.retriever.internal.verify.Hashes;
 import io.retriever.internal.verify.ObjectCheck;
+import io.retriever.internal.verify.Verifier;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -443,17 +443,19 @@ final class Downloader {
       try {
         check(task, body.response(), whole, first, last);
         checkVersion(task, body.response());
-        if (cursor.position == 0 && pipeline.settings.verify() && task.wholeObject()) {
-          // S3's CRC-64/NVME (its default since 2024) costs a quarter of what the MD5 does to
-          // check. A whole object is its only chunk, whose CRC no sink keeps: the field is free.
-          cursor.expectedCrc = S3Access.crc64Nvme(body.response());
+        Verifier.WholeGet plan =
+            cursor.position == 0 && task.wholeObject()
+                ? pipeline.verifier.wholeGet(task.object(), body.response())
+                : null;
+        if (plan != null) {
+          // A whole object is its only chunk, whose CRC no sink keeps: the field is free.
+          cursor.expectedCrc = plan.expectedCrc();
           if (cursor.expectedCrc != null) {
             cursor.crc = Crcs.newChecksum("CRC64NVME");
           } else {
-            cursor.md5 = md5For(task.object().eTag(), body.response());
+            cursor.md5 = plan.md5();
           }
-          cursor.checkedWhole =
-              cursor.expectedCrc != null || cursor.md5 != null || checkedBySdk(body.response());
+          cursor.checkedWhole = plan.checked();
         }
         if (cursor.position == 0 && Hashes.encryptedWithKey(body.response())) {
           cursor.encrypted = true;
@@ -527,38 +529,6 @@ final class Downloader {
             + " of "
             + task.object().uri()
             + " differs from an earlier fetch of it; fetching it again to tell which is right");
-  }
-
-  /**
-   * Returns a digest to check a whole object's bytes against its ETag, or null when the ETag is not
-   * the object's MD5 (uploaded in parts, or encrypted with KMS or a customer key) or the SDK checks
-   * the response itself.
-   */
-  private static MessageDigest md5For(String eTag, GetObjectResponse response) {
-    if (Hashes.plainMd5(eTag) == null
-        || checkedBySdk(response)
-        || Hashes.encryptedWithKey(response)) {
-      return null;
-    }
-    return Hashes.newDigest("MD5");
-  }
-
-  /**
-   * Returns whether the SDK checks this response itself: it carries a checksum S3 computed (the SDK
-   * validates those in checksum mode; not CRC-64/NVME, which it skips without the CRT library, so
-   * that one does not count) or a trailing MD5 ({@code x-amz-transfer-encoding: append-md5}, which
-   * the SDK asks for and validates).
-   */
-  private static boolean checkedBySdk(GetObjectResponse response) {
-    return response.checksumCRC32() != null
-        || response.checksumCRC32C() != null
-        || response.checksumSHA1() != null
-        || response.checksumSHA256() != null
-        || response
-            .sdkHttpResponse()
-            .firstMatchingHeader("x-amz-transfer-encoding")
-            .filter(v -> v.contains("append-md5"))
-            .isPresent();
   }
 
   /** Feeds what is read through it to a digest. */

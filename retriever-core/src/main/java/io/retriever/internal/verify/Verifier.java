@@ -11,6 +11,7 @@ import io.retriever.internal.pipeline.StageName;
 import io.retriever.internal.pipeline.Waits;
 import io.retriever.internal.s3.S3Access;
 import java.io.IOException;
+import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.concurrent.ExecutorService;
@@ -19,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /*
  * Concurrency: plan runs on the chunker thread, check on the thread that finished an object's last
@@ -240,6 +242,63 @@ public final class Verifier {
             + ", the store states "
             + HexFormat.of().formatHex(want)
             + ")");
+  }
+
+  /**
+   * How an object's one GET is checked as a whole while its bytes stream.
+   *
+   * @param expectedCrc the CRC-64/NVME S3 sent with the object, which the bytes' CRC must end equal
+   *     to; or null
+   * @param md5 a digest of the bytes, to end equal to the MD5 the ETag holds; or null
+   * @param checked whether the bytes are checked as a whole: by one of those, or by the SDK
+   */
+  public record WholeGet(Long expectedCrc, MessageDigest md5, boolean checked) {}
+
+  /**
+   * Decides how an object's one GET is checked as a whole, from its response; returns null without
+   * verification. S3's CRC-64/NVME (its default since 2024) costs a quarter of what the MD5 does to
+   * check, so it comes first.
+   */
+  public WholeGet wholeGet(ObjectInfo object, GetObjectResponse response) {
+    if (!verify) {
+      return null;
+    }
+    Long expectedCrc = S3Access.crc64Nvme(response);
+    MessageDigest md5 = expectedCrc != null ? null : md5For(object.eTag(), response);
+    return new WholeGet(
+        expectedCrc, md5, expectedCrc != null || md5 != null || checkedBySdk(response));
+  }
+
+  /**
+   * Returns a digest to check a whole object's bytes against its ETag, or null when the ETag is not
+   * the object's MD5 (uploaded in parts, or encrypted with KMS or a customer key) or the SDK checks
+   * the response itself.
+   */
+  private static MessageDigest md5For(String eTag, GetObjectResponse response) {
+    if (Hashes.plainMd5(eTag) == null
+        || checkedBySdk(response)
+        || Hashes.encryptedWithKey(response)) {
+      return null;
+    }
+    return Hashes.newDigest("MD5");
+  }
+
+  /**
+   * Returns whether the SDK checks this response itself: it carries a checksum S3 computed (the SDK
+   * validates those in checksum mode; not CRC-64/NVME, which it skips without the CRT library, so
+   * that one does not count) or a trailing MD5 ({@code x-amz-transfer-encoding: append-md5}, which
+   * the SDK asks for and validates).
+   */
+  private static boolean checkedBySdk(GetObjectResponse response) {
+    return response.checksumCRC32() != null
+        || response.checksumCRC32C() != null
+        || response.checksumSHA1() != null
+        || response.checksumSHA256() != null
+        || response
+            .sdkHttpResponse()
+            .firstMatchingHeader("x-amz-transfer-encoding")
+            .filter(v -> v.contains("append-md5"))
+            .isPresent();
   }
 
   /** Describes an object whose bytes do not match what the store states. */
