@@ -44,7 +44,7 @@ public final class Crcs {
   }
 
   /** Returns the CRC of A followed by B, from the CRC of A, the CRC of B and B's length. */
-  public static long combine(long crcA, long crcB, long lengthB, String algorithm) {
+  static long combine(long crcA, long crcB, long lengthB, String algorithm) {
     return switch (algorithm) {
       case "CRC32" -> combine(crcA, crcB, lengthB, CRC32, 32);
       case "CRC32C" -> combine(crcA, crcB, lengthB, CRC32C, 32);

@@ -11,7 +11,7 @@ public final class Hashes {
   private Hashes() {}
 
   /** Returns a new digest for {@code MD5} or S3's name of a hash ({@code SHA1}, {@code SHA256}). */
-  public static MessageDigest newDigest(String algorithm) {
+  static MessageDigest newDigest(String algorithm) {
     String name =
         switch (algorithm) {
           case "MD5" -> "MD5";
@@ -27,7 +27,7 @@ public final class Hashes {
   }
 
   /** Returns whether S3 names a hash (SHA-1 or SHA-256) rather than a CRC. */
-  public static boolean isHash(String algorithm) {
+  static boolean isHash(String algorithm) {
     return "SHA256".equals(algorithm) || "SHA1".equals(algorithm);
   }
 

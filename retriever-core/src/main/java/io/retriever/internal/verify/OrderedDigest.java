@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * drain alone, so the digest needs no lock; `done` is guarded by `this`.
  */
 /** Hashes an object's bytes in order as its chunks complete, reading them back from its sink. */
-public final class OrderedDigest {
+final class OrderedDigest {
   /**
    * Bytes read back at a time: no more than the JDK keeps a temporary direct buffer for per thread
    * (the launcher caps that at 256 KiB), or every read would allocate and free one.
@@ -50,7 +50,7 @@ public final class OrderedDigest {
   /** The digest of the whole object, or why it could not be had. */
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-  public OrderedDigest(
+  OrderedDigest(
       ObjectSink sink, MessageDigest digest, int chunkSize, int chunks, Executor executor) {
     this.sink = sink;
     this.digest = digest;
@@ -60,7 +60,7 @@ public final class OrderedDigest {
   }
 
   /** Records that chunk {@code index} is written, and hashes what is now in order. */
-  public void chunkDone(int index) {
+  void chunkDone(int index) {
     synchronized (this) {
       done.set(index);
     }
@@ -117,7 +117,7 @@ public final class OrderedDigest {
    *
    * @throws IOException when the bytes could not be read back
    */
-  public byte[] await() throws IOException, InterruptedException {
+  byte[] await() throws IOException, InterruptedException {
     try {
       return result.get();
     } catch (ExecutionException e) {
