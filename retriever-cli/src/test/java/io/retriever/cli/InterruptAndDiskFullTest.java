@@ -39,7 +39,7 @@ class InterruptAndDiskFullTest {
     int kept = TestFiles.journalChunks(journal);
     assertThat(kept).isGreaterThanOrEqualTo(8);
 
-    long before = s3.bytesServed();
+    long before = s3.bytesServedWhenQuiet();
     Cli.Result rerun =
         Cli.run(s3, at(s3, "get", "s3://ctrlc/d/", dest.toString(), "--chunk-size", "1MiB"));
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();

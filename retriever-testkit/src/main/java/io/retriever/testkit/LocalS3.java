@@ -383,6 +383,26 @@ public final class LocalS3 implements AutoCloseable {
     return store.bytesServed.get();
   }
 
+  /**
+   * Returns the number of body bytes served once the server has gone quiet (no byte for 300 ms),
+   * waiting at most 10 s: a response its client abandoned is still sent for a moment after the
+   * client went away, and a test that compares what two downloads fetched must not count those
+   * bytes to the second.
+   */
+  public long bytesServedWhenQuiet() throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    long last = bytesServed();
+    while (System.nanoTime() < deadline) {
+      Thread.sleep(300);
+      long now = bytesServed();
+      if (now == last) {
+        return now;
+      }
+      last = now;
+    }
+    return last;
+  }
+
   /** Stops the server and drops its in-memory data. */
   @Override
   public void close() throws Exception {

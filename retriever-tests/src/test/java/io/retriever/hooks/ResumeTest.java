@@ -138,7 +138,7 @@ class ResumeTest {
     // Every chunk was part-way: a journal of whole chunks alone would resume nothing.
     assertThat(TestFiles.journalChunks(TestFiles.journal(dir, "z-big.bin"))).isZero();
 
-    long start = s3.bytesServed();
+    long start = s3.bytesServedWhenQuiet();
     DownloadSummary rerun;
     try (Retriever retriever = HookFixtures.retriever(s3).chunkSize(chunk).build()) {
       rerun = retriever.toDirectory(DownloadRequest.prefix("midchunk", "data/"), dir).await();
