@@ -8,7 +8,7 @@ import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
 import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
-import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.pipeline.Engine;
 import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
 import io.retriever.internal.s3.ListingPages;
@@ -75,9 +75,15 @@ public final class Retriever implements AutoCloseable {
   private final Settings settings;
   private final S3Access s3;
 
+  /**
+   * The budget, workers, bandwidth cap and controller that all this retriever's downloads share.
+   */
+  private final Engine engine;
+
   private Retriever(Settings settings) {
     this.settings = settings;
     this.s3 = new S3Access(settings);
+    this.engine = new Engine(settings, s3);
   }
 
   /** Returns a builder with the defaults. */
@@ -97,34 +103,28 @@ public final class Retriever implements AutoCloseable {
           "no sink configured: give one with Retriever.Builder.sink, or use toDirectory,"
               + " toMemory, objects or chunks");
     }
-    return start(
-        request,
-        budget -> new CustomSink(user, budget),
-        (pipeline, s) -> new RealPlainDownload(pipeline));
+    return start(request, new CustomSink(user), (pipeline, s) -> new RealPlainDownload(pipeline));
   }
 
   /** Starts a download read object by object, each as a stream, in order. */
   public ObjectDownload objects(DownloadRequest request) {
     return start(
         request,
-        budget -> new OrderedSink(budget, settings.chunkSize()),
-        (pipeline, s) -> new RealObjectDownload(pipeline, (OrderedSink) s));
+        new OrderedSink(engine.buffers()),
+        (pipeline, s) -> new RealObjectDownload(pipeline, s));
   }
 
   /** Starts a download read chunk by chunk, in order. */
   public ChunkDownload chunks(DownloadRequest request) {
     return start(
         request,
-        budget -> new OrderedSink(budget, settings.chunkSize()),
-        (pipeline, s) -> new RealChunkDownload(pipeline, (OrderedSink) s));
+        new OrderedSink(engine.buffers()),
+        (pipeline, s) -> new RealChunkDownload(pipeline, s));
   }
 
   /** Starts a download of whole objects into memory. */
   public MemoryDownload toMemory(DownloadRequest request) {
-    return start(
-        request,
-        MemorySink::new,
-        (pipeline, s) -> new RealMemoryDownload(pipeline, (MemorySink) s));
+    return start(request, new MemorySink(), (pipeline, s) -> new RealMemoryDownload(pipeline, s));
   }
 
   /** Starts a download into {@code directory} with the default {@link FileOptions}. */
@@ -177,18 +177,14 @@ public final class Retriever implements AutoCloseable {
       DownloadRequest request, Path root, Function<ObjectInfo, Path> target, FileOptions options) {
     return start(
         request,
-        budget -> new FileSink(root, target, options, budget, settings.chunkSize()),
-        (pipeline, s) -> new RealFileDownload(pipeline, (FileSink) s));
+        new FileSink(root, target, options, settings.chunkSize()),
+        (pipeline, s) -> new RealFileDownload(pipeline, s));
   }
 
-  private <D extends Download> D start(
-      DownloadRequest request,
-      Function<ByteBudget, Sink> sinkFactory,
-      BiFunction<Pipeline, Sink, D> handle) {
+  private <S extends Sink, D extends Download> D start(
+      DownloadRequest request, S sink, BiFunction<Pipeline, S, D> handle) {
     Objects.requireNonNull(request, "request");
-    ByteBudget budget = new ByteBudget(settings.maxInFlightBytes());
-    Sink sink = sinkFactory.apply(budget);
-    return handle.apply(Pipeline.start(settings, s3, request, sink, budget), sink);
+    return handle.apply(Pipeline.start(engine, request, sink), sink);
   }
 
   /**
@@ -249,9 +245,12 @@ public final class Retriever implements AutoCloseable {
         };
   }
 
-  /** Closes the S3 client this retriever built. Downloads still running fail. */
+  /**
+   * Stops this retriever's workers and closes the S3 client it built. Downloads still running fail.
+   */
   @Override
   public void close() {
+    engine.close();
     s3.close();
   }
 

@@ -50,10 +50,11 @@ class CancellationTest {
           .extracting(e -> ((RetrieverException) e).reason())
           .isEqualTo(Reason.CANCELLED);
       download.close();
-      assertThat(Fixtures.pipelineThreads()).isEmpty();
+      assertThat(Fixtures.downloadThreads()).isEmpty();
       assertThat(tempFiles(dir)).isEmpty();
       assertThat(dir.resolve("a.bin")).doesNotExist();
     }
+    assertThat(Fixtures.pipelineThreads()).isEmpty();
   }
 
   @Test
@@ -65,9 +66,10 @@ class CancellationTest {
         InputStream in = first.stream();
         assertThat(in.readNBytes(MiB)).hasSize(MiB);
       }
-      assertThat(Fixtures.pipelineThreads()).isEmpty();
+      assertThat(Fixtures.downloadThreads()).isEmpty();
       assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(20));
     }
+    assertThat(Fixtures.pipelineThreads()).isEmpty();
   }
 
   private static void waitForBytes(Download download) throws InterruptedException {

@@ -23,4 +23,15 @@ final class Fixtures {
         .filter(name -> name.startsWith("retriever-"))
         .collect(Collectors.toSet());
   }
+
+  /**
+   * Returns the names of live threads that belong to one download: all of Retriever's but the
+   * downloader workers and the controller, which a Retriever keeps until it is closed.
+   */
+  static Set<String> downloadThreads() {
+    return pipelineThreads().stream()
+        .filter(name -> !name.startsWith("retriever-downloader-"))
+        .filter(name -> !name.equals("retriever-controller"))
+        .collect(Collectors.toSet());
+  }
 }

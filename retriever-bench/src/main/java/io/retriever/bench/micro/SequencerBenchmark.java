@@ -3,7 +3,8 @@ package io.retriever.bench.micro;
 import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
-import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.flow.Budget;
+import io.retriever.internal.pipeline.BufferPool;
 import io.retriever.internal.pipeline.ChunkPlan;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
@@ -48,14 +49,13 @@ public class SequencerBenchmark {
   @Benchmark
   @OperationsPerInvocation(CHUNKS)
   public void chunksThroughSequencer(Blackhole hole) throws IOException, InterruptedException {
-    ByteBudget budget = new ByteBudget(1L << 30);
-    OrderedSink sink = new OrderedSink(budget, body.length);
+    Budget.Account budget = new Budget(1L << 30).open();
+    OrderedSink sink = new OrderedSink(new BufferPool(body.length, 1L << 30));
     ObjectSink objectSink = sink.open(object, null, CHUNKS, 0);
     ChunkWriter[] writers = new ChunkWriter[CHUNKS];
     for (int i = 0; i < CHUNKS; i++) {
       ChunkTask task = ChunkPlan.task(object, i, CHUNKS, body.length);
-      budget.acquire(task.length());
-      writers[i] = objectSink.writer(task, i);
+      writers[i] = objectSink.writer(task, i, budget.acquire(task.length()));
       writers[i].readFrom(new ByteArrayInputStream(body), 0, body.length);
     }
     boolean reversed = arrival.equals("reversed");

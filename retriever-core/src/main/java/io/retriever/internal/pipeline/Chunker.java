@@ -1,156 +1,214 @@
 package io.retriever.internal.pipeline;
 
 import io.retriever.ChunkTask;
-import io.retriever.HookException;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
+import io.retriever.internal.flow.Budget;
+import io.retriever.internal.flow.Clock;
 import java.io.IOException;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The chunker stage: opens each planned object in the sink, splits it into ranged chunks and admits
- * them, in (object, chunk) order, only as the in-flight byte budget allows. An object no larger
+ * them, in (object, chunk) order, only as the download's budget account allows. An object no larger
  * than a chunk is one GET; chunks already on disk from an interrupted download are not admitted at
- * all.
+ * all. Objects the finisher hands back (their bytes proved wrong) are planned again before the next
+ * listed one.
  *
- * <p>Concurrency: runs on the chunker thread alone; it is the budget's only acquirer.
+ * <p>Concurrency: runs on the download's chunker thread alone; it is its account's only acquirer.
  */
 final class Chunker {
   /** How long the chunker waits for an object before it looks for one to fetch again. */
   private static final long IDLE_POLL_MILLIS = 20;
 
-  private final Pipeline pipeline;
+  /** Marks the end of the listing in the chunker's input. */
+  static final PlannedObject END_OF_LISTING =
+      new PlannedObject(new ObjectInfo("", "", 0, null, null), null, null);
+
+  private final BlockingQueue<PlannedObject> listed;
+  private final BlockingQueue<Refetch> again;
+  private final BlockingQueue<Work> work;
+  private final Sink sink;
+  private final Budget.Account budget;
+  private final Scope scope;
+  private final AtomicInteger unfinished;
+  private final int chunkSize;
+  private final Clock clock;
 
   /** Whether the lister has handed over its last object. */
   private boolean listingDone;
 
-  Chunker(Pipeline pipeline) {
-    this.pipeline = pipeline;
+  /**
+   * @param listed the lister's output
+   * @param again objects the finisher hands back to fetch again
+   * @param work the downloader workers' input
+   * @param unfinished objects opened and not yet finished; the finisher counts them down
+   */
+  Chunker(
+      BlockingQueue<PlannedObject> listed,
+      BlockingQueue<Refetch> again,
+      BlockingQueue<Work> work,
+      Sink sink,
+      Budget.Account budget,
+      Scope scope,
+      AtomicInteger unfinished,
+      int chunkSize,
+      Clock clock) {
+    this.listed = listed;
+    this.again = again;
+    this.work = work;
+    this.sink = sink;
+    this.budget = budget;
+    this.scope = scope;
+    this.unfinished = unfinished;
+    this.chunkSize = chunkSize;
+    this.clock = clock;
   }
 
-  void run() throws Exception {
-    int chunkSize = pipeline.settings.chunkSize();
+  void run() throws InterruptedException {
     long sequence = 0;
-    while (true) {
-      Pipeline.Refetch refetch = next();
-      if (refetch == null) {
-        break;
-      }
-      PlannedObject planned = refetch.planned();
-      ObjectInfo object = planned.object();
-      int count = ChunkPlan.chunkCount(object.size(), chunkSize);
-      ObjectSink sink;
-      try {
-        sink = open(planned, count, sequence);
-      } catch (HookException e) {
-        pipeline.objectFailed(object, null, e);
-        continue;
-      } catch (RefusedKey e) {
-        pipeline.objectRefused(object, e);
-        continue;
-      }
-      if (refetch.attempt() == 1) {
-        pipeline.unfinishedObjects.incrementAndGet();
-      }
-      sink.origin(planned, refetch.attempt());
-      sink.localSource(planned.localSource());
-      int resumed = 0;
-      for (int i = 0; i < count; i++) {
-        resumed += sink.resumed(i) ? 1 : 0;
-      }
-      pipeline.verifier.plan(sink, count, refetch.previousCrcs());
-      if (sink.resumedBytes() > 0) {
-        pipeline.bytesListed.addAndGet(-sink.resumedBytes());
-        pipeline.bytesResumed.addAndGet(sink.resumedBytes());
-      }
-      int alreadyOnDisk = resumed;
-      try {
-        pipeline.hooks.tell(
-            "objectStarted",
-            object.uri(),
-            l ->
-                l.objectStarted(
-                    new ObjectStarted(
-                        object,
-                        sink.target(),
-                        planned.localSource(),
-                        sink.resumedBytes(),
-                        sink.restarted())));
-        pipeline.hooks.tell(
-            "chunksPlanned",
-            object.uri(),
-            l -> l.chunksPlanned(new ChunksPlanned(object, count, chunkSize, alreadyOnDisk)));
-      } catch (HookException e) {
-        pipeline.objectFailed(object, sink, e);
-        pipeline.objectFinished(sink);
-        continue;
-      }
-      if (count == resumed) {
-        pipeline.objectFinished(sink);
-        continue;
-      }
-      for (int i = 0; i < count; i++) {
-        if (sink.resumed(i)) {
-          continue;
-        }
-        ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
-        long within = sink.resumedWithin(i);
-        if (within > 0 && within < task.length()) {
-          // Ask only for the rest of a chunk an interrupted download got part-way into.
-          task =
-              new ChunkTask(object, i, count, task.offset() + within, task.length() - (int) within);
-        }
-        pipeline.budget.acquire(task.length());
-        pipeline.chunksAdmitted.incrementAndGet();
-        pipeline.tasks.put(new ChunkJob(task, sink, sequence++));
-      }
+    for (Refetch next = next(); next != null; next = next()) {
+      sequence = plan(next, sequence);
     }
-    pipeline.sink.listingDone();
-    for (int i = 0; i < pipeline.settings.concurrency(); i++) {
-      pipeline.tasks.put(Pipeline.STOP);
+  }
+
+  /** Opens and admits one object; returns the sequence number of the next chunk. */
+  private long plan(Refetch refetch, long sequence) throws InterruptedException {
+    PlannedObject planned = refetch.planned();
+    ObjectInfo object = planned.object();
+    int count = ChunkPlan.chunkCount(object.size(), chunkSize);
+    ObjectSink opened;
+    try {
+      opened = open(planned, count, sequence);
+    } catch (RefusedKey e) {
+      scope.failures().objectLost(object, null, e);
+      return sequence;
     }
+    if (opened == null) {
+      return sequence;
+    }
+    ObjectSink target = opened;
+    if (refetch.attempt() == 1) {
+      unfinished.incrementAndGet();
+    }
+    target.origin(planned, refetch.attempt(), clock.nanoTime());
+    target.localSource(planned.localSource());
+    int resumed = 0;
+    for (int i = 0; i < count; i++) {
+      resumed += target.resumed(i) ? 1 : 0;
+    }
+    scope.verifier().plan(target, count, refetch.previousCrcs());
+    if (target.resumedBytes() > 0) {
+      scope.metrics().bytesListed.addAndGet(-target.resumedBytes());
+      scope.metrics().bytesResumed.addAndGet(target.resumedBytes());
+    }
+    int alreadyOnDisk = resumed;
+    boolean told =
+        scope
+            .invoker()
+            .guard(
+                object,
+                target,
+                () -> {
+                  scope
+                      .invoker()
+                      .tell(
+                          "objectStarted",
+                          object.uri(),
+                          l ->
+                              l.objectStarted(
+                                  new ObjectStarted(
+                                      object,
+                                      target.target(),
+                                      planned.localSource(),
+                                      target.resumedBytes(),
+                                      target.restarted())));
+                  scope
+                      .invoker()
+                      .tell(
+                          "chunksPlanned",
+                          object.uri(),
+                          l ->
+                              l.chunksPlanned(
+                                  new ChunksPlanned(object, count, chunkSize, alreadyOnDisk)));
+                });
+    if (!told || count == resumed) {
+      scope.finished(target);
+      return sequence;
+    }
+    for (int i = 0; i < count; i++) {
+      if (target.resumed(i)) {
+        continue;
+      }
+      ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
+      long within = target.resumedWithin(i);
+      if (within > 0 && within < task.length()) {
+        // Ask only for the rest of a chunk an interrupted download got part-way into.
+        task =
+            new ChunkTask(object, i, count, task.offset() + within, task.length() - (int) within);
+      }
+      Budget.Lease lease = budget.acquire(task.length());
+      scope.metrics().chunksAdmitted.incrementAndGet();
+      scope.admitted();
+      work.put(new Work(task, target, sequence++, lease, scope));
+    }
+    return sequence;
   }
 
   /**
    * Returns the next object to plan: one to fetch again first, then the next listed; null when the
-   * listing is done and, for unordered sinks, no object can come back to be fetched again.
+   * listing is done and no opened object is unfinished (so none can come back).
    */
-  private Pipeline.Refetch next() throws InterruptedException {
+  private Refetch next() throws InterruptedException {
     while (true) {
-      Pipeline.Refetch again = pipeline.again.poll();
-      if (again != null) {
-        return again;
+      Refetch back = again.poll();
+      if (back != null) {
+        return back;
       }
       if (listingDone) {
-        if (pipeline.sink.ordered() || pipeline.unfinishedObjects.get() == 0) {
+        if (unfinished.get() == 0) {
           return null;
         }
-        again = pipeline.again.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-        if (again != null) {
-          return again;
+        back = again.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+        if (back != null) {
+          return back;
         }
         continue;
       }
-      PlannedObject planned = pipeline.listed.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-      if (planned == Pipeline.END_OF_LISTING) {
+      PlannedObject planned = listed.poll(IDLE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+      if (planned == END_OF_LISTING) {
         listingDone = true;
+        // An ordered consumer learns here that no object follows; only unordered sinks refetch.
+        sink.listingDone();
       } else if (planned != null) {
-        return new Pipeline.Refetch(planned, 1, null);
+        return new Refetch(planned, 1, null);
       }
     }
   }
 
-  private ObjectSink open(PlannedObject planned, int count, long sequence) {
-    try {
-      return pipeline.sink.open(planned.object(), planned.target(), count, sequence);
-    } catch (RetrieverException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO, "cannot write " + planned.object().uri() + ": " + e, e);
-    }
+  /** Opens the object in the sink; returns null when a hook in the sink failed it. */
+  private ObjectSink open(PlannedObject planned, int count, long sequence)
+      throws InterruptedException {
+    ObjectSink[] opened = new ObjectSink[1];
+    boolean ok =
+        scope
+            .invoker()
+            .guard(
+                planned.object(),
+                null,
+                () -> {
+                  try {
+                    opened[0] = sink.open(planned.object(), planned.target(), count, sequence);
+                  } catch (IOException e) {
+                    throw new RetrieverException(
+                        Reason.LOCAL_IO, "cannot write " + planned.object().uri() + ": " + e, e);
+                  }
+                });
+    return ok ? opened[0] : null;
   }
 }

@@ -6,229 +6,209 @@ import io.retriever.HookException;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunkCompleted;
-import io.retriever.event.ChunkRequested;
-import io.retriever.event.ChunkRetried;
 import io.retriever.hook.ChunkInterceptor;
 import io.retriever.hook.ChunkRequest;
-import io.retriever.internal.Fixes;
-import io.retriever.internal.s3.S3Errors;
-import io.retriever.internal.verify.Crcs;
-import io.retriever.internal.verify.Hashes;
+import io.retriever.internal.Settings;
+import io.retriever.internal.flow.Clock;
+import io.retriever.internal.flow.ConcurrencyLimit;
+import io.retriever.internal.flow.Throttle;
+import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.verify.ObjectCheck;
-import io.retriever.internal.verify.Verifier;
-import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
-import java.util.zip.Checksum;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.S3Exception;
+import java.util.concurrent.BlockingQueue;
 
 /**
- * A downloader worker: takes admitted chunks, fetches each with a ranged, conditional GET (or reads
- * it from the object's local copy) and streams the body into the chunk's writer. A body cut off
- * part-way is fetched again from the first byte not yet received, after an exponential, jittered
- * backoff. With chunk interceptors installed, each chunk is fetched whole into a buffer and passes
- * through them before it reaches the writer.
+ * The downloader stage: the workers a Retriever's downloads share. Each takes the next admitted
+ * chunk of any download, in admission order and only while the concurrency limit allows, fetches it
+ * (through the chunk interceptors, if any) into the chunk's writer, and hands the object to its
+ * download's finisher when its last chunk is in.
  *
- * <p>Concurrency: {@code concurrency} workers run at once, each on its own thread.
+ * <p>With chunk interceptors that need the bytes, each chunk is fetched whole into a pooled buffer
+ * and passes through them before it reaches the writer; when every interceptor only adjusts the
+ * request ({@link ChunkInterceptor.RequestOnly}), the same chain runs and the fetch at its end
+ * streams straight into the writer.
+ *
+ * <p>Concurrency: {@code concurrency} workers run {@link #runWorker} at once, each on its own
+ * thread.
  */
 final class Downloader {
-  private static final Logger LOG = LoggerFactory.getLogger(Downloader.class);
-
-  /** First retry backoff; doubles with each attempt. */
-  private static final long BASE_BACKOFF_MILLIS = 100;
-
-  /** Longest retry backoff. */
-  private static final long MAX_BACKOFF_MILLIS = 5_000;
-
-  /** Most bytes asked of the body in one read. */
-  private static final int READ_SIZE = 256 * 1024;
-
-  private final Pipeline pipeline;
+  private final BlockingQueue<Work> work;
+  private final ConcurrencyLimit limit;
+  private final BufferPool buffers;
+  private final Clock clock;
+  private final Fetcher fetcher;
   private final List<ChunkInterceptor> interceptors;
 
-  /** Whether every interceptor only adjusts requests, so that chunks can stream. */
-  private final boolean requestsOnly;
+  /** Whether no interceptor needs the bytes, so that chunks stream to their writer. */
+  private final boolean streams;
 
-  Downloader(Pipeline pipeline) {
-    this.pipeline = pipeline;
-    this.interceptors = pipeline.settings.chunkInterceptors();
-    this.requestsOnly =
-        interceptors.stream().allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
+  Downloader(
+      Settings settings,
+      S3Access s3,
+      BlockingQueue<Work> work,
+      ConcurrencyLimit limit,
+      BufferPool buffers,
+      Throttle throttle,
+      Clock clock) {
+    this.work = work;
+    this.limit = limit;
+    this.buffers = buffers;
+    this.clock = clock;
+    this.fetcher = new Fetcher(settings, s3, throttle);
+    this.interceptors = settings.chunkInterceptors();
+    this.streams = interceptors.stream().allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
   }
 
-  void run() throws Exception {
+  /** A worker: runs until the Retriever closes. */
+  void runWorker() {
     try {
       while (true) {
-        ChunkJob job;
         // The permit comes first, so that the workers allowed to fetch take chunks in order.
-        pipeline.limit.acquire();
+        limit.acquire();
+        Work next = null;
         try {
-          job = pipeline.tasks.take();
-          if (job == Pipeline.STOP || pipeline.failed()) {
-            return;
-          }
-          process(job);
+          next = work.take();
+          run(next);
         } finally {
-          pipeline.limit.release();
-        }
-        pipeline.chunksFinished.incrementAndGet();
-        if (job.sink().chunkFinished()) {
-          pipeline.objectFinished(job.sink());
+          limit.release();
+          if (next != null) {
+            done(next);
+          }
         }
       }
-    } finally {
-      pipeline.workerExited();
+    } catch (InterruptedException e) {
+      // The Retriever closed.
     }
   }
 
-  /** Fetches one chunk into its writer; a hook failure fails the chunk's object. */
-  private void process(ChunkJob job) throws Exception {
-    ObjectSink sink = job.sink();
-    ChunkTask task = job.task();
-    if (sink.failure() != null) {
-      pipeline.budget.release(task.length());
+  /** Fetches one chunk unless its download or object has failed; a failure fails its download. */
+  private void run(Work next) throws InterruptedException {
+    Scope scope = next.scope();
+    if (scope.failures().failed() || next.sink().failure() != null) {
+      next.lease().release();
       return;
     }
-    long start = System.nanoTime();
-    Requests sent = new Requests();
+    scope.metrics().countRequestsOnThisThread();
+    try {
+      process(next);
+    } catch (RetrieverException e) {
+      scope.failures().fail(e);
+    } catch (InterruptedException e) {
+      scope.failures().cancel();
+      throw e;
+    } catch (RuntimeException | Error e) {
+      scope.failures().fail(new RetrieverException(Reason.SERVER, "downloader failed: " + e, e));
+    }
+  }
+
+  /** Counts a chunk done and hands its object on when it was the last. */
+  private static void done(Work next) throws InterruptedException {
+    Scope scope = next.scope();
+    try {
+      scope.metrics().chunksFinished.incrementAndGet();
+      if (next.sink().chunkFinished()) {
+        scope.finished(next.sink());
+      }
+    } finally {
+      scope.workDone();
+    }
+  }
+
+  /** Fetches one chunk into its writer; a hook failure or a lost object fails the object alone. */
+  private void process(Work next) throws InterruptedException {
+    Scope scope = next.scope();
+    ObjectSink sink = next.sink();
+    ChunkTask task = next.task();
+    long start = clock.nanoTime();
+    int[] requests = new int[1];
+    List<byte[]> taken = new ArrayList<>(1);
+    // Until the writer has the chunk's bytes, the lease is this worker's to give back.
     boolean handedOn = false;
     try {
-      ChunkWriter writer = sink.writer(task, job.sequence());
-      if (requestsOnly) {
-        Cursor done = fetch(task, adjusted(task).headers(), sink, writer, sent);
-        if (done.crc != null) {
-          sink.check().chunkCrc(task.index(), done.crc.getValue());
-        }
-        noteChecks(sink.check(), done);
-      } else {
-        try {
-          Chunk chunk = intercept(0, job, new ChunkRequest(task, Map.of()), sent);
+      ChunkWriter writer = sink.writer(task, next.sequence(), next.lease());
+      try {
+        Chunk chunk =
+            Invoker.chain(
+                interceptors,
+                "interceptChunk",
+                task.object().uri(),
+                new ChunkRequest(task, Map.of()),
+                (interceptor, request, rest) ->
+                    intercept(interceptor, request, rest, task, streams),
+                request -> fetch(scope, sink, task, request, writer, requests, taken));
+        if (!streams) {
           writer.write(chunk.data().duplicate());
-        } catch (IOException e) {
-          throw new RetrieverException(
-              Reason.LOCAL_IO, "cannot write " + task.object().uri() + ": " + e, e);
-        } finally {
-          sent.buffers.forEach(pipeline.buffers::give);
         }
+        handedOn = true;
+        writer.finish();
+      } catch (IOException e) {
+        throw new RetrieverException(
+            Reason.LOCAL_IO, "cannot write " + task.object().uri() + ": " + e, e);
+      } finally {
+        taken.forEach(buffers::give);
       }
-      handedOn = true;
-      writer.finish();
       sink.check().chunkWritten(task.index());
-      Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-      pipeline.hooks.tell(
-          "chunkCompleted",
-          task.object().uri(),
-          l -> l.chunkCompleted(new ChunkCompleted(task, task.length(), elapsed, sent.count)));
+      Duration elapsed = Duration.ofNanos(clock.nanoTime() - start);
+      scope
+          .invoker()
+          .tell(
+              "chunkCompleted",
+              task.object().uri(),
+              l -> l.chunkCompleted(new ChunkCompleted(task, task.length(), elapsed, requests[0])));
     } catch (HookException e) {
-      if (!handedOn) {
-        pipeline.budget.release(task.length());
-      }
-      pipeline.objectFailed(task.object(), sink, e);
+      scope.failures().hookFailed(task.object(), sink, e);
     } catch (RetrieverException e) {
-      if (!failsObjectAlone(e) || pipeline.failed()) {
+      if (!failsObjectAlone(e) || scope.failures().failed()) {
         throw e;
       }
       // One object that changed, vanished or kept failing is lost; the others go on.
+      scope.failures().objectLost(task.object(), sink, e);
+    } finally {
       if (!handedOn) {
-        pipeline.budget.release(task.length());
+        next.lease().release();
       }
-      pipeline.objectLost(task.object(), sink, e);
     }
   }
 
-  /** Returns whether a failure concerns its object alone, not the endpoint or the download. */
-  private static boolean failsObjectAlone(RetrieverException e) {
-    return switch (e.reason()) {
-      case CHANGED, CORRUPT, NOT_FOUND, SERVER, ACCESS_DENIED -> true;
-      default -> false;
-    };
-  }
-
-  /** Tells the object's check what the responses for a chunk showed about checking it. */
-  private static void noteChecks(ObjectCheck check, Cursor done) {
-    if (done.checkedWhole) {
-      check.checkedWhole();
-    }
-    if (done.encrypted) {
-      check.etagNotMd5();
-    }
-  }
-
-  /** Returns the chunk's request as the request-only interceptors adjust it, in order. */
-  private ChunkRequest adjusted(ChunkTask task) throws InterruptedException {
-    ChunkRequest request = new ChunkRequest(task, Map.of());
-    for (ChunkInterceptor interceptor : interceptors) {
-      ChunkRequest in = request;
-      UnaryOperator<ChunkRequest> adjust = ((ChunkInterceptor.RequestOnly) interceptor).adjust();
-      request = Hooks.call(adjust, "interceptChunk", task.object().uri(), () -> adjust.apply(in));
-      if (!request.task().equals(task)) {
-        throw new HookException(
-            adjust.getClass().getName(),
-            "interceptChunk",
-            task.object().uri(),
-            new IllegalArgumentException("it changed the chunk's range; only headers may change"));
-      }
-    }
-    return request;
-  }
-
-  /** Passes the chunk through interceptor {@code at} and those after it, then fetches it. */
-  private Chunk intercept(int at, ChunkJob job, ChunkRequest request, Requests sent)
-      throws InterruptedException {
-    ChunkTask task = job.task();
-    if (at == interceptors.size()) {
-      if (!request.task().equals(task)) {
-        throw new HookException(
-            interceptors.get(at - 1).getClass().getName(),
-            "interceptChunk",
-            task.object().uri(),
-            new IllegalArgumentException("it changed the chunk's range; only headers may change"));
-      }
-      byte[] bytes = pipeline.buffers.take(task.length());
-      sent.buffers.add(bytes);
-      Cursor done = fetch(task, request.headers(), job.sink(), new ArrayWriter(bytes, task), sent);
-      if (done.crc != null) {
-        job.sink().check().chunkCrc(task.index(), done.crc.getValue());
-      }
-      noteChecks(job.sink().check(), done);
-      return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
-    }
-    ChunkInterceptor interceptor = interceptors.get(at);
-    ChunkInterceptor.ChunkChain chain =
-        new ChunkInterceptor.ChunkChain() {
-          @Override
-          public ChunkRequest request() {
-            return request;
-          }
-
-          @Override
-          public Chunk proceed(ChunkRequest next) throws InterruptedException {
-            return intercept(at + 1, job, next, sent);
-          }
-        };
+  /** Runs one interceptor, holding it to the chunk's range and length. */
+  private static Chunk intercept(
+      ChunkInterceptor interceptor,
+      ChunkRequest request,
+      Invoker.Next<ChunkRequest, Chunk> rest,
+      ChunkTask task,
+      boolean streams)
+      throws Exception {
     Chunk chunk =
-        Hooks.call(
-            interceptor, "interceptChunk", task.object().uri(), () -> interceptor.intercept(chain));
+        interceptor.intercept(
+            new ChunkInterceptor.ChunkChain() {
+              @Override
+              public ChunkRequest request() {
+                return request;
+              }
+
+              @Override
+              public Chunk proceed(ChunkRequest next) throws InterruptedException {
+                if (!next.task().equals(task)) {
+                  throw new HookException(
+                      interceptor.getClass().getName(),
+                      "interceptChunk",
+                      task.object().uri(),
+                      new IllegalArgumentException(
+                          "it changed the chunk's range; only headers may change"));
+                }
+                return rest.proceed(next);
+              }
+            });
+    if (streams) {
+      // Request-only interceptors pass on what the streaming fetch returned, which holds no bytes.
+      return chunk;
+    }
     if (!chunk.task().equals(task) || chunk.data().remaining() != task.length()) {
       throw new HookException(
           interceptor.getClass().getName(),
@@ -244,431 +224,61 @@ final class Downloader {
     return chunk;
   }
 
-  /** What one chunk used: the GETs sent for it, and the buffers it was fetched into. */
-  private static final class Requests {
-    int count;
-    final List<byte[]> buffers = new ArrayList<>(1);
-  }
-
-  /** How far into its chunk a fetch has come, across attempts. */
-  private static final class Cursor {
-    /** Bytes of the chunk received so far. */
-    int position;
-
-    /** The MD5 of the bytes so far, when the object's ETag is one to check it against. */
-    MessageDigest md5;
-
-    /** The CRC of the chunk's bytes so far, kept to check the whole object against S3's. */
-    Checksum crc;
-
-    /** The CRC-64/NVME S3 sent with a whole object, which {@link #crc} must end equal to. */
-    Long expectedCrc;
-
-    /** Whether the whole object's bytes were checked: by MD5, CRC-64/NVME, or the SDK. */
-    boolean checkedWhole;
-
-    /** Whether a response showed the object is encrypted with a key, so its ETag is no MD5. */
-    boolean encrypted;
-
-    /** The chunk's CRC from the object's fetch before this one, to agree with; or null. */
-    Long previousCrc;
-
-    /** CRCs of this chunk's earlier complete fetches that disagreed with {@link #previousCrc}. */
-    final List<Long> disagreeing = new ArrayList<>(1);
-
-    /** Starts over from the chunk's first byte. */
-    void restart() {
-      position = 0;
-      md5 = null;
-      if (crc != null) {
-        crc.reset();
-      }
-    }
-  }
-
-  /** The bytes received do not match the object's checksum. */
-  private static final class ChecksumMismatch extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    ChecksumMismatch(String message) {
-      super(message);
-    }
-  }
-
   /**
-   * Fetches a chunk into {@code writer}: from the object's local copy when it has one and can, else
-   * from S3. Returns where it ended, with the CRCs of the bytes when the sink keeps them.
+   * The end of the chain: fetches the chunk, straight into its writer when the chunks stream, else
+   * into a pooled buffer that the interceptors see.
    */
-  private Cursor fetch(
-      ChunkTask task,
-      Map<String, String> headers,
+  private Chunk fetch(
+      Scope scope,
       ObjectSink sink,
+      ChunkTask task,
+      ChunkRequest request,
       ChunkWriter writer,
-      Requests sent)
+      int[] requests,
+      List<byte[]> taken)
       throws InterruptedException {
-    Cursor cursor = new Cursor();
-    Path local = sink.localSource();
-    if (local != null && readLocal(task, local, writer, cursor)) {
-      return cursor;
+    if (streams) {
+      Fetcher.Cursor done = fetcher.fetch(scope, task, request.headers(), sink, writer);
+      requests[0] += done.requests;
+      noteChecks(sink, task, done);
+      return new Chunk(task, STREAMED);
     }
+    byte[] bytes = buffers.take(task.length());
+    taken.add(bytes);
+    Fetcher.Cursor done =
+        fetcher.fetch(scope, task, request.headers(), sink, new ArrayWriter(bytes));
+    requests[0] += done.requests;
+    noteChecks(sink, task, done);
+    return new Chunk(task, ByteBuffer.wrap(bytes, 0, task.length()).slice().asReadOnlyBuffer());
+  }
+
+  /** The data of a chunk whose bytes went straight to its writer: none to show. */
+  private static final ByteBuffer STREAMED = ByteBuffer.allocate(0).asReadOnlyBuffer();
+
+  /** Tells the object's check what the responses for a chunk showed about checking it. */
+  private static void noteChecks(ObjectSink sink, ChunkTask task, Fetcher.Cursor done) {
     ObjectCheck check = sink.check();
-    if (check.crcAlgorithm() != null && Crcs.combinable(check.crcAlgorithm())) {
-      cursor.crc = Crcs.newChecksum(check.crcAlgorithm());
-      cursor.previousCrc = check.previousCrc(task.index());
+    if (done.crc != null) {
+      check.chunkCrc(task.index(), done.crc.getValue());
     }
-    String uri = task.object().uri();
-    for (int attempt = 1; ; attempt++) {
-      int number = attempt;
-      long firstByte = task.offset() + cursor.position;
-      pipeline.hooks.tell(
-          "chunkRequested",
-          uri,
-          l -> l.chunkRequested(new ChunkRequested(task, number, firstByte)));
-      sent.count++;
-      try {
-        attempt(task, headers, writer, cursor);
-        return cursor;
-      } catch (RetrieverException e) {
-        throw e;
-      } catch (RuntimeException | IOException e) {
-        if (pipeline.failed()) {
-          throw pipeline.failure();
-        }
-        if (e instanceof S3Exception s3 && s3.statusCode() == 503) {
-          pipeline.slowDowns.incrementAndGet();
-        }
-        boolean corrupt = cursor.position == task.length();
-        if (corrupt) {
-          // Every byte arrived, and a checksum said they are wrong: fetch them all again.
-          cursor.restart();
-        }
-        boolean retryable = S3Errors.retryable(e) || unchangedAfter412(e, task);
-        if (!retryable || attempt >= pipeline.settings.maxAttempts()) {
-          if (corrupt) {
-            throw new RetrieverException(
-                Reason.CORRUPT,
-                task.object().uri()
-                    + " failed verification on all "
-                    + attempt
-                    + " attempts ("
-                    + e.getMessage()
-                    + "); the server or the network corrupts it, or turn verification off ("
-                    + Fixes.NO_VERIFY
-                    + ") if the"
-                    + " store's ETags are not MD5s",
-                e);
-          }
-          throw pipeline.s3.describe(e, task.object().bucket(), task.object().key());
-        }
-        if (pipeline.retries.incrementAndGet() > pipeline.settings.maxRetriesPerDownload()) {
-          throw new RetrieverException(
-              Reason.UNREACHABLE,
-              "gave up after "
-                  + pipeline.settings.maxRetriesPerDownload()
-                  + " retries in this download (the limit; see maxRetriesPerDownload):"
-                  + " the endpoint fails too often; the last failure, for "
-                  + task.object().uri()
-                  + ": "
-                  + e,
-              e);
-        }
-        long backoff = backoffMillis(attempt);
-        pipeline.hooks.tell(
-            "chunkRetried",
-            uri,
-            l -> l.chunkRetried(new ChunkRetried(task, number, e, Duration.ofMillis(backoff))));
-        TimeUnit.MILLISECONDS.sleep(backoff);
-      }
+    if (done.checkedWhole) {
+      check.checkedWhole();
+    }
+    if (done.encrypted) {
+      check.etagNotMd5();
     }
   }
 
-  /**
-   * Returns whether a failure is a 412 for an object that has not changed after all: S3 answers 412
-   * when {@code If-Match} no longer holds, but a store or a proxy in between may answer it wrongly,
-   * and one HEAD tells which. Then the GET is worth sending again.
-   */
-  private boolean unchangedAfter412(Exception e, ChunkTask task) {
-    if (!(e instanceof S3Exception s3) || s3.statusCode() != 412 || task.object().eTag() == null) {
-      return false;
-    }
-    pipeline.requests.incrementAndGet();
-    try {
-      String now = pipeline.s3.head(task.object().bucket(), task.object().key()).eTag();
-      return now != null && bareETag(now).equals(bareETag(task.object().eTag()));
-    } catch (RuntimeException headFailed) {
-      return false;
-    }
-  }
-
-  /**
-   * Reads the chunk from the object's local copy. Returns false, with the cursor where reading
-   * stopped, when the copy is gone, of the wrong size or unreadable: S3 then serves the rest.
-   */
-  private boolean readLocal(ChunkTask task, Path local, ChunkWriter writer, Cursor cursor) {
-    try (FileChannel channel = FileChannel.open(local, StandardOpenOption.READ)) {
-      if (channel.size() != task.object().size()) {
-        LOG.debug("{} is not the size of {}; fetching from S3", local, task.object().uri());
-        return false;
-      }
-      channel.position(task.offset());
-      InputStream in = Channels.newInputStream(channel);
-      while (cursor.position < task.length()) {
-        int n =
-            writer.readFrom(
-                in, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
-        if (n < 0) {
-          return false;
-        }
-        cursor.position += n;
-        pipeline.bytesDone.addAndGet(n);
-      }
-      return true;
-    } catch (IOException e) {
-      LOG.debug("cannot read {} ({}); fetching {} from S3", local, e, task.object().uri());
-      return false;
-    }
-  }
-
-  /** Sends one GET for the part of the chunk not yet received and streams it to the writer. */
-  private void attempt(
-      ChunkTask task, Map<String, String> headers, ChunkWriter writer, Cursor cursor)
-      throws IOException, InterruptedException {
-    boolean whole = cursor.position == 0 && task.wholeObject();
-    long first = task.offset() + cursor.position;
-    long last = task.offset() + task.length() - 1;
-    pipeline.requests.incrementAndGet();
-    try (ResponseInputStream<GetObjectResponse> body =
-        pipeline.s3.get(task.object(), whole ? null : "bytes=" + first + "-" + last, headers)) {
-      pipeline.inFlight.add(body);
-      try {
-        check(task, body.response(), whole, first, last);
-        checkVersion(task, body.response());
-        Verifier.WholeGet plan =
-            cursor.position == 0 && task.wholeObject()
-                ? pipeline.verifier.wholeGet(task.object(), body.response())
-                : null;
-        if (plan != null) {
-          // A whole object is its only chunk, whose CRC no sink keeps: the field is free.
-          cursor.expectedCrc = plan.expectedCrc();
-          if (cursor.expectedCrc != null) {
-            cursor.crc = Crcs.newChecksum("CRC64NVME");
-          } else {
-            cursor.md5 = plan.md5();
-          }
-          cursor.checkedWhole = plan.checked();
-        }
-        if (cursor.position == 0 && Hashes.encryptedWithKey(body.response())) {
-          cursor.encrypted = true;
-        }
-        InputStream in =
-            cursor.md5 != null
-                ? new DigestingStream(body, cursor.md5)
-                : cursor.crc != null ? new CrcStream(body, cursor.crc) : body;
-        while (cursor.position < task.length()) {
-          int n =
-              writer.readFrom(
-                  in, cursor.position, Math.min(READ_SIZE, task.length() - cursor.position));
-          if (n < 0) {
-            throw new EOFException(
-                "body of "
-                    + task.object().uri()
-                    + " ended after "
-                    + (task.offset() + cursor.position)
-                    + " bytes, expected "
-                    + (last + 1));
-          }
-          cursor.position += n;
-          pipeline.bytesDone.addAndGet(n);
-          pipeline.bytesFetched.addAndGet(n);
-          if (pipeline.throttle != null) {
-            pipeline.throttle.pay(n);
-          }
-        }
-        if (cursor.md5 != null) {
-          String got = HexFormat.of().formatHex(cursor.md5.digest());
-          String want = Hashes.plainMd5(task.object().eTag());
-          if (!got.equals(want)) {
-            throw new ChecksumMismatch("MD5 " + got + " where the ETag says " + want);
-          }
-        }
-        if (cursor.previousCrc != null) {
-          confirm(task, cursor);
-        }
-        if (cursor.expectedCrc != null && cursor.crc.getValue() != cursor.expectedCrc) {
-          throw new ChecksumMismatch(
-              String.format(
-                  Locale.ROOT,
-                  "CRC64NVME %016x where S3 says %016x",
-                  cursor.crc.getValue(),
-                  cursor.expectedCrc));
-        }
-      } catch (IOException | RuntimeException e) {
-        // A body not read to its end must not go back to the connection pool.
-        body.abort();
-        throw e;
-      } finally {
-        pipeline.inFlight.remove(body);
-      }
-    }
-  }
-
-  /**
-   * Keeps a chunk of an object fetched again after a mismatch only when two fetches of it agree:
-   * this one and the one before, or this one and an earlier try of this fetch. Otherwise the chunk
-   * is fetched again: one of the two was corrupted on the way, and a third tells which.
-   */
-  private static void confirm(ChunkTask task, Cursor cursor) throws ChecksumMismatch {
-    long got = cursor.crc.getValue();
-    if (got == cursor.previousCrc || cursor.disagreeing.contains(got)) {
-      return;
-    }
-    cursor.disagreeing.add(got);
-    throw new ChecksumMismatch(
-        "chunk "
-            + task.index()
-            + " of "
-            + task.object().uri()
-            + " differs from an earlier fetch of it; fetching it again to tell which is right");
-  }
-
-  /** Feeds what is read through it to a digest. */
-  private static final class DigestingStream extends FilterInputStream {
-    private final MessageDigest digest;
-
-    DigestingStream(InputStream in, MessageDigest digest) {
-      super(in);
-      this.digest = digest;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        digest.update((byte) b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        digest.update(b, off, n);
-      }
-      return n;
-    }
-  }
-
-  /** Feeds what is read through it to a CRC. */
-  private static final class CrcStream extends FilterInputStream {
-    private final Checksum crc;
-
-    CrcStream(InputStream in, Checksum crc) {
-      super(in);
-      this.crc = crc;
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        crc.update(b);
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        crc.update(b, off, n);
-      }
-      return n;
-    }
-  }
-
-  /**
-   * Checks that the server answered what was asked for: the status, the length and the range.
-   * Anything else is a fault of this response, fetched again like a cut connection.
-   */
-  private static void check(
-      ChunkTask task, GetObjectResponse response, boolean whole, long first, long last)
-      throws UnexpectedResponse {
-    String uri = task.object().uri();
-    int status = response.sdkHttpResponse().statusCode();
-    if (status != (whole ? 200 : 206)) {
-      throw new UnexpectedResponse(
-          "server answered HTTP "
-              + status
-              + " to a "
-              + (whole ? "whole" : "ranged")
-              + " GET of "
-              + uri);
-    }
-    long expected = last - first + 1;
-    Long length = response.contentLength();
-    if (length != null && length != expected) {
-      throw new UnexpectedResponse(
-          "server sent " + length + " bytes of " + uri + " where " + expected + " were asked for");
-    }
-    if (whole) {
-      return;
-    }
-    String range = response.contentRange();
-    String want = "bytes " + first + "-" + last + "/" + task.object().size();
-    if (range == null || !range.equals(want)) {
-      throw new UnexpectedResponse(
-          "server answered range '"
-              + range
-              + "' of "
-              + uri
-              + " where '"
-              + want
-              + "' was asked for");
-    }
-  }
-
-  /**
-   * Checks that the response is of the version that was listed: S3 honours {@code If-Match}, but a
-   * store or a cache in between that does not must not mix another version's bytes in.
-   */
-  private static void checkVersion(ChunkTask task, GetObjectResponse response)
-      throws UnexpectedResponse {
-    String listed = task.object().eTag();
-    String got = response.eTag();
-    if (listed != null && got != null && !bareETag(listed).equals(bareETag(got))) {
-      throw new UnexpectedResponse(
-          "server sent "
-              + task.object().uri()
-              + " with ETag "
-              + got
-              + " where "
-              + listed
-              + " was listed (another version)");
-    }
-  }
-
-  private static String bareETag(String eTag) {
-    String bare = eTag.startsWith("W/") ? eTag.substring(2) : eTag;
-    return bare.replace("\"", "");
-  }
-
-  /** A response that is not what was asked for: a fault of that response, to be retried. */
-  static final class UnexpectedResponse extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    UnexpectedResponse(String message) {
-      super(message + "; not using it");
-    }
-  }
-
-  private static long backoffMillis(int attempt) {
-    long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
-    return ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+  /** Returns whether a failure concerns its object alone, not the endpoint or the download. */
+  private static boolean failsObjectAlone(RetrieverException e) {
+    return switch (e.reason()) {
+      case CHANGED, CORRUPT, NOT_FOUND, SERVER, ACCESS_DENIED -> true;
+      default -> false;
+    };
   }
 
   /** Reads a chunk into an array of its own, for interceptors. */
-  private record ArrayWriter(byte[] bytes, ChunkTask task) implements ChunkWriter {
+  private record ArrayWriter(byte[] bytes) implements ChunkWriter {
     @Override
     public int readFrom(InputStream body, int position, int max) throws IOException {
       return body.read(bytes, position, max);

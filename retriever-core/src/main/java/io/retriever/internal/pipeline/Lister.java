@@ -1,7 +1,6 @@
 package io.retriever.internal.pipeline;
 
 import io.retriever.DownloadRequest;
-import io.retriever.HookException;
 import io.retriever.ObjectInfo;
 import io.retriever.event.ObjectListed;
 import io.retriever.event.ObjectSkipped;
@@ -9,8 +8,8 @@ import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
 import io.retriever.hook.ObjectPlan;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,28 +25,39 @@ import org.slf4j.LoggerFactory;
 final class Lister {
   private static final Logger LOG = LoggerFactory.getLogger(Lister.class);
 
-  private final Pipeline pipeline;
-  private final List<ObjectInterceptor> interceptors = new ArrayList<>();
+  private final DownloadRequest request;
+  private final ObjectLister lister;
+  private final Sink sink;
+  private final List<ObjectInterceptor> interceptors;
+  private final BlockingQueue<PlannedObject> listed;
+  private final Scope scope;
   private long index;
 
-  Lister(Pipeline pipeline) {
-    this.pipeline = pipeline;
-    interceptors.addAll(pipeline.settings.objectInterceptors());
-    if (pipeline.sink.interceptor() != null) {
-      interceptors.add(pipeline.sink.interceptor());
-    }
-    if (pipeline.settings.cache() != null) {
-      interceptors.add(pipeline.settings.cache());
-    }
+  /**
+   * @param lister the user's lister, or the built-in one
+   * @param interceptors the object interceptors, in the order they decide
+   * @param listed the chunker's input
+   */
+  Lister(
+      DownloadRequest request,
+      ObjectLister lister,
+      Sink sink,
+      List<ObjectInterceptor> interceptors,
+      BlockingQueue<PlannedObject> listed,
+      Scope scope) {
+    this.request = request;
+    this.lister = lister;
+    this.sink = sink;
+    this.interceptors = interceptors;
+    this.listed = listed;
+    this.scope = scope;
   }
 
   void run() throws InterruptedException {
-    DownloadRequest request = pipeline.request;
-    ObjectLister lister = pipeline.settings.lister();
-    if (lister == null) {
-      new S3Lister(pipeline, this::folder).list(request, this::offer);
+    if (lister instanceof S3Lister builtIn) {
+      builtIn.list(request, this::offer, this::folder);
     } else {
-      Hooks.call(
+      Invoker.call(
           lister,
           "list",
           request.toString(),
@@ -56,34 +66,47 @@ final class Lister {
             return Boolean.TRUE;
           });
     }
-    pipeline.listingComplete = true;
-    pipeline.listed.put(Pipeline.END_OF_LISTING);
+    scope.metrics().listingComplete = true;
+    listed.put(Chunker.END_OF_LISTING);
   }
 
   private void offer(ObjectInfo object) throws InterruptedException {
-    if (!pipeline.request.accepts(object.key())) {
+    if (!request.accepts(object.key())) {
       return;
     }
     long position = index++;
-    ObjectPlan plan;
-    try {
-      pipeline.hooks.tell(
-          "objectListed", object.uri(), l -> l.objectListed(new ObjectListed(object, position)));
-      plan = proceed(0, object, pipeline.sink.target(object));
-    } catch (HookException e) {
-      pipeline.objectFailed(object, null, e);
+    ObjectPlan[] planned = new ObjectPlan[1];
+    if (!scope
+        .invoker()
+        .guard(
+            object,
+            null,
+            () -> {
+              scope
+                  .invoker()
+                  .tell(
+                      "objectListed",
+                      object.uri(),
+                      l -> l.objectListed(new ObjectListed(object, position)));
+              planned[0] = plan(object, sink.target(object));
+            })) {
       return;
     }
+    ObjectPlan plan = planned[0];
     if (plan instanceof ObjectPlan.Skip skip) {
-      pipeline.objectsSkipped.incrementAndGet();
-      try {
-        pipeline.hooks.tell(
-            "objectSkipped",
-            object.uri(),
-            l -> l.objectSkipped(new ObjectSkipped(object, skip.reason())));
-      } catch (HookException e) {
-        pipeline.objectFailed(object, null, e);
-      }
+      scope.metrics().objectsSkipped.incrementAndGet();
+      scope
+          .invoker()
+          .guard(
+              object,
+              null,
+              () ->
+                  scope
+                      .invoker()
+                      .tell(
+                          "objectSkipped",
+                          object.uri(),
+                          l -> l.objectSkipped(new ObjectSkipped(object, skip.reason()))));
     } else if (plan instanceof ObjectPlan.FromFile local) {
       emit(new PlannedObject(object, local.target(), local.source()));
     } else {
@@ -96,11 +119,11 @@ final class Lister {
    * files), and tells listeners it was skipped, naming it: no listed key goes by without a word. It
    * is not counted among skipped objects, which are those already up to date.
    */
-  private void folder(ObjectInfo marker) {
-    if (!pipeline.request.accepts(marker.key())) {
+  private void folder(ObjectInfo marker) throws InterruptedException {
+    if (!request.accepts(marker.key())) {
       return;
     }
-    String base = pipeline.request.base();
+    String base = request.base();
     String reason;
     if (marker.key().equals(base) || marker.key().length() <= 1) {
       reason = "folder marker of the prefix itself";
@@ -110,9 +133,9 @@ final class Lister {
           new ObjectInfo(marker.bucket(), name, 0, marker.eTag(), marker.lastModified());
       Path made;
       try {
-        made = pipeline.sink.folder(marker, directory);
+        made = sink.folder(marker, directory);
       } catch (RefusedKey e) {
-        pipeline.objectRefused(marker, e);
+        scope.failures().objectLost(marker, null, e);
         return;
       }
       reason =
@@ -121,44 +144,52 @@ final class Lister {
               : "folder marker: no bytes to hand over";
     }
     LOG.debug("{}: {}", marker.uri(), reason);
-    try {
-      pipeline.hooks.tell(
-          "objectSkipped", marker.uri(), l -> l.objectSkipped(new ObjectSkipped(marker, reason)));
-    } catch (HookException e) {
-      pipeline.objectFailed(marker, null, e);
-    }
+    String said = reason;
+    scope
+        .invoker()
+        .guard(
+            marker,
+            null,
+            () ->
+                scope
+                    .invoker()
+                    .tell(
+                        "objectSkipped",
+                        marker.uri(),
+                        l -> l.objectSkipped(new ObjectSkipped(marker, said))));
   }
 
-  /** Asks interceptor {@code at} and those after it for the object's plan. */
-  private ObjectPlan proceed(int at, ObjectInfo object, Path target) throws InterruptedException {
-    if (at == interceptors.size()) {
-      return new ObjectPlan.Download(target);
-    }
-    ObjectInterceptor interceptor = interceptors.get(at);
-    ObjectInterceptor.ObjectChain chain =
-        new ObjectInterceptor.ObjectChain() {
-          @Override
-          public ObjectInfo object() {
-            return object;
-          }
+  /** Asks the interceptors, in order, for the object's plan; the last proceeds to a download. */
+  private ObjectPlan plan(ObjectInfo object, Path target) throws InterruptedException {
+    return Invoker.<ObjectInterceptor, Path, ObjectPlan>chain(
+        interceptors,
+        "interceptObject",
+        object.uri(),
+        target,
+        (interceptor, at, rest) ->
+            interceptor.intercept(
+                new ObjectInterceptor.ObjectChain() {
+                  @Override
+                  public ObjectInfo object() {
+                    return object;
+                  }
 
-          @Override
-          public Path target() {
-            return target;
-          }
+                  @Override
+                  public Path target() {
+                    return at;
+                  }
 
-          @Override
-          public ObjectPlan proceed(Path newTarget) throws InterruptedException {
-            return Lister.this.proceed(at + 1, object, newTarget);
-          }
-        };
-    return Hooks.call(
-        interceptor, "interceptObject", object.uri(), () -> interceptor.intercept(chain));
+                  @Override
+                  public ObjectPlan proceed(Path newTarget) throws InterruptedException {
+                    return rest.proceed(newTarget);
+                  }
+                }),
+        at -> new ObjectPlan.Download(at));
   }
 
   private void emit(PlannedObject planned) throws InterruptedException {
-    pipeline.objectsListed.incrementAndGet();
-    pipeline.bytesListed.addAndGet(planned.object().size());
-    pipeline.listed.put(planned);
+    scope.metrics().objectsListed.incrementAndGet();
+    scope.metrics().bytesListed.addAndGet(planned.object().size());
+    listed.put(planned);
   }
 }

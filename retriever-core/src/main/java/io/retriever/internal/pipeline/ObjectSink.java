@@ -4,6 +4,7 @@ import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.DownloadedObject;
+import io.retriever.internal.flow.Budget;
 import io.retriever.internal.verify.ObjectCheck;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,8 +28,8 @@ public abstract class ObjectSink {
   /** Why the object failed, or null. */
   private final AtomicReference<RetrieverException> failure = new AtomicReference<>();
 
-  /** When the chunker started the object. */
-  private final long startNanos = System.nanoTime();
+  /** When the chunker started the object, on the download's clock. */
+  private long startNanos;
 
   /** The local file its bytes are read from instead of S3, or null. */
   private volatile Path localSource;
@@ -52,8 +53,12 @@ public abstract class ObjectSink {
     return object;
   }
 
-  /** Returns a writer for one chunk, holding {@code sequence} as its place in the download. */
-  public abstract ChunkWriter writer(ChunkTask task, long sequence);
+  /**
+   * Returns a writer for one chunk, holding {@code sequence} as its place in the download. The
+   * writer owns {@code lease} from {@link ChunkWriter#finish} on, and releases it when the chunk's
+   * bytes are written or read; before that, the caller releases it if the chunk never arrives.
+   */
+  public abstract ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease);
 
   /** Records a finished chunk; returns true when it was the object's last. */
   final boolean chunkFinished() {
@@ -136,10 +141,13 @@ public abstract class ObjectSink {
     return startNanos;
   }
 
-  /** Records what the chunker planned for the object and how many times it was fetched before. */
-  final void origin(PlannedObject planned, int attempt) {
+  /**
+   * Records what the chunker planned for the object, which fetch of it this is and when it started.
+   */
+  final void origin(PlannedObject planned, int attempt, long startNanos) {
     this.planned = planned;
     this.attempt = attempt;
+    this.startNanos = startNanos;
   }
 
   /** Returns what the chunker planned for the object. */

@@ -16,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
@@ -32,38 +31,55 @@ final class S3Lister implements ObjectLister {
   /** Most HEAD requests in flight at once for a list of keys. */
   private static final int MAX_PARALLEL_HEADS = 16;
 
-  private final Pipeline pipeline;
+  private final S3Access s3;
+  private final int maxAttempts;
+  private final int maxRetries;
+  private final Metrics metrics;
+  private final Threads threads;
 
-  /** Takes the folder markers (keys ending in {@code /}) a prefix's listing holds. */
-  private final Consumer<ObjectInfo> folders;
-
-  S3Lister(Pipeline pipeline, Consumer<ObjectInfo> folders) {
-    this.pipeline = pipeline;
-    this.folders = folders;
+  /**
+   * @param maxAttempts attempts per page or HEAD
+   * @param maxRetries retries the whole download may spend
+   */
+  S3Lister(S3Access s3, int maxAttempts, int maxRetries, Metrics metrics, Threads threads) {
+    this.s3 = s3;
+    this.maxAttempts = maxAttempts;
+    this.maxRetries = maxRetries;
+    this.metrics = metrics;
+    this.threads = threads;
   }
 
   @Override
   public void list(DownloadRequest request, Listing out) throws InterruptedException {
+    list(request, out, marker -> {});
+  }
+
+  /**
+   * Lists the request's objects into {@code out}, and the folder markers (keys ending in {@code /})
+   * a prefix's listing holds into {@code folders}.
+   */
+  void list(DownloadRequest request, Listing out, Listing folders) throws InterruptedException {
     if (request.isPrefix()) {
-      listPrefix(request.bucket(), request.prefix(), out);
+      listPrefix(request.bucket(), request.prefix(), out, folders);
     } else {
       headKeys(request, out);
     }
   }
 
-  private void listPrefix(String bucket, String prefix, Listing out) throws InterruptedException {
+  private void listPrefix(String bucket, String prefix, Listing out, Listing folders)
+      throws InterruptedException {
     ListingPages pages =
         new ListingPages(
-            pipeline.s3,
+            s3,
             bucket,
             prefix,
-            pipeline.settings.maxAttempts(),
-            pipeline.requests::incrementAndGet,
-            () -> pipeline.retries.incrementAndGet() <= pipeline.settings.maxRetriesPerDownload());
+            maxAttempts,
+            metrics.requests::incrementAndGet,
+            () -> metrics.retries.incrementAndGet() <= maxRetries);
     for (List<S3Object> page = pages.next(); page != null; page = pages.next()) {
       for (S3Object o : page) {
         if (o.key().endsWith("/")) {
-          folders.accept(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+          folders.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
           continue;
         }
         out.add(
@@ -89,32 +105,28 @@ final class S3Lister implements ObjectLister {
 
   private void headKeys(DownloadRequest request, Listing out) throws InterruptedException {
     AtomicInteger n = new AtomicInteger();
-    int threads = Math.min(MAX_PARALLEL_HEADS, request.keys().size());
+    int parallel = Math.min(MAX_PARALLEL_HEADS, request.keys().size());
     ExecutorService pool =
         Executors.newFixedThreadPool(
-            threads,
-            r -> {
-              Thread t =
-                  new Thread(
-                      () -> {
-                        S3Access.countRequestsIn(pipeline.requests);
-                        r.run();
-                      },
-                      StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()));
-              t.setDaemon(true);
-              return t;
-            });
+            parallel,
+            r ->
+                threads.newThread(
+                    StageName.thread(StageName.LISTER + "-head", n.getAndIncrement()),
+                    () -> {
+                      metrics.countRequestsOnThisThread();
+                      r.run();
+                    }));
     try {
       Deque<Future<ObjectInfo>> window = new ArrayDeque<>();
       Iterator<String> keys = request.keys().iterator();
       while (keys.hasNext() || !window.isEmpty()) {
-        while (keys.hasNext() && window.size() < 2 * threads) {
+        while (keys.hasNext() && window.size() < 2 * parallel) {
           String key = keys.next();
           window.add(
               pool.submit(
                   () -> {
-                    pipeline.requests.incrementAndGet();
-                    return pipeline.s3.head(request.bucket(), key);
+                    metrics.requests.incrementAndGet();
+                    return s3.head(request.bucket(), key);
                   }));
         }
         out.add(result(window.removeFirst()));

@@ -7,8 +7,12 @@ public final class StageName {
   public static final String DOWNLOADER = "downloader";
   public static final String SEQUENCER = "sequencer";
   public static final String SINK = "sink";
+  public static final String FINISHER = "finisher";
+
+  /** Threads that are not stages: progress reports, and the concurrency controller. */
   public static final String PROGRESS = "progress";
-  public static final String POST = "post";
+
+  public static final String CONTROLLER = "controller";
 
   private StageName() {}
 

@@ -6,9 +6,9 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.DownloadSink;
-import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
-import io.retriever.internal.pipeline.Hooks;
+import io.retriever.internal.pipeline.Invoker;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
 import java.io.IOException;
@@ -23,11 +23,9 @@ import java.nio.file.Path;
  */
 public final class CustomSink implements Sink {
   private final DownloadSink user;
-  private final ByteBudget budget;
 
-  public CustomSink(DownloadSink user, ByteBudget budget) {
+  public CustomSink(DownloadSink user) {
     this.user = user;
-    this.budget = budget;
   }
 
   @Override
@@ -35,7 +33,7 @@ public final class CustomSink implements Sink {
     call("objectStarted", object, () -> user.objectStarted(object));
     return new ObjectSink(object, chunks) {
       @Override
-      public ChunkWriter writer(ChunkTask task, long sequence) {
+      public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
         byte[] bytes = new byte[task.length()];
         return new ChunkWriter() {
           @Override
@@ -51,7 +49,7 @@ public final class CustomSink implements Sink {
                   object,
                   () -> user.accept(new Chunk(task, ByteBuffer.wrap(bytes).asReadOnlyBuffer())));
             } finally {
-              budget.release(task.length());
+              lease.release();
             }
           }
         };
@@ -76,7 +74,7 @@ public final class CustomSink implements Sink {
 
   private void call(String point, ObjectInfo object, Step step) {
     try {
-      Hooks.call(
+      Invoker.call(
           user,
           point,
           object.uri(),

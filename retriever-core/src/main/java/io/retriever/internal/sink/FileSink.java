@@ -10,7 +10,7 @@ import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectPlan;
 import io.retriever.internal.Fixes;
-import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.RefusedKey;
@@ -77,7 +77,6 @@ public final class FileSink implements Sink {
   private final Path root;
   private final Function<ObjectInfo, Path> target;
   private final FileOptions options;
-  private final ByteBudget budget;
   private final int chunkSize;
 
   /** Objects whose temporary file exists and is not yet renamed. */
@@ -106,15 +105,10 @@ public final class FileSink implements Sink {
    * @param target maps each object to its final path
    */
   public FileSink(
-      Path root,
-      Function<ObjectInfo, Path> target,
-      FileOptions options,
-      ByteBudget budget,
-      int chunkSize) {
+      Path root, Function<ObjectInfo, Path> target, FileOptions options, int chunkSize) {
     this.root = root.toAbsolutePath().normalize();
     this.target = target;
     this.options = options;
-    this.budget = budget;
     this.chunkSize = chunkSize;
   }
 
@@ -577,7 +571,7 @@ public final class FileSink implements Sink {
     }
 
     @Override
-    public ChunkWriter writer(ChunkTask task, long sequence) {
+    public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
       held();
       long chunkStart = (long) task.index() * chunkSize;
       return new ChunkWriter() {
@@ -620,7 +614,7 @@ public final class FileSink implements Sink {
 
         @Override
         public void finish() {
-          budget.release(task.length());
+          lease.release();
           Journal j = journal;
           if (j != null) {
             journal(() -> j.record(task.index()));

@@ -6,7 +6,7 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.DownloadedObject;
-import io.retriever.internal.pipeline.ByteBudget;
+import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
@@ -27,17 +27,11 @@ public final class MemorySink implements Sink {
   /** The largest array the JVM reliably allocates. */
   static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
-  private final ByteBudget budget;
-
   /** Completed objects by listing position. */
   private final ConcurrentSkipListMap<Integer, ObjectBytes> done = new ConcurrentSkipListMap<>();
 
   /** Objects opened so far; only the chunker thread writes it. */
   private int opened;
-
-  public MemorySink(ByteBudget budget) {
-    this.budget = budget;
-  }
 
   @Override
   public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
@@ -45,8 +39,8 @@ public final class MemorySink implements Sink {
     int ordinal = opened++;
     return new ObjectSink(object, chunks) {
       @Override
-      public ChunkWriter writer(ChunkTask task, long sequence) {
-        return new ArrayWriter(bytes, task, budget);
+      public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
+        return new ArrayWriter(bytes, task, lease);
       }
 
       @Override
@@ -99,12 +93,12 @@ public final class MemorySink implements Sink {
   static final class ArrayWriter implements ChunkWriter {
     private final byte[] bytes;
     private final ChunkTask task;
-    private final ByteBudget budget;
+    private final Budget.Lease lease;
 
-    ArrayWriter(byte[] bytes, ChunkTask task, ByteBudget budget) {
+    ArrayWriter(byte[] bytes, ChunkTask task, Budget.Lease lease) {
       this.bytes = bytes;
       this.task = task;
-      this.budget = budget;
+      this.lease = lease;
     }
 
     @Override
@@ -119,7 +113,7 @@ public final class MemorySink implements Sink {
 
     @Override
     public void finish() {
-      budget.release(task.length());
+      lease.release();
     }
   }
 }

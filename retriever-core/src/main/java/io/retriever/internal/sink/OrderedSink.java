@@ -4,8 +4,8 @@ import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.BufferPool;
-import io.retriever.internal.pipeline.ByteBudget;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.Sink;
@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -21,7 +22,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 /**
  * The sink for ordered consumers (streams of objects, iterators of chunks): each chunk is read into
  * its own buffer and waits in the {@link Sequencer} until the consumer takes it; the consumer gives
- * its bytes back to the budget with {@link #release}.
+ * its bytes back to the budget with {@link #release}, which closes the chunk's lease. When the
+ * download fails, the leases of every chunk not yet released are closed at once.
  *
  * <p>Concurrency: the chunker opens objects; workers write chunks; one consumer thread calls {@link
  * #nextObject}, {@link #take} and {@link #release}.
@@ -33,7 +35,6 @@ public final class OrderedSink implements Sink {
   private static final Planned END = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
   private static final Planned FAILED = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
 
-  private final ByteBudget budget;
   private final Sequencer sequencer = new Sequencer();
 
   /** Objects in download order, then END (or FAILED). */
@@ -44,12 +45,18 @@ public final class OrderedSink implements Sink {
   /** Arrays of whole chunks, reused when the consumer cannot see them any more. */
   private final BufferPool buffers;
 
-  /** The array under each chunk not yet released, by identity. Guarded by itself. */
-  private final Map<Chunk, byte[]> arrays = new IdentityHashMap<>();
+  /** The array and lease under each chunk not yet released, by identity. Guarded by itself. */
+  private final Map<Chunk, Held> held = new IdentityHashMap<>();
 
-  public OrderedSink(ByteBudget budget, int chunkSize) {
-    this.budget = budget;
-    this.buffers = new BufferPool(chunkSize, budget.capacity());
+  /** Whether the download failed, so that no chunk is held any more. Guarded by {@code held}. */
+  private boolean dropped;
+
+  /** A chunk's array and the lease its bytes hold. */
+  private record Held(byte[] array, Budget.Lease lease) {}
+
+  /** Makes a sink whose chunk arrays come from {@code buffers}. */
+  public OrderedSink(BufferPool buffers) {
+    this.buffers = buffers;
   }
 
   @Override
@@ -57,8 +64,8 @@ public final class OrderedSink implements Sink {
     order.add(new Planned(object, chunks, firstSequence));
     return new ObjectSink(object, chunks) {
       @Override
-      public ChunkWriter writer(ChunkTask task, long sequence) {
-        return new BufferWriter(task, sequence);
+      public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
+        return new BufferWriter(task, sequence, lease);
       }
 
       @Override
@@ -76,6 +83,13 @@ public final class OrderedSink implements Sink {
     failure = error;
     order.add(FAILED);
     sequencer.fail(error);
+    List<Held> released;
+    synchronized (held) {
+      dropped = true;
+      released = List.copyOf(held.values());
+      held.clear();
+    }
+    released.forEach(h -> h.lease().release());
   }
 
   @Override
@@ -108,8 +122,10 @@ public final class OrderedSink implements Sink {
 
   /** Gives a taken chunk's bytes back to the budget. */
   public void release(Chunk chunk) {
-    arrayOf(chunk);
-    budget.release(chunk.task().length());
+    Held h = forget(chunk);
+    if (h != null) {
+      h.lease().release();
+    }
   }
 
   /**
@@ -118,17 +134,17 @@ public final class OrderedSink implements Sink {
    * overwritten.
    */
   public void recycle(Chunk chunk) {
-    byte[] array = arrayOf(chunk);
-    if (array != null) {
-      buffers.give(array);
+    Held h = forget(chunk);
+    if (h != null) {
+      buffers.give(h.array());
+      h.lease().release();
     }
-    budget.release(chunk.task().length());
   }
 
-  /** Forgets and returns the array under {@code chunk}. */
-  private byte[] arrayOf(Chunk chunk) {
-    synchronized (arrays) {
-      return arrays.remove(chunk);
+  /** Forgets and returns the array and lease under {@code chunk}, or null if released already. */
+  private Held forget(Chunk chunk) {
+    synchronized (held) {
+      return held.remove(chunk);
     }
   }
 
@@ -137,10 +153,12 @@ public final class OrderedSink implements Sink {
     private final ChunkTask task;
     private final long sequence;
     private final byte[] buffer;
+    private final Budget.Lease lease;
 
-    BufferWriter(ChunkTask task, long sequence) {
+    BufferWriter(ChunkTask task, long sequence, Budget.Lease lease) {
       this.task = task;
       this.sequence = sequence;
+      this.lease = lease;
       this.buffer = buffers.take(task.length());
     }
 
@@ -152,10 +170,15 @@ public final class OrderedSink implements Sink {
     @Override
     public void finish() {
       Chunk chunk = new Chunk(task, ByteBuffer.wrap(buffer, 0, task.length()).asReadOnlyBuffer());
-      synchronized (arrays) {
-        arrays.put(chunk, buffer);
+      synchronized (held) {
+        if (!dropped) {
+          held.put(chunk, new Held(buffer, lease));
+          sequencer.put(sequence, chunk);
+          return;
+        }
       }
-      sequencer.put(sequence, chunk);
+      // The download failed while this chunk was on its way: no one will take it.
+      lease.release();
     }
   }
 }

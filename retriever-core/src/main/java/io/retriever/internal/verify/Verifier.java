@@ -8,6 +8,7 @@ import io.retriever.internal.Settings;
 import io.retriever.internal.pipeline.ChunkPlan;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.StageName;
+import io.retriever.internal.pipeline.Threads;
 import io.retriever.internal.pipeline.Waits;
 import io.retriever.internal.s3.S3Access;
 import java.io.IOException;
@@ -51,8 +52,12 @@ public final class Verifier {
   /** The pool of those threads, made when the first object needs one; null until then. */
   private ExecutorService verifiers;
 
-  public Verifier(Settings settings, S3Access s3, AtomicLong requests) {
+  /** Where the pool's threads come from. */
+  private final Threads threads;
+
+  public Verifier(Settings settings, S3Access s3, AtomicLong requests, Threads threads) {
     this.s3 = s3;
+    this.threads = threads;
     this.requests = requests;
     this.verify = settings.verify();
     this.chunkSize = settings.chunkSize();
@@ -349,17 +354,13 @@ public final class Verifier {
       verifiers =
           Executors.newFixedThreadPool(
               VERIFIER_THREADS,
-              r -> {
-                Thread t =
-                    new Thread(
-                        () -> {
-                          S3Access.countRequestsIn(requests);
-                          r.run();
-                        },
-                        StageName.thread("verifier", n.getAndIncrement()));
-                t.setDaemon(true);
-                return t;
-              });
+              r ->
+                  threads.newThread(
+                      StageName.thread("verifier", n.getAndIncrement()),
+                      () -> {
+                        S3Access.countRequestsIn(requests);
+                        r.run();
+                      }));
     }
     return verifiers;
   }

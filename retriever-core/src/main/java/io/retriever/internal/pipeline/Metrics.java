@@ -1,0 +1,75 @@
+package io.retriever.internal.pipeline;
+
+import io.retriever.internal.s3.S3Access;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The counters of one download, which every stage adds to and progress snapshots and the summary
+ * read. Bytes and 503s are also added to the {@link Engine}'s totals, which its concurrency
+ * controller watches across downloads.
+ *
+ * <p>Concurrency: every counter is atomic; any stage thread may add to any of them.
+ */
+public final class Metrics {
+  /** How many unverified objects the summary names. */
+  static final int UNVERIFIED_NAMED = 100;
+
+  private final Engine.Totals totals;
+
+  final AtomicLong objectsListed = new AtomicLong();
+  final AtomicLong bytesListed = new AtomicLong();
+  final AtomicLong objectsDone = new AtomicLong();
+  final AtomicLong bytesDone = new AtomicLong();
+  final AtomicLong requests = new AtomicLong();
+  final AtomicLong retries = new AtomicLong();
+  final AtomicLong bytesFetched = new AtomicLong();
+  final AtomicLong bytesResumed = new AtomicLong();
+  final AtomicLong objectsSkipped = new AtomicLong();
+  final AtomicLong chunksAdmitted = new AtomicLong();
+  final AtomicLong chunksFinished = new AtomicLong();
+  final AtomicLong objectsUnverified = new AtomicLong();
+
+  /** Whether the lister has found every object. */
+  volatile boolean listingComplete;
+
+  /** The first {@link #UNVERIFIED_NAMED} objects delivered without a check, by address. */
+  private final List<String> unverified = Collections.synchronizedList(new ArrayList<>());
+
+  Metrics(Engine.Totals totals) {
+    this.totals = totals;
+  }
+
+  /** Counts bytes that reached the sink, fetched or read from a local copy. */
+  void bytesDone(long n) {
+    bytesDone.addAndGet(n);
+    totals.bytesDone().addAndGet(n);
+  }
+
+  /** Counts a GET that got 503 SlowDown after the SDK's own retries. */
+  void slowDown() {
+    totals.slowDowns().incrementAndGet();
+  }
+
+  /** Counts an object delivered without a check the store offers. */
+  void unverified(String uri) {
+    objectsUnverified.incrementAndGet();
+    synchronized (unverified) {
+      if (unverified.size() < UNVERIFIED_NAMED) {
+        unverified.add(uri);
+      }
+    }
+  }
+
+  /** Returns the objects delivered without a check that the summary names. */
+  List<String> unverifiedNamed() {
+    return List.copyOf(unverified);
+  }
+
+  /** Makes the SDK's own retries on this thread count as this download's requests. */
+  void countRequestsOnThisThread() {
+    S3Access.countRequestsIn(requests);
+  }
+}

@@ -1,0 +1,18 @@
+package io.retriever.internal.pipeline;
+
+import io.retriever.ChunkTask;
+import io.retriever.internal.flow.Budget;
+
+/**
+ * A chunk admitted by a download's chunker, on its way to a downloader worker: its range, where its
+ * bytes go, its place in the download, the budget lease its bytes hold (closed exactly once: by the
+ * sink when its bytes are written or read, or by the worker when they never arrive) and what its
+ * download shares with the workers.
+ *
+ * @param task the range to fetch
+ * @param sink where the object's chunks go
+ * @param sequence the chunk's place in download order, from 0
+ * @param lease the budget its bytes are counted in
+ * @param scope its download
+ */
+record Work(ChunkTask task, ObjectSink sink, long sequence, Budget.Lease lease, Scope scope) {}
