@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -96,7 +97,7 @@ class SoakTest {
       assertThat(summary.peakBufferedBytes()).isLessThanOrEqualTo(BUDGET);
       assertThat(summary.objectsUnverified()).isZero();
       assertThat(faults.injected()).isPositive();
-      Thread.sleep(200);
+      awaitEnded(threadsBefore);
       assertThat(leaked(threadsBefore)).isEmpty();
       double seconds = (System.nanoTime() - started) / 1e9;
       System.out.printf(
@@ -124,6 +125,17 @@ class SoakTest {
         .filter(Thread::isAlive)
         .map(Thread::getName)
         .collect(Collectors.toSet());
+  }
+
+  /** Waits, at most 30 s in all, for Retriever's threads started since {@code before} to end. */
+  private static void awaitEnded(Set<String> before) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (t.getName().startsWith("retriever-") && !before.contains(t.getName()) && left > 0) {
+        t.join(left);
+      }
+    }
   }
 
   /** Returns Retriever's threads that are alive now and were not before. */

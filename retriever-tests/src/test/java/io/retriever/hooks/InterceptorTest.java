@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -130,6 +132,7 @@ class InterceptorTest {
     Set<String> threads = ConcurrentHashMap.newKeySet();
     AtomicInteger active = new AtomicInteger();
     AtomicInteger overlap = new AtomicInteger();
+    CountDownLatch together = new CountDownLatch(2);
     ChunkInterceptor flip =
         chain -> {
           threads.add(Thread.currentThread().getName());
@@ -142,7 +145,9 @@ class InterceptorTest {
             while (in.hasRemaining()) {
               out.put((byte) ~in.get());
             }
-            Thread.sleep(5);
+            // Holds the first two calls until both run, so that they overlap.
+            together.countDown();
+            assertThat(together.await(30, TimeUnit.SECONDS)).as("two calls at once").isTrue();
             return new Chunk(chunk.task(), out.flip());
           } finally {
             active.decrementAndGet();

@@ -21,6 +21,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,6 +39,7 @@ class PostDownloadHookTest {
     List<String> seen = new CopyOnWriteArrayList<>();
     AtomicInteger active = new AtomicInteger();
     AtomicInteger overlap = new AtomicInteger();
+    CountDownLatch together = new CountDownLatch(2);
     PostDownloadHook verify =
         done -> {
           threads.add(Thread.currentThread().getName());
@@ -46,7 +49,9 @@ class PostDownloadHookTest {
             assertThat(TestData.sha256(done.file()))
                 .isEqualTo(objects.get(done.object().key()).sha256());
             seen.add(done.object().key());
-            Thread.sleep(30);
+            // Holds the first two calls until both run, so that they overlap.
+            together.countDown();
+            assertThat(together.await(30, TimeUnit.SECONDS)).as("two calls at once").isTrue();
           } finally {
             active.decrementAndGet();
           }
