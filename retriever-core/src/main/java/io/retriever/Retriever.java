@@ -246,6 +246,19 @@ public final class Retriever implements AutoCloseable {
   }
 
   /**
+   * Returns the bytes all this retriever's downloads hold in buffers now: never more than the
+   * in-flight byte budget, however many downloads run at once.
+   */
+  public long bufferedBytes() {
+    return engine.bufferedBytes();
+  }
+
+  /** Returns the most bytes all this retriever's downloads held in buffers at once so far. */
+  public long peakBufferedBytes() {
+    return engine.peakBufferedBytes();
+  }
+
+  /**
    * Stops this retriever's workers and closes the S3 client it built. Downloads still running fail.
    */
   @Override

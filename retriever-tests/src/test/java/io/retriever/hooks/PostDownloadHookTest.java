@@ -67,11 +67,11 @@ class PostDownloadHookTest {
     }
     recorder.assertConsistent();
     assertThat(seen).containsExactlyInAnyOrderElementsOf(objects.keySet());
-    assertThat(threads).allMatch(t -> t.startsWith("retriever-post-"));
+    assertThat(threads).allMatch(t -> t.startsWith("retriever-finisher-"));
     assertThat(overlap.get()).isBetween(2, 3);
     assertThat(recorder.events())
         .filteredOn(r -> r.point().equals("objectCompleted"))
-        .allSatisfy(r -> assertThat(r.thread()).startsWith("retriever-post-"));
+        .allSatisfy(r -> assertThat(r.thread()).startsWith("retriever-finisher-"));
     assertThat(recorder.events(ObjectCompleted.class)).hasSize(objects.size());
   }
 

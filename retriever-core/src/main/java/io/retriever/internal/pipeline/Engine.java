@@ -112,6 +112,16 @@ public final class Engine implements AutoCloseable {
     return buffers;
   }
 
+  /** Returns the bytes every download of the Retriever holds now. */
+  public long bufferedBytes() {
+    return budget.inUse();
+  }
+
+  /** Returns the most bytes the Retriever's downloads held at once so far. */
+  public long peakBufferedBytes() {
+    return budget.peak();
+  }
+
   /** Counts a download out. */
   synchronized void unregister(Failures download) {
     downloads.remove(download);
