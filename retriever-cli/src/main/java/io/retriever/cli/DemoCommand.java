@@ -6,10 +6,11 @@ import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.FileTrees;
-import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.Sampler;
 import io.retriever.bench.profile.Summary;
 import io.retriever.bench.run.Dataset;
+import io.retriever.options.Sizes;
+import io.retriever.options.TransferOptions;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
@@ -24,9 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -73,7 +72,6 @@ final class DemoCommand implements Callable<Integer> {
   @Mixin ServerOptions server;
   @Mixin TransferOptions transfer;
 
-  @Spec CommandSpec spec;
   @Mixin OutputOptions output;
   @Mixin ProfileOptions profile;
 
@@ -145,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
   private DownloadSummary download(LocalS3 s3, Path dir) throws IOException {
     Retriever.Builder builder =
         transfer
-            .apply(Retriever.builder(), spec)
+            .apply(Retriever.builder())
             .endpoint(s3.endpoint())
             .region(s3.region())
             .credentials(s3.accessKey(), s3.secretKey())

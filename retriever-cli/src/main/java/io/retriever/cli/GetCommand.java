@@ -12,10 +12,11 @@ import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.S3Uri;
-import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.Sampler;
 import io.retriever.event.ObjectFailed;
 import io.retriever.hook.DownloadCache;
+import io.retriever.options.Sizes;
+import io.retriever.options.TransferOptions;
 import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -126,7 +127,7 @@ final class GetCommand implements Callable<Integer> {
     S3Uri uri = S3Uri.parse(source);
     boolean toStdout = "-".equals(destination);
     PrintStream report = toStdout ? System.err : System.out;
-    Retriever.Builder builder = transfer.apply(s3.builder(), spec);
+    Retriever.Builder builder = transfer.apply(s3.builder());
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
@@ -135,7 +136,7 @@ final class GetCommand implements Callable<Integer> {
       builder.cache(DownloadCache.open(cacheDir, cacheSize));
     }
     try (Sampler sampler = profile.start(builder);
-        Retriever retriever = TransferOptions.build(builder, spec)) {
+        Retriever retriever = transfer.build(builder)) {
       DownloadRequest request = resolve(retriever, uri);
       request = request.withFilter(filter(request.filter()));
       DownloadSummary summary;

@@ -3,7 +3,7 @@ package io.retriever.cli;
 import io.retriever.ObjectInfo;
 import io.retriever.Retriever;
 import io.retriever.S3Uri;
-import io.retriever.bench.Sizes;
+import io.retriever.options.Sizes;
 import java.io.PrintStream;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;

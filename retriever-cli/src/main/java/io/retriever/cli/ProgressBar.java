@@ -3,8 +3,8 @@ package io.retriever.cli;
 import io.retriever.DownloadListener;
 import io.retriever.DownloadSummary;
 import io.retriever.ProgressSnapshot;
-import io.retriever.bench.Sizes;
 import io.retriever.event.DownloadFailed;
+import io.retriever.options.Sizes;
 import java.io.PrintStream;
 import java.util.Locale;
 

@@ -3,7 +3,7 @@ package io.retriever.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.DownloadSummary;
-import io.retriever.bench.Sizes;
+import io.retriever.options.Sizes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.retriever.cli;
 
-import io.retriever.bench.Sizes;
+import io.retriever.options.Sizes;
 import io.retriever.testkit.LocalS3;
 import java.time.Duration;
 import java.util.Locale;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.ProgressSnapshot;
-import io.retriever.bench.Sizes;
+import io.retriever.options.Sizes;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;

@@ -3,23 +3,14 @@ package io.retriever.hook;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.cache.LruDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,20 +29,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread safety: safe for concurrent use by many downloads.
  */
 public final class DownloadCache implements ObjectInterceptor, PostDownloadHook {
-  private final Path objects;
-  private final Path tmp;
-  private final long maxBytes;
-
-  /** What the cache holds, as last counted plus what was added since. */
-  private final AtomicLong size = new AtomicLong();
-
+  private final LruDirectory entries;
   private final AtomicLong hits = new AtomicLong();
   private final AtomicLong misses = new AtomicLong();
 
-  private DownloadCache(Path directory, long maxBytes) {
-    this.objects = directory.resolve("objects");
-    this.tmp = directory.resolve("tmp");
-    this.maxBytes = maxBytes;
+  private DownloadCache(LruDirectory entries) {
+    this.entries = entries;
   }
 
   /**
@@ -64,34 +47,24 @@ public final class DownloadCache implements ObjectInterceptor, PostDownloadHook 
       throw new RetrieverException(
           Reason.INVALID, "cache size must not be negative, got " + maxBytes + " (e.g. 10GiB)");
     }
-    DownloadCache cache = new DownloadCache(directory.toAbsolutePath(), maxBytes);
     try {
-      Files.createDirectories(cache.objects);
-      Files.createDirectories(cache.tmp);
+      return new DownloadCache(LruDirectory.open(directory.toAbsolutePath(), maxBytes));
     } catch (IOException e) {
       throw new RetrieverException(
           Reason.LOCAL_IO,
           "cannot create cache directory " + directory + " (" + e + "); choose a writable one",
           e);
     }
-    cache.size.set(cache.count());
-    return cache;
   }
 
   @Override
   public ObjectPlan intercept(ObjectChain chain) throws Exception {
     ObjectInfo object = chain.object();
-    Path entry = entry(object);
+    String name = name(object);
+    Path entry = name == null ? null : entries.find(name, object.size());
     if (entry != null) {
-      try {
-        if (Files.size(entry) == object.size()) {
-          Files.setLastModifiedTime(entry, FileTime.from(Instant.now()));
-          hits.incrementAndGet();
-          return new ObjectPlan.FromFile(entry, chain.target());
-        }
-      } catch (NoSuchFileException e) {
-        // Not cached.
-      }
+      hits.incrementAndGet();
+      return new ObjectPlan.FromFile(entry, chain.target());
     }
     misses.incrementAndGet();
     return chain.proceed();
@@ -99,28 +72,24 @@ public final class DownloadCache implements ObjectInterceptor, PostDownloadHook 
 
   @Override
   public void afterDownload(DownloadedObject downloaded) throws IOException {
-    Path entry = entry(downloaded.object());
+    String name = name(downloaded.object());
     if (downloaded.fromLocalFile()
-        || entry == null
-        || Files.exists(entry)
-        || downloaded.object().size() > maxBytes
+        || name == null
+        || entries.contains(name)
+        || downloaded.object().size() > entries.maxBytes()
         || (downloaded.file() == null && downloaded.bytes() == null)) {
       return;
     }
-    Path copy = tmp.resolve(Long.toHexString(ThreadLocalRandom.current().nextLong()));
-    try {
-      if (downloaded.bytes() != null) {
-        Files.write(copy, downloaded.bytes());
-      } else {
-        Files.copy(downloaded.file(), copy);
-      }
-      Files.move(copy, entry, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(copy);
-    }
-    if (size.addAndGet(downloaded.object().size()) > maxBytes) {
-      evict();
-    }
+    entries.add(
+        name,
+        downloaded.object().size(),
+        copy -> {
+          if (downloaded.bytes() != null) {
+            Files.write(copy, downloaded.bytes());
+          } else {
+            Files.copy(downloaded.file(), copy);
+          }
+        });
   }
 
   /** Returns how many objects were served from the cache. */
@@ -135,57 +104,11 @@ public final class DownloadCache implements ObjectInterceptor, PostDownloadHook 
 
   /** Returns the bytes the cache holds, as last counted. */
   public long sizeBytes() {
-    return size.get();
+    return entries.sizeBytes();
   }
 
-  /** Removes the least recently used entries until the cache holds at most its limit. */
-  private synchronized void evict() throws IOException {
-    if (size.get() <= maxBytes) {
-      return;
-    }
-    record Entry(Path path, long size, FileTime used) {}
-    List<Entry> entries = new ArrayList<>();
-    long total = 0;
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(objects)) {
-      for (Path path : dir) {
-        try {
-          BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-          entries.add(new Entry(path, a.size(), a.lastModifiedTime()));
-          total += a.size();
-        } catch (NoSuchFileException e) {
-          // Evicted by another process meanwhile.
-        }
-      }
-    }
-    entries.sort(Comparator.comparing(Entry::used));
-    for (Entry e : entries) {
-      if (total <= maxBytes) {
-        break;
-      }
-      Files.deleteIfExists(e.path());
-      total -= e.size();
-    }
-    size.set(total);
-  }
-
-  private long count() {
-    long total = 0;
-    try (DirectoryStream<Path> dir = Files.newDirectoryStream(objects)) {
-      for (Path path : dir) {
-        try {
-          total += Files.size(path);
-        } catch (NoSuchFileException e) {
-          // Evicted meanwhile.
-        }
-      }
-    } catch (IOException e) {
-      return 0;
-    }
-    return total;
-  }
-
-  /** Returns the entry's path for an object, or null when it has no ETag to key it by. */
-  private Path entry(ObjectInfo object) {
+  /** Returns the entry's name for an object, or null when it has no ETag to key it by. */
+  private static String name(ObjectInfo object) {
     if (object.eTag() == null) {
       return null;
     }
@@ -193,8 +116,7 @@ public final class DownloadCache implements ObjectInterceptor, PostDownloadHook 
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       String id =
           object.bucket() + '\0' + object.key() + '\0' + object.eTag() + '\0' + object.size();
-      return objects.resolve(
-          HexFormat.of().formatHex(sha.digest(id.getBytes(StandardCharsets.UTF_8))));
+      return HexFormat.of().formatHex(sha.digest(id.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -1,31 +1,29 @@
 package io.retriever.internal;
 
-/**
- * The settings a library error message tells its caller to change, named as the library's API names
- * them. A command line built on the library replaces each with its own flag, so that every layer
- * speaks its own language.
- */
+import io.retriever.Setting;
+
+/** Shorthands for the names by which library error messages tell their caller what to change. */
 public final class Fixes {
   private Fixes() {}
 
   /** The endpoint setting. */
-  public static final String ENDPOINT = "Retriever.Builder.endpoint";
+  public static final String ENDPOINT = Setting.ENDPOINT.apiName();
 
   /** The region setting. */
-  public static final String REGION = "Retriever.Builder.region";
+  public static final String REGION = Setting.REGION.apiName();
 
   /** The credentials setting. */
-  public static final String CREDENTIALS = "Retriever.Builder.credentials";
+  public static final String CREDENTIALS = Setting.CREDENTIALS.apiName();
 
   /** Unsigned requests, for public buckets. */
-  public static final String ANONYMOUS = "Retriever.Builder.anonymous()";
+  public static final String ANONYMOUS = Setting.ANONYMOUS.apiName();
 
   /** Verification turned off. */
-  public static final String NO_VERIFY = "Retriever.Builder.verify(false)";
+  public static final String NO_VERIFY = Setting.NO_VERIFY.apiName();
 
   /** Replacing existing files. */
-  public static final String OVERWRITE = "FileOptions.withOverwrite(true)";
+  public static final String OVERWRITE = Setting.OVERWRITE.apiName();
 
   /** Starting over instead of resuming. */
-  public static final String NO_RESUME = "FileOptions.withResume(false)";
+  public static final String NO_RESUME = Setting.NO_RESUME.apiName();
 }

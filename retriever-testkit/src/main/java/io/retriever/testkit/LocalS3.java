@@ -3,7 +3,6 @@ package io.retriever.testkit;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
 import io.retriever.Retriever;
-import io.retriever.internal.verify.Crcs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,6 +24,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
@@ -284,7 +285,7 @@ public final class LocalS3 implements AutoCloseable {
     try (InputStream in = TestData.randomStream(size, seed(key, size))) {
       byte[] buffer = new byte[1 << 16];
       for (long start = 0; start < Math.max(1, size); start += partSize) {
-        Checksum crc = algorithm.startsWith("SHA") ? null : Crcs.newChecksum(algorithm);
+        Checksum crc = algorithm.startsWith("SHA") ? null : newChecksum(algorithm);
         MessageDigest digest =
             crc != null
                 ? null
@@ -307,6 +308,16 @@ public final class LocalS3 implements AutoCloseable {
       throw new IllegalStateException("cannot generate " + key, e);
     }
     return values;
+  }
+
+  /** Returns a new checksum of a CRC algorithm as S3 names it. */
+  private static Checksum newChecksum(String algorithm) {
+    return switch (algorithm) {
+      case "CRC32" -> new CRC32();
+      case "CRC32C" -> new CRC32C();
+      case "CRC64NVME" -> new Crc64Nvme();
+      default -> throw new IllegalArgumentException("not a CRC S3 keeps: " + algorithm);
+    };
   }
 
   private static byte[] bigEndian(long v, String algorithm) {

@@ -1,6 +1,6 @@
 package io.retriever.bench.run;
 
-import io.retriever.bench.Sizes;
+import io.retriever.options.Sizes;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.TestObject;
 import java.util.ArrayList;

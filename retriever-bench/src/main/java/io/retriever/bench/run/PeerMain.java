@@ -5,9 +5,9 @@ import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.FileOptions;
 import io.retriever.Retriever;
-import io.retriever.bench.Sizes;
 import io.retriever.bench.profile.PipelineProbe;
 import io.retriever.bench.profile.Sampler;
+import io.retriever.options.TransferOptions;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -80,17 +81,8 @@ public final class PeerMain implements Callable<Integer> {
   @Option(names = "--no-sign-request")
   boolean anonymous;
 
-  @Option(names = "--concurrency")
-  Integer concurrency;
-
-  @Option(names = "--chunk-size", converter = Sizes.class)
-  Long chunkSize;
-
-  @Option(names = "--max-memory", converter = Sizes.class)
-  Long maxMemory;
-
-  @Option(names = "--target-gbps")
-  Double targetGbps;
+  /** The retriever command's own options (with its defaults), for the Retriever peers. */
+  @Mixin TransferOptions transfer;
 
   @Option(names = "--downloads", defaultValue = "1")
   int downloads;
@@ -159,18 +151,7 @@ public final class PeerMain implements Callable<Integer> {
     if (anonymous) {
       builder.anonymous();
     }
-    if (concurrency != null) {
-      builder.concurrency(concurrency);
-    }
-    if (chunkSize != null) {
-      builder.chunkSize(chunkSize);
-    }
-    if (maxMemory != null) {
-      builder.maxInFlightBytes(maxMemory);
-    }
-    if (targetGbps != null) {
-      builder.targetThroughputGbps(targetGbps);
-    }
+    transfer.apply(builder);
     Duration interval = Duration.ofMillis(Math.max(10, profileMillis));
     PipelineProbe probe = new PipelineProbe();
     if (profile != null) {
@@ -182,7 +163,7 @@ public final class PeerMain implements Callable<Integer> {
     long retries = 0;
     try (Sampler sampler =
             profile == null ? null : new Sampler(null, probe, interval, profile, System.err);
-        Retriever retriever = builder.build()) {
+        Retriever retriever = transfer.build(builder)) {
       for (int i = 0; i < downloads; i++) {
         // Every download fetches every object again rather than finding the files up to date.
         FileOptions options =

@@ -1,15 +1,23 @@
-package io.retriever.cli;
+package io.retriever.options;
 
 import io.retriever.Retriever;
 import io.retriever.RetrieverException;
-import io.retriever.bench.Sizes;
 import java.time.Duration;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
-/** Options that tune a download. */
-final class TransferOptions {
+/**
+ * Options that tune a download, shared by every command that downloads: mix them into a picocli
+ * command with {@code @Mixin TransferOptions transfer;}, then {@link #apply} them to a builder and
+ * {@link #build} it. Their defaults are the library's.
+ */
+public final class TransferOptions {
+  /** The command this is mixed into: its usage errors are that command's. */
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec spec;
+
   @Option(
       names = {"-c", "--concurrency"},
       paramLabel = "N",
@@ -64,17 +72,14 @@ final class TransferOptions {
    * Applies these options; an invalid value is a usage error (exit 2) whose one line names the
    * option and says the fix.
    */
-  Retriever.Builder apply(Retriever.Builder builder, CommandSpec spec) {
-    option(
-        spec,
-        "--stall-timeout",
-        () -> builder.stallTimeout(Duration.ofSeconds(stallTimeoutSeconds)));
+  public Retriever.Builder apply(Retriever.Builder builder) {
+    option("--stall-timeout", () -> builder.stallTimeout(Duration.ofSeconds(stallTimeoutSeconds)));
     builder.verify(!noVerify);
-    option(spec, "--concurrency", () -> builder.concurrency(concurrency));
-    option(spec, "--chunk-size", () -> builder.chunkSize(chunkSize));
-    option(spec, "--max-memory", () -> builder.maxInFlightBytes(maxMemory));
-    option(spec, "--max-bandwidth", () -> builder.maxBandwidth(maxBandwidth));
-    option(spec, "--target-gbps", () -> builder.targetThroughputGbps(targetGbps));
+    option("--concurrency", () -> builder.concurrency(concurrency));
+    option("--chunk-size", () -> builder.chunkSize(chunkSize));
+    option("--max-memory", () -> builder.maxInFlightBytes(maxMemory));
+    option("--max-bandwidth", () -> builder.maxBandwidth(maxBandwidth));
+    option("--target-gbps", () -> builder.targetThroughputGbps(targetGbps));
     return builder;
   }
 
@@ -82,14 +87,14 @@ final class TransferOptions {
    * Builds the Retriever; settings that do not fit together (a budget smaller than a chunk) are a
    * usage error, as a single invalid value is.
    */
-  static Retriever build(Retriever.Builder builder, CommandSpec spec) {
+  public Retriever build(Retriever.Builder builder) {
     Retriever[] built = new Retriever[1];
-    option(spec, "--max-memory", () -> built[0] = builder.build());
+    option("--max-memory", () -> built[0] = builder.build());
     return built[0];
   }
 
   /** Runs a setter of the builder, turning its refusal into a usage error naming {@code flag}. */
-  private static void option(CommandSpec spec, String flag, Runnable set) {
+  private void option(String flag, Runnable set) {
     try {
       set.run();
     } catch (RetrieverException e) {

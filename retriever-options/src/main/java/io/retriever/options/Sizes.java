@@ -1,4 +1,4 @@
-package io.retriever.bench;
+package io.retriever.options;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
