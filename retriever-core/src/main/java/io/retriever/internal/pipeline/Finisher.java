@@ -90,6 +90,10 @@ final class Finisher {
 
   /** Finishes one object; returns whether it was handed back to be fetched again. */
   private boolean finish(ObjectSink object) throws InterruptedException {
+    if (scope.failures().failed()) {
+      // The download's clean-up removes what the object left; it must not get its final name.
+      return false;
+    }
     RetrieverException error = object.failure();
     if (error != null) {
       object.discard();

@@ -46,6 +46,9 @@ record Scope(
    * up when the download has failed (its clean-up then removes what the object left).
    */
   void finished(ObjectSink object) throws InterruptedException {
+    if (failures.failed()) {
+      return;
+    }
     while (!finished.offer(object, HAND_OFF_POLL_MILLIS, TimeUnit.MILLISECONDS)) {
       if (failures.failed()) {
         return;
