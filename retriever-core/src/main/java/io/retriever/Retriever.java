@@ -175,10 +175,14 @@ public final class Retriever implements AutoCloseable {
 
   private FileDownload toFiles(
       DownloadRequest request, Path root, Function<ObjectInfo, Path> target, FileOptions options) {
-    return start(
-        request,
-        budget -> new FileSink(root, target, options, budget, settings.chunkSize()),
-        (pipeline, s) -> new RealFileDownload(pipeline, (FileSink) s));
+    Objects.requireNonNull(request, "request");
+    ByteBudget budget = new ByteBudget(settings.maxInFlightBytes());
+    FileSink sink = new FileSink(root, target, options, budget, settings.chunkSize());
+    // An iterated download's sink listens too, after the user's listeners: a file is final only
+    // when they all passed.
+    Settings forDownload =
+        sink.listener() == null ? settings : settings.withListener(sink.listener());
+    return new RealFileDownload(Pipeline.start(forDownload, s3, request, sink, budget), sink);
   }
 
   private <D extends Download> D start(

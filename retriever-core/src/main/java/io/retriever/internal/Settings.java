@@ -10,6 +10,7 @@ import io.retriever.hook.ObjectLister;
 import io.retriever.hook.PostDownloadHook;
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -70,4 +71,36 @@ public record Settings(
     DownloadCache cache,
     Duration stallTimeout,
     int maxRetriesPerDownload,
-    boolean verify) {}
+    boolean verify) {
+  /** Returns these settings with {@code listener} told after the others. */
+  public Settings withListener(DownloadListener listener) {
+    List<DownloadListener> all = new ArrayList<>(listeners);
+    all.add(listener);
+    return new Settings(
+        concurrency,
+        chunkSize,
+        maxInFlightBytes,
+        maxAttempts,
+        progressInterval,
+        List.copyOf(all),
+        endpoint,
+        region,
+        credentials,
+        anonymous,
+        pathStyle,
+        client,
+        maxBytesPerSecond,
+        targetBytesPerSecond,
+        objectInterceptors,
+        chunkInterceptors,
+        postDownloadHooks,
+        postDownloadThreads,
+        hookFailure,
+        lister,
+        sink,
+        cache,
+        stallTimeout,
+        maxRetriesPerDownload,
+        verify);
+  }
+}

@@ -1,7 +1,9 @@
 package io.retriever.internal.sink;
 
 import io.retriever.ChunkTask;
+import io.retriever.DownloadListener;
 import io.retriever.DownloadedFile;
+import io.retriever.FileDownload;
 import io.retriever.FileOptions;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
@@ -55,7 +57,7 @@ public final class FileSink implements Sink {
   /** Objects whose temporary file exists and is not yet renamed. */
   private final Set<FileObject> unfinished = ConcurrentHashMap.newKeySet();
 
-  /** Completed files by listing position. */
+  /** Completed files by listing position, unless the download is iterated. */
   private final ConcurrentSkipListMap<Integer, DownloadedFile> done = new ConcurrentSkipListMap<>();
 
   /** Objects opened so far; only the chunker thread writes it. */
@@ -63,6 +65,9 @@ public final class FileSink implements Sink {
 
   /** Finds what interrupted downloads left; only the chunker thread uses it. */
   private final PartFiles partFiles = new PartFiles();
+
+  /** The finished files an iteration takes, or null when the download is not iterated. */
+  private final FinishedFiles finished;
 
   /** Whether the download was cancelled (rather than failed). */
   private volatile boolean cancelled;
@@ -82,6 +87,19 @@ public final class FileSink implements Sink {
     this.options = options;
     this.budget = budget;
     this.chunkSize = chunkSize;
+    this.finished = options.iterate() ? new FinishedFiles(FileDownload.FINISHED_QUEUE) : null;
+  }
+
+  /**
+   * Returns the listener that hands finished files to the iteration, which the download must tell
+   * last, after the user's listeners; null when the download is not iterated.
+   */
+  public DownloadListener listener() {
+    return finished;
+  }
+
+  FinishedFiles finished() {
+    return finished;
   }
 
   @Override
@@ -157,10 +175,15 @@ public final class FileSink implements Sink {
     budget.release(task.length());
   }
 
-  /** Records a file renamed into place. */
+  /** Records a file renamed into place: in the list, or for the iteration. */
   void completed(FileObject file) {
     unfinished.remove(file);
-    done.put(file.ordinal(), new DownloadedFile(file.object(), file.target(), file.bytes()));
+    DownloadedFile result = new DownloadedFile(file.object(), file.target(), file.bytes());
+    if (finished != null) {
+      finished.completed(result);
+    } else {
+      done.put(file.ordinal(), result);
+    }
   }
 
   /** Forgets an object whose temporary file was removed or kept for a rerun. */
@@ -170,12 +193,19 @@ public final class FileSink implements Sink {
 
   /** Forgets a completed file that a post-download hook failed. */
   void revoked(FileObject file) {
-    done.remove(file.ordinal());
+    if (finished != null) {
+      finished.revoked(file.target());
+    } else {
+      done.remove(file.ordinal());
+    }
   }
 
   @Override
   public void failed(RetrieverException failure) {
     cancelled = failure.reason() == Reason.CANCELLED;
+    if (finished != null) {
+      finished.release(); // Its workers must not wait for an iteration now.
+    }
   }
 
   /**
