@@ -38,6 +38,9 @@ import java.util.function.Function;
  * that after a crash (nothing removes them then) a rerun takes the file over and fetches only the
  * rest, or starts over when the object has changed since.
  *
+ * <p>Iteration: with {@link FileOptions#iterate()}, finished files go to {@link FinishedFiles}, a
+ * bounded queue the user's iteration takes them from, instead of a list of every file.
+ *
  * <p>Concurrency: the chunker opens objects ({@link FileObject}); workers write different ranges of
  * a file at once through positional writes; the worker that finishes an object's last chunk renames
  * it.
