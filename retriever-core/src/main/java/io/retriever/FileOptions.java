@@ -15,41 +15,63 @@ package io.retriever;
  *     interrupt), keep the temporary files of large objects and their journals, so that a rerun
  *     with {@code resume} continues them; when false (the default) they are removed. Failures
  *     remove them either way.
+ * @param iterate make the download iterable ({@link FileDownload#iterator()}): each file is handed
+ *     to the iteration as soon as it is final, while later ones still download. At most {@value
+ *     FileDownload#FINISHED_QUEUE} finished files wait for the iteration; when that many wait, the
+ *     download waits too, until the iteration takes one or the user stops iterating ({@code
+ *     await()}, {@code cancel()}, {@code close()}). With it, {@link FileDownload#files()} keeps no
+ *     list; without it, the download cannot be iterated.
  */
 public record FileOptions(
-    boolean overwrite, boolean keepInMemory, boolean fsync, boolean resume, boolean keepPartial) {
-  /** Creates options that remove temporary files when the download is cancelled. */
-  public FileOptions(boolean overwrite, boolean keepInMemory, boolean fsync, boolean resume) {
-    this(overwrite, keepInMemory, fsync, resume, false);
+    boolean overwrite,
+    boolean keepInMemory,
+    boolean fsync,
+    boolean resume,
+    boolean keepPartial,
+    boolean iterate) {
+  /** Creates options for a download that cannot be iterated. */
+  public FileOptions(
+      boolean overwrite, boolean keepInMemory, boolean fsync, boolean resume, boolean keepPartial) {
+    this(overwrite, keepInMemory, fsync, resume, keepPartial, false);
   }
 
-  /** Returns the defaults: never overwrite, no copy in memory, no fsync, resume. */
+  /** Creates options that remove temporary files when the download is cancelled. */
+  public FileOptions(boolean overwrite, boolean keepInMemory, boolean fsync, boolean resume) {
+    this(overwrite, keepInMemory, fsync, resume, false, false);
+  }
+
+  /** Returns the defaults: never overwrite, no copy in memory, no fsync, resume, no iteration. */
   public static FileOptions defaults() {
-    return new FileOptions(false, false, false, true, false);
+    return new FileOptions(false, false, false, true, false, false);
   }
 
   /** Returns these options with {@code keepPartial} set. */
   public FileOptions withKeepPartial(boolean keepPartial) {
-    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial);
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
   }
 
   /** Returns these options with {@code overwrite} set. */
   public FileOptions withOverwrite(boolean overwrite) {
-    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial);
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
   }
 
   /** Returns these options with {@code keepInMemory} set. */
   public FileOptions withKeepInMemory(boolean keepInMemory) {
-    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial);
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
   }
 
   /** Returns these options with {@code fsync} set. */
   public FileOptions withFsync(boolean fsync) {
-    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial);
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
   }
 
   /** Returns these options with {@code resume} set. */
   public FileOptions withResume(boolean resume) {
-    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial);
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
+  }
+
+  /** Returns these options with {@code iterate} set. */
+  public FileOptions withIterate(boolean iterate) {
+    return new FileOptions(overwrite, keepInMemory, fsync, resume, keepPartial, iterate);
   }
 }

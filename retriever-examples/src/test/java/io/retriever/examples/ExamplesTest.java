@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -100,6 +102,30 @@ class ExamplesTest {
     assertThat(Files.readAllBytes(dir.resolve("a.txt"))).isEqualTo(text);
     assertThat(dir.resolve("a.txt.gz")).doesNotExist();
     assertThat(dir.resolve("broken.txt.gz")).doesNotExist();
+  }
+
+  @Test
+  void processAsTheyArrive(LocalS3 s3, @TempDir Path dir) throws Exception {
+    s3.createBucket("arrive");
+    Map<String, Long> expected = new TreeMap<>();
+    Map<String, byte[]> contents = new TreeMap<>();
+    for (int i = 0; i < 40; i++) {
+      byte[] text = "line\n".repeat(i).getBytes(StandardCharsets.US_ASCII);
+      s3.put("arrive", "txt/f" + i + ".txt", text);
+      expected.put("txt/f" + i + ".txt", (long) i);
+      contents.put("f" + i + ".txt", text);
+    }
+    Map<String, Long> lines;
+    try (Retriever retriever = builder(s3).build()) {
+      lines =
+          ProcessAsTheyArrive.countLines(retriever, DownloadRequest.prefix("arrive", "txt/"), dir);
+    }
+    assertThat(lines).isEqualTo(expected);
+    for (Map.Entry<String, byte[]> e : contents.entrySet()) {
+      Path file = dir.resolve(e.getKey());
+      assertThat(file).hasSize(e.getValue().length);
+      assertThat(TestData.sha256(file)).isEqualTo(TestData.sha256(e.getValue()));
+    }
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.HookException;
+import io.retriever.HookFailure;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.ProgressSnapshot;
 import io.retriever.RetrieverException;
@@ -73,12 +75,16 @@ public final class Pipeline {
     this.request = request;
     this.sink = sink;
     this.metrics = new Metrics(engine.totals);
+    List<DownloadListener> listeners = new ArrayList<>(settings.listeners());
+    if (sink.listener() != null) {
+      listeners.add(sink.listener());
+    }
     this.failures =
         new Failures(
-            settings.hookFailure() == io.retriever.HookFailure.FAIL_DOWNLOAD,
+            settings.hookFailure() == HookFailure.FAIL_DOWNLOAD,
             sink.ordered(),
-            settings.listeners());
-    this.invoker = new Invoker(settings.listeners(), failures);
+            List.copyOf(listeners));
+    this.invoker = new Invoker(List.copyOf(listeners), failures);
     this.verifier = new Verifier(settings, engine.s3, metrics.requests, engine.threads);
     this.account = engine.budget.open();
     this.finished = new ArrayBlockingQueue<>(Math.max(64, 4 * settings.postDownloadThreads()));

@@ -1,5 +1,6 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.DownloadListener;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectInterceptor;
@@ -47,6 +48,15 @@ public interface Sink {
    * @throws RefusedKey naming the key, if no directory can be made for it here
    */
   default Path folder(ObjectInfo marker, ObjectInfo directory) {
+    return null;
+  }
+
+  /**
+   * Returns the sink's own listener, told after the user's (so that what it sees has passed every
+   * hook), or null. It may block in {@code objectCompleted} to hold the download back; {@link
+   * #failed} must release it.
+   */
+  default DownloadListener listener() {
     return null;
   }
 

@@ -4,26 +4,13 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.internal.Settings;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
 import software.amazon.awssdk.services.s3.model.EncodingType;
@@ -39,15 +26,12 @@ import software.amazon.awssdk.services.s3.model.ObjectPart;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * Retriever's only door to S3: one {@link S3Client}, built from the settings (or the caller's), and
- * the three requests a download needs.
+ * Retriever's only door to S3: one {@link S3Client}, built from the settings by {@link S3Clients}
+ * (or the caller's), and the requests a download needs.
  *
  * <p>Thread safety: all methods may be called concurrently; the SDK client is thread-safe.
  */
 public final class S3Access implements AutoCloseable {
-  /** The region used when none is configured and none can be resolved. */
-  private static final Region FALLBACK_REGION = Region.US_EAST_1;
-
   private final S3Client client;
   private final boolean ownsClient;
   private final boolean verify;
@@ -61,105 +45,19 @@ public final class S3Access implements AutoCloseable {
       this.ownsClient = false;
       this.endpointName = "the S3 endpoint";
     } else {
-      this.client = build(settings);
+      this.client = S3Clients.build(settings);
       this.ownsClient = true;
-      URI endpoint = endpoint(settings);
+      URI endpoint = S3Clients.endpoint(settings);
       this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
   }
-
-  private static S3Client build(Settings settings) {
-    S3ClientBuilder builder =
-        S3Client.builder()
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    // Enough connections for every worker, plus listing and HEADs beside them.
-                    .maxConnections(settings.concurrency() + 16)
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    // A read that waits this long for a byte has stalled: it fails and is retried
-                    // on a new connection.
-                    .socketTimeout(settings.stallTimeout())
-                    .tcpKeepAlive(true))
-            // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on
-            // GET.
-            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-            .forcePathStyle(settings.pathStyle())
-            .overrideConfiguration(o -> o.addExecutionInterceptor(new RetryCounter()));
-    if (settings.anonymous()) {
-      builder.credentialsProvider(AnonymousCredentialsProvider.create());
-    } else if (settings.credentials() != null) {
-      builder.credentialsProvider(settings.credentials());
-    } else {
-      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-    }
-    builder.region(settings.region() != null ? Region.of(settings.region()) : resolveRegion());
-    URI endpoint = endpoint(settings);
-    if (endpoint != null) {
-      builder.endpointOverride(endpoint);
-    } else {
-      // A bucket in another region is found through its x-amz-bucket-region header.
-      builder.crossRegionAccessEnabled(true);
-    }
-    return builder.build();
-  }
-
-  /** Returns the configured endpoint, else the one {@code AWS_ENDPOINT_URL} names, else null. */
-  private static URI endpoint(Settings settings) {
-    if (settings.endpoint() != null) {
-      return settings.endpoint();
-    }
-    String fromEnv = environmentEndpoint();
-    return fromEnv == null ? null : URI.create(fromEnv);
-  }
-
-  private static String environmentEndpoint() {
-    String s3 = System.getenv("AWS_ENDPOINT_URL_S3");
-    String any = System.getenv("AWS_ENDPOINT_URL");
-    return s3 != null && !s3.isBlank() ? s3 : any != null && !any.isBlank() ? any : null;
-  }
-
-  private static Region resolveRegion() {
-    try {
-      return DefaultAwsRegionProviderChain.builder().build().getRegion();
-    } catch (RuntimeException e) {
-      return FALLBACK_REGION;
-    }
-  }
-
-  /**
-   * Where the current thread's download counts its requests: the SDK's own retries of a call made
-   * on this thread are added to it, so that a summary counts every request sent. Null (the default)
-   * counts nowhere.
-   */
-  private static final ThreadLocal<AtomicLong> REQUESTS = new ThreadLocal<>();
-
-  /** Marks an execution whose first attempt has been sent. */
-  private static final ExecutionAttribute<Boolean> SENT =
-      new ExecutionAttribute<>("io.retriever.sent");
 
   /**
    * Makes the current thread add the SDK's retries to {@code requests} (which counts each call
    * once). The SDK's synchronous client sends every attempt of a call on the calling thread.
    */
   public static void countRequestsIn(AtomicLong requests) {
-    REQUESTS.set(requests);
-  }
-
-  /** Counts every attempt after the first of each call: the SDK's own retries. */
-  private static final class RetryCounter implements ExecutionInterceptor {
-    @Override
-    public void beforeTransmission(
-        Context.BeforeTransmission context, ExecutionAttributes executionAttributes) {
-      if (executionAttributes.getAttribute(SENT) == null) {
-        executionAttributes.putAttribute(SENT, Boolean.TRUE);
-        return;
-      }
-      AtomicLong requests = REQUESTS.get();
-      if (requests != null) {
-        requests.incrementAndGet();
-      }
-    }
+    S3Clients.countRequestsIn(requests);
   }
 
   /** Returns the endpoint in use, for messages. */
@@ -193,19 +91,8 @@ public final class S3Access implements AutoCloseable {
         r.contentLength(),
         r.eTag(),
         r.lastModified(),
-        checksumAlgorithm(r),
+        ChecksumValues.algorithm(r),
         r.checksumTypeAsString());
-  }
-
-  /** Returns the algorithm of the checksum a HEAD in checksum mode showed, or null. */
-  private static String checksumAlgorithm(HeadObjectResponse r) {
-    return r.checksumCRC32C() != null
-        ? "CRC32C"
-        : r.checksumCRC32() != null
-            ? "CRC32"
-            : r.checksumCRC64NVME() != null
-                ? "CRC64NVME"
-                : r.checksumSHA256() != null ? "SHA256" : r.checksumSHA1() != null ? "SHA1" : null;
   }
 
   /**
@@ -317,7 +204,7 @@ public final class S3Access implements AutoCloseable {
                 case "CRC64NVME" -> part.checksumCRC64NVME();
                 default -> null;
               };
-          ExpectedCrcs crc = value == null ? null : crc(algorithm, value);
+          ExpectedCrcs crc = value == null ? null : ChecksumValues.crc(algorithm, value);
           if (crc == null || part.size() == null) {
             return null;
           }
@@ -350,13 +237,13 @@ public final class S3Access implements AutoCloseable {
       return null;
     }
     if (r.checksumCRC32C() != null) {
-      return whole(object, crc("CRC32C", r.checksumCRC32C()));
+      return ChecksumValues.whole(object, ChecksumValues.crc("CRC32C", r.checksumCRC32C()));
     }
     if (r.checksumCRC32() != null) {
-      return whole(object, crc("CRC32", r.checksumCRC32()));
+      return ChecksumValues.whole(object, ChecksumValues.crc("CRC32", r.checksumCRC32()));
     }
     if (r.checksumCRC64NVME() != null) {
-      return whole(object, crc("CRC64NVME", r.checksumCRC64NVME()));
+      return ChecksumValues.whole(object, ChecksumValues.crc("CRC64NVME", r.checksumCRC64NVME()));
     }
     return null;
   }
@@ -367,30 +254,8 @@ public final class S3Access implements AutoCloseable {
    */
   public static Long crc64Nvme(GetObjectResponse response) {
     String value = response.checksumCRC64NVME();
-    ExpectedCrcs crc = value == null ? null : crc("CRC64NVME", value);
+    ExpectedCrcs crc = value == null ? null : ChecksumValues.crc("CRC64NVME", value);
     return crc == null ? null : crc.values()[0];
-  }
-
-  private static ExpectedCrcs whole(ObjectInfo object, ExpectedCrcs crc) {
-    return crc == null
-        ? null
-        : new ExpectedCrcs(crc.algorithm(), new long[] {object.size()}, crc.values(), null);
-  }
-
-  private static ExpectedCrcs crc(String algorithm, String base64) {
-    try {
-      byte[] b = Base64.getDecoder().decode(base64);
-      if (b.length != (algorithm.equals("CRC64NVME") ? 8 : 4)) {
-        return null;
-      }
-      long value = 0;
-      for (byte x : b) {
-        value = (value << 8) | (x & 0xFFL);
-      }
-      return new ExpectedCrcs(algorithm, null, new long[] {value}, null);
-    } catch (IllegalArgumentException e) {
-      return null; // "...-N": a composite checksum
-    }
   }
 
   /** Returns whether the bucket exists (a HEAD on it answers anything but 404). */
