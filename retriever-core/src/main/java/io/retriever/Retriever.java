@@ -11,7 +11,7 @@ import io.retriever.internal.Settings;
 import io.retriever.internal.pipeline.Engine;
 import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
-import io.retriever.internal.s3.ListingPages;
+import io.retriever.internal.s3.ListedObjects;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.sink.CustomSink;
 import io.retriever.internal.sink.FileSink;
@@ -28,9 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -39,7 +37,6 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Downloads from S3 and S3-compatible stores through a pipeline of stages (lister, chunker,
@@ -146,17 +143,7 @@ public final class Retriever implements AutoCloseable {
           directory + " is a file, but " + request + " may hold many objects; give a directory");
     }
     FileSink.createDirectories(directory);
-    String base = request.base();
-    Path root = directory.toAbsolutePath().normalize();
-    Function<ObjectInfo, Path> target =
-        object ->
-            SafePaths.resolve(
-                root,
-                object.key().startsWith(base)
-                    ? object.key().substring(base.length())
-                    : object.key(),
-                object);
-    return toFiles(request, directory, target, options);
+    return toFiles(request, directory, SafePaths.below(directory, request.base()), options);
   }
 
   /**
@@ -209,40 +196,7 @@ public final class Retriever implements AutoCloseable {
    * @throws RetrieverException from the iteration, if the listing fails
    */
   public Iterable<ObjectInfo> list(String bucket, String prefix) {
-    return () ->
-        new Iterator<>() {
-          private final ListingPages pages =
-              new ListingPages(s3, bucket, prefix, settings.maxAttempts(), () -> {}, () -> true);
-          private Iterator<S3Object> page = List.<S3Object>of().iterator();
-          private boolean last;
-
-          @Override
-          public boolean hasNext() {
-            try {
-              while (!page.hasNext() && !last) {
-                List<S3Object> next = pages.next();
-                last = next == null;
-                page = last ? page : next.iterator();
-              }
-              return page.hasNext();
-            } catch (InterruptedException e) {
-              Thread.currentThread().interrupt();
-              throw new RetrieverException(
-                  Reason.CANCELLED, "interrupted while listing s3://" + bucket + "/" + prefix, e);
-            } catch (RuntimeException e) {
-              throw s3.describe(e, bucket, prefix);
-            }
-          }
-
-          @Override
-          public ObjectInfo next() {
-            if (!hasNext()) {
-              throw new NoSuchElementException();
-            }
-            S3Object o = page.next();
-            return new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified());
-          }
-        };
+    return () -> new ListedObjects(s3, bucket, prefix, settings.maxAttempts());
   }
 
   /**

@@ -7,11 +7,13 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ObjectCompleted;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.PostDownloadHook;
+import io.retriever.internal.Settings;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.flow.Clock;
 import io.retriever.internal.verify.Verifier;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -72,6 +74,15 @@ final class Finisher {
     this.maxAttempts = maxAttempts;
     this.maxRetries = maxRetries;
     this.clock = clock;
+  }
+
+  /** Returns the post-download hooks in the order they run: the user's, then the cache. */
+  static List<PostDownloadHook> postHooks(Settings settings) {
+    List<PostDownloadHook> all = new ArrayList<>(settings.postDownloadHooks());
+    if (settings.cache() != null) {
+      all.add(settings.cache());
+    }
+    return List.copyOf(all);
   }
 
   /** A finisher thread: finishes objects until told to stop. */

@@ -7,7 +7,10 @@ import io.retriever.event.ObjectSkipped;
 import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
 import io.retriever.hook.ObjectPlan;
+import io.retriever.internal.Settings;
+import io.retriever.internal.s3.S3Access;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import org.slf4j.Logger;
@@ -51,6 +54,28 @@ final class Lister {
     this.interceptors = interceptors;
     this.listed = listed;
     this.scope = scope;
+  }
+
+  /** Returns the user's lister, or else the built-in one. */
+  static ObjectLister chosen(Settings settings, S3Access s3, Metrics metrics, Threads threads) {
+    return settings.lister() != null
+        ? settings.lister()
+        : new S3Lister(
+            s3, settings.maxAttempts(), settings.maxRetriesPerDownload(), metrics, threads);
+  }
+
+  /**
+   * Returns the object interceptors in the order they decide: the user's, the sink's, the cache.
+   */
+  static List<ObjectInterceptor> interceptors(Settings settings, Sink sink) {
+    List<ObjectInterceptor> all = new ArrayList<>(settings.objectInterceptors());
+    if (sink.interceptor() != null) {
+      all.add(sink.interceptor());
+    }
+    if (settings.cache() != null) {
+      all.add(settings.cache());
+    }
+    return List.copyOf(all);
   }
 
   void run() throws InterruptedException {

@@ -1,6 +1,8 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.DownloadSummary;
 import io.retriever.internal.s3.S3Access;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -63,9 +65,20 @@ public final class Metrics {
     }
   }
 
-  /** Returns the objects delivered without a check that the summary names. */
-  List<String> unverifiedNamed() {
-    return List.copyOf(unverified);
+  /** Returns the summary of a download that took {@code elapsed} and buffered {@code peak}. */
+  DownloadSummary summary(Duration elapsed, long peak) {
+    return new DownloadSummary(
+        objectsDone.get(),
+        bytesDone.get(),
+        elapsed,
+        requests.get(),
+        retries.get(),
+        peak,
+        bytesFetched.get(),
+        objectsSkipped.get(),
+        bytesResumed.get(),
+        objectsUnverified.get(),
+        List.copyOf(unverified));
   }
 
   /** Makes the SDK's own retries on this thread count as this download's requests. */

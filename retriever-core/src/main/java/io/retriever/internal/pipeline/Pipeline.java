@@ -3,17 +3,11 @@ package io.retriever.internal.pipeline;
 import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
-import io.retriever.HookException;
 import io.retriever.HookFailure;
-import io.retriever.IncompleteDownloadException;
 import io.retriever.ProgressSnapshot;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
-import io.retriever.event.DownloadFailed;
 import io.retriever.event.DownloadStarted;
-import io.retriever.hook.ObjectInterceptor;
-import io.retriever.hook.ObjectLister;
-import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.verify.Verifier;
@@ -57,8 +51,7 @@ public final class Pipeline {
   private final Scope scope;
   private final BlockingQueue<PlannedObject> listed = new ArrayBlockingQueue<>(4096);
   private final BlockingQueue<ObjectSink> finished;
-  private final List<Thread> threads = new ArrayList<>();
-  private final AtomicInteger live = new AtomicInteger();
+  private final Crew crew;
   private final CountDownLatch ended = new CountDownLatch(1);
   private volatile long consumerDoneNanos;
   private volatile DownloadSummary summary;
@@ -100,6 +93,7 @@ public final class Pipeline {
             this::maybeEnd);
     this.progress =
         new Progress(metrics, failures, account, engine.limit, listed, finished, engine.clock);
+    this.crew = new Crew(engine.threads, metrics, failures, this::maybeEnd);
   }
 
   /** Starts a download into {@code sink} on the Retriever's {@code engine}. */
@@ -124,7 +118,14 @@ public final class Pipeline {
     }
     AtomicInteger unfinished = new AtomicInteger();
     BlockingQueue<Refetch> again = new LinkedBlockingQueue<>();
-    Lister lister = new Lister(request, lister(), sink, objectInterceptors(), listed, scope);
+    Lister lister =
+        new Lister(
+            request,
+            Lister.chosen(settings, engine.s3, metrics, engine.threads),
+            sink,
+            Lister.interceptors(settings, sink),
+            listed,
+            scope);
     Chunker chunker =
         new Chunker(
             listed,
@@ -142,113 +143,46 @@ public final class Pipeline {
             again,
             unfinished,
             scope,
-            postHooks(),
+            Finisher.postHooks(settings),
             settings.maxAttempts(),
             settings.maxRetriesPerDownload(),
             engine.clock);
     int finishers = settings.postDownloadThreads();
-    stage(StageName.thread(StageName.LISTER, -1), lister::run);
-    stage(
+    crew.stage(StageName.thread(StageName.LISTER, -1), lister::run);
+    crew.stage(
         StageName.thread(StageName.CHUNKER, -1),
         () -> {
           try {
             chunker.run();
           } finally {
-            for (int i = 0; i < finishers; i++) {
+            // After a failure the finishers are interrupted instead, and may be gone.
+            for (int i = 0; i < finishers && !failures.failed(); i++) {
               finished.put(Finisher.STOP);
             }
           }
         });
     for (int i = 0; i < finishers; i++) {
-      stage(StageName.thread(StageName.FINISHER, i), finisher::run);
+      crew.stage(StageName.thread(StageName.FINISHER, i), finisher::run);
     }
-    live.set(threads.size());
     if (invoker.hasListeners()) {
       reporter =
-          engine.threads.newThread(
+          crew.helper(
               StageName.thread(StageName.PROGRESS, -1),
               () -> progress.report(invoker, settings.progressInterval()));
-      threads.add(reporter);
     }
-    threads.forEach(Thread::start);
-  }
-
-  private ObjectLister lister() {
-    return settings.lister() != null
-        ? settings.lister()
-        : new S3Lister(
-            engine.s3,
-            settings.maxAttempts(),
-            settings.maxRetriesPerDownload(),
-            metrics,
-            engine.threads);
-  }
-
-  private List<ObjectInterceptor> objectInterceptors() {
-    List<ObjectInterceptor> all = new ArrayList<>(settings.objectInterceptors());
-    if (sink.interceptor() != null) {
-      all.add(sink.interceptor());
-    }
-    if (settings.cache() != null) {
-      all.add(settings.cache());
-    }
-    return List.copyOf(all);
-  }
-
-  private List<PostDownloadHook> postHooks() {
-    List<PostDownloadHook> all = new ArrayList<>(settings.postDownloadHooks());
-    if (settings.cache() != null) {
-      all.add(settings.cache());
-    }
-    return List.copyOf(all);
-  }
-
-  /** A stage's body; it may block and be interrupted. */
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private void stage(String name, Body body) {
-    threads.add(
-        engine.threads.newThread(
-            name,
-            () -> {
-              metrics.countRequestsOnThisThread();
-              try {
-                body.run();
-              } catch (InterruptedException e) {
-                failures.cancel();
-              } catch (RetrieverException e) {
-                failures.fail(e);
-              } catch (Exception | Error e) {
-                failures.fail(new RetrieverException(Reason.SERVER, name + " failed: " + e, e));
-              } finally {
-                if (live.decrementAndGet() == 0) {
-                  maybeEnd();
-                }
-              }
-            }));
+    crew.start();
   }
 
   /** Stops every part of this download at its first failure; see the class comment. */
   private void stopEverything(RetrieverException error) {
     account.close(error);
     sink.failed(error);
-    for (Thread thread : threads) {
-      if (thread != Thread.currentThread()) {
-        thread.interrupt();
-      }
-    }
+    crew.interrupt();
     scope.inFlight().forEach(response -> response.abort());
     for (Work withdrawn : engine.withdraw(failures)) {
       withdrawn.lease().release();
       scope.workDone();
     }
-  }
-
-  /** Returns whether the download has failed or been cancelled. */
-  public boolean failed() {
-    return failures.failed();
   }
 
   /** Cancels the download. */
@@ -263,7 +197,7 @@ public final class Pipeline {
   }
 
   private void maybeEnd() {
-    if (live.get() > 0 || scope.outstanding().get() > 0) {
+    if (crew.running() || scope.outstanding().get() > 0) {
       return;
     }
     if (!failures.failed() && sink.ordered() && consumerDoneNanos == 0) {
@@ -289,41 +223,15 @@ public final class Pipeline {
     engine.unregister(failures);
     if (!failures.failed()) {
       long end = sink.ordered() ? consumerDoneNanos : engine.clock.nanoTime();
-      DownloadSummary done =
-          new DownloadSummary(
-              metrics.objectsDone.get(),
-              metrics.bytesDone.get(),
-              Duration.ofNanos(end - progress.startNanos()),
-              metrics.requests.get(),
-              metrics.retries.get(),
-              account.peak(),
-              metrics.bytesFetched.get(),
-              metrics.objectsSkipped.get(),
-              metrics.bytesResumed.get(),
-              metrics.objectsUnverified.get(),
-              metrics.unverifiedNamed());
-      try {
-        ProgressSnapshot last = progress.snapshot();
-        invoker.tell("progress", null, l -> l.progress(last));
-        if (failures.objectCount() == 0) {
-          invoker.tell("downloadCompleted", null, l -> l.downloadCompleted(done));
-          summary = done;
-        } else {
-          failures.failAtEnd(new IncompleteDownloadException(done, failures.objects()));
-        }
-      } catch (HookException e) {
-        failures.failAtEnd(e);
-      }
+      summary =
+          progress.tellCompleted(
+              invoker,
+              metrics.summary(Duration.ofNanos(end - progress.startNanos()), account.peak()));
     } else {
       sink.cleanUp();
     }
     account.close(failures.failure());
-    RetrieverException error = failures.failure();
-    if (error != null) {
-      ProgressSnapshot last = progress.snapshot();
-      invoker.tellFailure(
-          "downloadFailed", error, l -> l.downloadFailed(new DownloadFailed(error, last)));
-    }
+    progress.tellFailed(invoker);
     ended.countDown();
   }
 
@@ -344,21 +252,12 @@ public final class Pipeline {
       cancel();
       throw new RetrieverException(Reason.CANCELLED, "interrupted while waiting for " + request, e);
     }
-    joinThreads();
+    crew.join();
     RetrieverException error = failures.failure();
     if (error != null) {
       throw error;
     }
     return summary;
-  }
-
-  /** Waits for this download's threads, which are past their last step once it ended. */
-  private void joinThreads() {
-    for (Thread thread : threads) {
-      if (thread != Thread.currentThread()) {
-        Waits.join(thread, TimeUnit.SECONDS.toMillis(30));
-      }
-    }
   }
 
   /** Returns whether the download has ended. */
@@ -374,6 +273,6 @@ public final class Pipeline {
     // Often called by a thread that was interrupted (a cancelled task closing its download): wait
     // regardless, so that no thread of the download outlives close.
     Waits.await(ended, TimeUnit.SECONDS.toMillis(30));
-    joinThreads();
+    crew.join();
   }
 }

@@ -1,7 +1,11 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.DownloadSummary;
 import io.retriever.HookException;
+import io.retriever.IncompleteDownloadException;
 import io.retriever.ProgressSnapshot;
+import io.retriever.RetrieverException;
+import io.retriever.event.DownloadFailed;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.flow.Clock;
 import io.retriever.internal.flow.ConcurrencyLimit;
@@ -75,6 +79,37 @@ final class Progress {
         metrics.objectsSkipped.get(),
         failures.objectCount(),
         metrics.bytesFetched.get());
+  }
+
+  /**
+   * Tells the listeners that the download completed: the last snapshot, then {@code
+   * downloadCompleted}; returns the summary. When objects failed alone (or a listener throws), it
+   * records the download's failure instead and returns null.
+   */
+  DownloadSummary tellCompleted(Invoker invoker, DownloadSummary done) {
+    try {
+      ProgressSnapshot last = snapshot();
+      invoker.tell("progress", null, l -> l.progress(last));
+      if (failures.objectCount() > 0) {
+        failures.failAtEnd(new IncompleteDownloadException(done, failures.objects()));
+        return null;
+      }
+      invoker.tell("downloadCompleted", null, l -> l.downloadCompleted(done));
+      return done;
+    } catch (HookException e) {
+      failures.failAtEnd(e);
+      return null;
+    }
+  }
+
+  /** Tells the listeners that the download failed, if it did. */
+  void tellFailed(Invoker invoker) {
+    RetrieverException error = failures.failure();
+    if (error != null) {
+      ProgressSnapshot last = snapshot();
+      invoker.tellFailure(
+          "downloadFailed", error, l -> l.downloadFailed(new DownloadFailed(error, last)));
+    }
   }
 
   /** Tells the listeners where the download stands every {@code interval} until interrupted. */

@@ -5,6 +5,7 @@ import io.retriever.internal.Text;
 import io.retriever.internal.pipeline.RefusedKey;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Maps keys to paths below a destination directory, refusing every key that could write outside it
@@ -78,5 +79,19 @@ public final class SafePaths {
       }
     }
     return null;
+  }
+
+  /**
+   * Returns where each object lands below {@code directory}: at its key's path below {@code base}
+   * (the prefix up to its last {@code /}), or at its whole key when it is not under it; refused
+   * when that path would leave the directory.
+   */
+  public static Function<ObjectInfo, Path> below(Path directory, String base) {
+    Path root = directory.toAbsolutePath().normalize();
+    return object ->
+        resolve(
+            root,
+            object.key().startsWith(base) ? object.key().substring(base.length()) : object.key(),
+            object);
   }
 }
