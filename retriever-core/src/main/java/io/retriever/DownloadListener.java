@@ -64,9 +64,9 @@ public interface DownloadListener {
   default void chunkCompleted(ChunkCompleted event) {}
 
   /**
-   * Called once when an object is completely downloaded, on the thread that finished it: a
-   * downloader worker, the chunker (for an empty or fully resumed object) or, when post-download
-   * hooks are installed, a post-download thread. Calls for different objects may overlap.
+   * Called once when an object is completely downloaded, checked and in place (after its
+   * post-download hooks), on one of the download's finisher threads. Calls for different objects
+   * may overlap.
    */
   default void objectCompleted(ObjectCompleted event) {}
 

@@ -51,8 +51,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * }
  * }</pre>
  *
- * <p>Thread safety: a retriever may run many downloads at once, from any threads. Closing it closes
- * the S3 client it built (never one the caller gave).
+ * <p>Thread safety: a retriever may run many downloads at once, from any threads; they share its
+ * in-flight byte budget (fairly: each may hold the budget divided by the downloads running), its
+ * downloader workers, its connections and its bandwidth cap. Closing it stops its workers, fails
+ * the downloads still running and closes the S3 client it built (never one the caller gave).
  */
 public final class Retriever implements AutoCloseable {
   /** Default number of downloader workers. */
@@ -346,8 +348,8 @@ public final class Retriever implements AutoCloseable {
     }
 
     /**
-     * Caps the bandwidth of each download at {@code bytesPerSecond} (default: no cap), for sharing
-     * a link; 0 removes the cap.
+     * Caps the bandwidth of this retriever, all its downloads together, at {@code bytesPerSecond}
+     * (default: no cap), for sharing a link; 0 removes the cap.
      */
     public Builder maxBandwidth(long bytesPerSecond) {
       if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < 1024)) {
@@ -399,7 +401,10 @@ public final class Retriever implements AutoCloseable {
       return this;
     }
 
-    /** Sets how many threads run post-download hooks (default 2). */
+    /**
+     * Sets how many finisher threads each download has (default 2): they check each completed
+     * object as a whole, give it its final name and run the post-download hooks.
+     */
     public Builder postDownloadThreads(int threads) {
       if (threads < 1 || threads > 256) {
         throw invalid("post-download threads must be between 1 and 256, got " + threads);

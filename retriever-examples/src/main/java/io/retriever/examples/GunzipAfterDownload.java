@@ -10,7 +10,7 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * A post-download hook: decompresses each downloaded {@code .gz} file beside itself and removes the
- * compressed one. Runs on the post-download threads while further downloads go on; a corrupt file
+ * compressed one. Runs on the finisher threads while further downloads go on; a corrupt file
  * throws, which fails that object (and removes it) while the others complete.
  */
 public final class GunzipAfterDownload implements PostDownloadHook {
