@@ -53,6 +53,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(LocalS3Extension.class)
 class ChunkPlannerTest {
   private static final int CHUNK = 64 << 10;
+  private static final FileOptions KEEP = FileOptions.defaults().withKeepPartial(true);
 
   /** Cuts objects into a full chunk, a half, a third and 7 bytes, over again. */
   static final class Unequal implements ChunkPlanner {
@@ -177,15 +178,12 @@ class ChunkPlannerTest {
     }
   }
 
-  @Test
-  void cancelledDownload_rerunWithTheSamePlanner_fetchesOnlyTheRest(LocalS3 s3, @TempDir Path dir)
-      throws Exception {
-    s3.createBucket("resume");
-    TestObject o = s3.putRandom("resume", "r.bin", 9L * CHUNK + 3);
-    Unequal planner = new Unequal();
-    ChunkLayout layout = planned(planner, o);
-    FileOptions keep = FileOptions.defaults().withKeepPartial(true);
-    DownloadRequest request = DownloadRequest.prefix("resume", "");
+  /**
+   * Downloads {@code request} into {@code dir} on one worker, cut by {@code planner}, and cancels
+   * it once three chunks are in, keeping its temporary file and journal.
+   */
+  private static void cancelAfterThreeChunks(
+      LocalS3 s3, Path dir, DownloadRequest request, ChunkPlanner planner) throws Exception {
     CountDownLatch threeIn = new CountDownLatch(1);
     CountDownLatch cancelled = new CountDownLatch(1);
     AtomicInteger completed = new AtomicInteger();
@@ -211,7 +209,7 @@ class ChunkPlannerTest {
             .chunkPlanner(planner)
             .addListener(holdAfterThree)
             .build()) {
-      FileDownload download = retriever.toDirectory(request, dir, keep);
+      FileDownload download = retriever.toDirectory(request, dir, KEEP);
       assertThat(threeIn.await(30, TimeUnit.SECONDS)).isTrue();
       download.cancel();
       cancelled.countDown();
@@ -221,12 +219,23 @@ class ChunkPlannerTest {
           .isEqualTo(Reason.CANCELLED);
       download.close();
     }
+  }
+
+  @Test
+  void cancelledDownload_rerunWithTheSamePlanner_fetchesOnlyTheRest(LocalS3 s3, @TempDir Path dir)
+      throws Exception {
+    s3.createBucket("resume");
+    TestObject o = s3.putRandom("resume", "r.bin", 9L * CHUNK + 3);
+    Unequal planner = new Unequal();
+    ChunkLayout layout = planned(planner, o);
+    DownloadRequest request = DownloadRequest.prefix("resume", "");
+    cancelAfterThreeChunks(s3, dir, request, planner);
     assertThat(TestFiles.journalChunks(TestFiles.journal(dir, "r.bin"))).isEqualTo(3);
 
     RecordingListener recorder = new RecordingListener();
     try (Retriever retriever =
         s3.retriever().chunkSize(CHUNK).chunkPlanner(planner).addListener(recorder).build()) {
-      DownloadSummary rerun = retriever.toDirectory(request, dir, keep).await();
+      DownloadSummary rerun = retriever.toDirectory(request, dir, KEEP).await();
       assertThat(rerun.bytesResumed()).isEqualTo(layout.offset(3));
       assertThat(rerun.bytesFetched()).isEqualTo(o.size() - layout.offset(3));
       assertThat(rerun.unverified()).isEmpty();
@@ -234,6 +243,25 @@ class ChunkPlannerTest {
     assertThat(recorder.events(ChunksPlanned.class).get(0).resumedChunks()).isEqualTo(3);
     assertThat(requested(recorder).get("r.bin"))
         .isEqualTo(ranges(layout).subList(3, layout.count()));
+    assertThat(TestData.sha256(dir.resolve("r.bin"))).isEqualTo(o.sha256());
+    assertThat(TestFiles.temporaryFiles(dir)).isEmpty();
+  }
+
+  @Test
+  void cancelledDownload_rerunWithAnotherPlanner_startsOver(LocalS3 s3, @TempDir Path dir)
+      throws Exception {
+    s3.createBucket("replanned");
+    TestObject o = s3.putRandom("replanned", "r.bin", 9L * CHUNK + 3);
+    DownloadRequest request = DownloadRequest.prefix("replanned", "");
+    cancelAfterThreeChunks(s3, dir, request, new Unequal());
+    assertThat(TestFiles.journalChunks(TestFiles.journal(dir, "r.bin"))).isEqualTo(3);
+
+    // Chunk 1 of the uniform layout is not chunk 1 of the journal's: nothing may be taken over.
+    try (Retriever retriever = s3.retriever().chunkSize(CHUNK).build()) {
+      DownloadSummary rerun = retriever.toDirectory(request, dir, KEEP).await();
+      assertThat(rerun.bytesResumed()).isZero();
+      assertThat(rerun.bytesFetched()).isEqualTo(o.size());
+    }
     assertThat(TestData.sha256(dir.resolve("r.bin"))).isEqualTo(o.sha256());
     assertThat(TestFiles.temporaryFiles(dir)).isEmpty();
   }
