@@ -2,6 +2,7 @@ package io.retriever;
 
 import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.ChunkPlanner;
 import io.retriever.hook.DownloadCache;
 import io.retriever.hook.DownloadSink;
 import io.retriever.hook.ObjectInterceptor;
@@ -253,6 +254,7 @@ public final class Retriever implements AutoCloseable {
     private Duration stallTimeout = Duration.ofSeconds(10);
     private int maxRetriesPerDownload = 1000;
     private boolean verify = true;
+    private ChunkPlanner chunkPlanner = ChunkPlanner.UNIFORM;
 
     private Builder() {}
 
@@ -395,6 +397,15 @@ public final class Retriever implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Sets how objects are cut into ranged GETs of at most the chunk size (default {@link
+     * ChunkPlanner#UNIFORM}: ranges of the chunk size, the last one shorter).
+     */
+    public Builder chunkPlanner(ChunkPlanner planner) {
+      this.chunkPlanner = Objects.requireNonNull(planner, "planner");
+      return this;
+    }
+
     /** Adds a post-download hook; hooks run in the order they were added. */
     public Builder addPostDownloadHook(PostDownloadHook hook) {
       postDownloadHooks.add(Objects.requireNonNull(hook, "hook"));
@@ -531,7 +542,8 @@ public final class Retriever implements AutoCloseable {
               cache,
               stallTimeout,
               maxRetriesPerDownload,
-              verify));
+              verify,
+              chunkPlanner));
     }
 
     private static RetrieverException invalid(String message) {

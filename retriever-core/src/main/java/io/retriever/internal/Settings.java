@@ -3,6 +3,7 @@ package io.retriever.internal;
 import io.retriever.DownloadListener;
 import io.retriever.HookFailure;
 import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.ChunkPlanner;
 import io.retriever.hook.DownloadCache;
 import io.retriever.hook.DownloadSink;
 import io.retriever.hook.ObjectInterceptor;
@@ -44,6 +45,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param stallTimeout how long a read may wait for a byte before the request counts as stalled
  * @param maxRetriesPerDownload retries allowed in one download, all chunks together
  * @param verify check downloaded bytes against the checksums S3 offers
+ * @param chunkPlanner how objects are cut into ranged GETs of at most {@code chunkSize} bytes
  */
 public record Settings(
     int concurrency,
@@ -70,4 +72,5 @@ public record Settings(
     DownloadCache cache,
     Duration stallTimeout,
     int maxRetriesPerDownload,
-    boolean verify) {}
+    boolean verify,
+    ChunkPlanner chunkPlanner) {}

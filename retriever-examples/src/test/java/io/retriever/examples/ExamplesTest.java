@@ -3,11 +3,14 @@ package io.retriever.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.retriever.DownloadListener;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.ObjectInfo;
 import io.retriever.Retriever;
+import io.retriever.event.ChunkRequested;
+import io.retriever.event.ChunksPlanned;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
@@ -17,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -42,6 +48,65 @@ class ExamplesTest {
     }
     assertThat(counter.objects()).isEqualTo(5);
     assertThat(counter.retries()).isZero();
+  }
+
+  @Test
+  void sizeClassPlanner_cutsEachObjectByItsSize(LocalS3 s3, @TempDir Path dir) throws Exception {
+    int chunk = 64 << 10;
+    s3.createBucket("plan");
+    // Expected ranges per key, as "offset+length".
+    Map<String, List<String>> expected = new TreeMap<>();
+    Map<String, TestObject> objects = new TreeMap<>();
+    for (long size : new long[] {0, 1000, 100 << 10, 224 << 10, 5L * chunk + 7}) {
+      TestObject o = s3.putRandom("plan", "p/" + size + ".bin", size);
+      objects.put(o.key(), o);
+    }
+    expected.put("p/1000.bin", List.of("0+1000"));
+    expected.put("p/102400.bin", List.of("0+51200", "51200+51200"));
+    expected.put("p/229376.bin", List.of("0+57344", "57344+57344", "114688+57344", "172032+57344"));
+    List<String> uniform = new ArrayList<>();
+    for (long at = 0; at < 5L * chunk + 7; at += chunk) {
+      uniform.add(at + "+" + Math.min(chunk, 5L * chunk + 7 - at));
+    }
+    expected.put("p/327687.bin", uniform);
+    Map<String, List<String>> requested = new ConcurrentSkipListMap<>();
+    Map<String, Integer> planned = new ConcurrentSkipListMap<>();
+    DownloadListener ranges =
+        new DownloadListener() {
+          @Override
+          public void chunksPlanned(ChunksPlanned e) {
+            planned.put(e.object().key(), e.chunks());
+          }
+
+          @Override
+          public void chunkRequested(ChunkRequested e) {
+            requested
+                .computeIfAbsent(e.task().object().key(), k -> new CopyOnWriteArrayList<>())
+                .add(e.task().offset() + "+" + e.task().length());
+          }
+        };
+    try (Retriever retriever =
+        builder(s3)
+            .chunkSize(chunk)
+            .chunkPlanner(new SizeClassPlanner(16 << 10))
+            .addListener(ranges)
+            .build()) {
+      retriever.toDirectory(DownloadRequest.prefix("plan", "p/"), dir).await();
+    }
+    for (TestObject o : objects.values()) {
+      Path file = dir.resolve(o.key().substring(2));
+      assertThat(Files.size(file)).isEqualTo(o.size());
+      assertThat(TestData.sha256(file)).as(o.key()).isEqualTo(o.sha256());
+    }
+    requested.values().forEach(list -> list.sort(ExamplesTest::byOffset));
+    assertThat(requested).isEqualTo(expected);
+    assertThat(planned).containsEntry("p/0.bin", 0).containsEntry("p/229376.bin", 4);
+  }
+
+  private static int byOffset(String a, String b) {
+    return Long.compare(
+        Long.parseLong(a.substring(0, a.indexOf('+'))),
+        Long.parseLong(b.substring(0, b.indexOf('+'))));
   }
 
   @Test

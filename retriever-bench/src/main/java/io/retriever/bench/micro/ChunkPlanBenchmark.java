@@ -1,7 +1,8 @@
 package io.retriever.bench.micro;
 
+import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
-import io.retriever.internal.pipeline.ChunkPlan;
+import io.retriever.hook.ChunkLayout;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -38,9 +39,10 @@ public class ChunkPlanBenchmark {
 
   @Benchmark
   public void planEveryChunk(Blackhole hole) {
-    int count = ChunkPlan.chunkCount(object.size(), CHUNK);
+    ChunkLayout layout = ChunkLayout.uniform(object.size(), CHUNK);
+    int count = layout.count();
     for (int i = 0; i < count; i++) {
-      hole.consume(ChunkPlan.task(object, i, count, CHUNK));
+      hole.consume(new ChunkTask(object, i, count, layout.offset(i), layout.length(i)));
     }
   }
 }

@@ -3,9 +3,9 @@ package io.retriever.bench.micro;
 import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.BufferPool;
-import io.retriever.internal.pipeline.ChunkPlan;
 import io.retriever.internal.pipeline.ChunkWriter;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.sink.OrderedSink;
@@ -51,10 +51,11 @@ public class SequencerBenchmark {
   public void chunksThroughSequencer(Blackhole hole) throws IOException, InterruptedException {
     Budget.Account budget = new Budget(1L << 30).open();
     OrderedSink sink = new OrderedSink(new BufferPool(body.length, 1L << 30));
-    ObjectSink objectSink = sink.open(object, null, CHUNKS, 0);
+    ChunkLayout layout = ChunkLayout.uniform(object.size(), body.length);
+    ObjectSink objectSink = sink.open(object, null, layout, 0);
     ChunkWriter[] writers = new ChunkWriter[CHUNKS];
     for (int i = 0; i < CHUNKS; i++) {
-      ChunkTask task = ChunkPlan.task(object, i, CHUNKS, body.length);
+      ChunkTask task = new ChunkTask(object, i, CHUNKS, layout.offset(i), layout.length(i));
       writers[i] = objectSink.writer(task, i, budget.acquire(task.length()));
       writers[i].readFrom(new ByteArrayInputStream(body), 0, body.length);
     }

@@ -6,6 +6,8 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ChunksPlanned;
 import io.retriever.event.ObjectStarted;
+import io.retriever.hook.ChunkLayout;
+import io.retriever.hook.ChunkPlanner;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.flow.Clock;
 import java.io.IOException;
@@ -14,11 +16,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The chunker stage: opens each planned object in the sink, splits it into ranged chunks and admits
- * them, in (object, chunk) order, only as the download's budget account allows. An object no larger
- * than a chunk is one GET; chunks already on disk from an interrupted download are not admitted at
- * all. Objects the finisher hands back (their bytes proved wrong) are planned again before the next
- * listed one.
+ * The chunker stage: opens each planned object in the sink, cuts it into ranged chunks as the chunk
+ * planner lays it out and admits them, in (object, chunk) order, only as the download's budget
+ * account allows. An object no larger than a chunk is one GET; chunks already on disk from an
+ * interrupted download are not admitted at all. Objects the finisher hands back (their bytes proved
+ * wrong) are planned again before the next listed one.
  *
  * <p>Concurrency: runs on the download's chunker thread alone; it is its account's only acquirer.
  */
@@ -38,6 +40,7 @@ final class Chunker {
   private final Scope scope;
   private final AtomicInteger unfinished;
   private final int chunkSize;
+  private final ChunkPlanner planner;
   private final Clock clock;
 
   /** Whether the lister has handed over its last object. */
@@ -48,6 +51,8 @@ final class Chunker {
    * @param again objects the finisher hands back to fetch again
    * @param work the downloader workers' input
    * @param unfinished objects opened and not yet finished; the finisher counts them down
+   * @param chunkSize the most bytes a chunk holds
+   * @param planner how objects are cut into chunks
    */
   Chunker(
       BlockingQueue<PlannedObject> listed,
@@ -58,6 +63,7 @@ final class Chunker {
       Scope scope,
       AtomicInteger unfinished,
       int chunkSize,
+      ChunkPlanner planner,
       Clock clock) {
     this.listed = listed;
     this.again = again;
@@ -67,6 +73,7 @@ final class Chunker {
     this.scope = scope;
     this.unfinished = unfinished;
     this.chunkSize = chunkSize;
+    this.planner = planner;
     this.clock = clock;
   }
 
@@ -81,10 +88,14 @@ final class Chunker {
   private long plan(Refetch refetch, long sequence) throws InterruptedException {
     PlannedObject planned = refetch.planned();
     ObjectInfo object = planned.object();
-    int count = ChunkPlan.chunkCount(object.size(), chunkSize);
+    ChunkLayout layout = refetch.layout() != null ? refetch.layout() : layout(object);
+    if (layout == null) {
+      return sequence;
+    }
+    int count = layout.count();
     ObjectSink opened;
     try {
-      opened = open(planned, count, sequence);
+      opened = open(planned, layout, sequence);
     } catch (RefusedKey e) {
       scope.failures().objectLost(object, null, e);
       return sequence;
@@ -102,7 +113,7 @@ final class Chunker {
     for (int i = 0; i < count; i++) {
       resumed += target.resumed(i) ? 1 : 0;
     }
-    scope.verifier().plan(target, count, refetch.previousCrcs());
+    scope.verifier().plan(target, refetch.previousCrcs());
     if (target.resumedBytes() > 0) {
       scope.metrics().bytesListed.addAndGet(-target.resumedBytes());
       scope.metrics().bytesResumed.addAndGet(target.resumedBytes());
@@ -145,7 +156,7 @@ final class Chunker {
       if (target.resumed(i)) {
         continue;
       }
-      ChunkTask task = ChunkPlan.task(object, i, count, chunkSize);
+      ChunkTask task = new ChunkTask(object, i, count, layout.offset(i), layout.length(i));
       long within = target.resumedWithin(i);
       if (within > 0 && within < task.length()) {
         // Ask only for the rest of a chunk an interrupted download got part-way into.
@@ -186,13 +197,66 @@ final class Chunker {
         // An ordered consumer learns here that no object follows; only unordered sinks refetch.
         sink.listingDone();
       } else if (planned != null) {
-        return new Refetch(planned, 1, null);
+        return new Refetch(planned, 1, null, null);
       }
     }
   }
 
+  /**
+   * Returns how the planner cuts the object, checked; null when the planner failed it (it threw, or
+   * its layout does not cover the object in chunks of at most the chunk size).
+   */
+  private ChunkLayout layout(ObjectInfo object) throws InterruptedException {
+    if (planner == ChunkPlanner.UNIFORM) {
+      return ChunkLayout.uniform(object.size(), chunkSize); // Right by construction.
+    }
+    ChunkLayout[] layout = new ChunkLayout[1];
+    boolean ok =
+        scope
+            .invoker()
+            .guard(
+                object,
+                null,
+                () ->
+                    layout[0] =
+                        Invoker.call(
+                            planner,
+                            "plan",
+                            object.uri(),
+                            () -> checked(planner.plan(object, chunkSize), object)));
+    return ok ? layout[0] : null;
+  }
+
+  /**
+   * Returns {@code layout} if it covers exactly the object in chunks of at most the chunk size.
+   *
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  private ChunkLayout checked(ChunkLayout layout, ObjectInfo object) {
+    if (layout == null) {
+      return null;
+    }
+    if (layout.size() != object.size()) {
+      throw new IllegalArgumentException(
+          "the layout covers "
+              + layout.size()
+              + " bytes but the object has "
+              + object.size()
+              + "; plan ChunkLayout.of(object.size(), ...)");
+    }
+    if (layout.longest() > chunkSize) {
+      throw new IllegalArgumentException(
+          "a chunk of "
+              + layout.longest()
+              + " bytes is longer than the chunk size ("
+              + chunkSize
+              + " bytes); keep every chunk within maxChunkSize");
+    }
+    return layout;
+  }
+
   /** Opens the object in the sink; returns null when a hook in the sink failed it. */
-  private ObjectSink open(PlannedObject planned, int count, long sequence)
+  private ObjectSink open(PlannedObject planned, ChunkLayout layout, long sequence)
       throws InterruptedException {
     ObjectSink[] opened = new ObjectSink[1];
     boolean ok =
@@ -203,7 +267,7 @@ final class Chunker {
                 null,
                 () -> {
                   try {
-                    opened[0] = sink.open(planned.object(), planned.target(), count, sequence);
+                    opened[0] = sink.open(planned.object(), planned.target(), layout, sequence);
                   } catch (IOException e) {
                     throw new RetrieverException(
                         Reason.LOCAL_IO, "cannot write " + planned.object().uri() + ": " + e, e);

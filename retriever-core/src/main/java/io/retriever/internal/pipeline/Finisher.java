@@ -5,6 +5,7 @@ import io.retriever.HookException;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ObjectCompleted;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
@@ -31,7 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Finisher {
   /** Tells a finisher thread to stop. */
   static final ObjectSink STOP =
-      new ObjectSink(Chunker.END_OF_LISTING.object(), 0) {
+      new ObjectSink(Chunker.END_OF_LISTING.object(), ChunkLayout.uniform(0, 1)) {
         @Override
         public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
           throw new UnsupportedOperationException();
@@ -152,7 +153,9 @@ final class Finisher {
       return false;
     }
     scope.metrics().bytesDone(-(object.object().size() - object.resumedBytes()));
-    again.add(new Refetch(object.planned(), object.attempt() + 1, object.check().crcs()));
+    again.add(
+        new Refetch(
+            object.planned(), object.attempt() + 1, object.layout(), object.check().crcs()));
     return true;
   }
 

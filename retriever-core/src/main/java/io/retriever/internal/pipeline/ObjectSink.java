@@ -3,6 +3,7 @@ package io.retriever.internal.pipeline;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.verify.ObjectCheck;
@@ -21,6 +22,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public abstract class ObjectSink {
   private final ObjectInfo object;
+
+  /** How the object is cut into chunks. */
+  private final ChunkLayout layout;
 
   /** Chunks not yet finished. */
   private final AtomicInteger remaining;
@@ -43,14 +47,20 @@ public abstract class ObjectSink {
   /** Which fetch of the object this is, from 1. */
   private int attempt = 1;
 
-  protected ObjectSink(ObjectInfo object, int chunks) {
+  protected ObjectSink(ObjectInfo object, ChunkLayout layout) {
     this.object = object;
-    this.remaining = new AtomicInteger(chunks);
+    this.layout = layout;
+    this.remaining = new AtomicInteger(layout.count());
   }
 
   /** Returns the object. */
   public final ObjectInfo object() {
     return object;
+  }
+
+  /** Returns how the object is cut into chunks: where each starts and how long it is. */
+  public final ChunkLayout layout() {
+    return layout;
   }
 
   /**

@@ -136,6 +136,7 @@ public final class Pipeline {
             scope,
             unfinished,
             settings.chunkSize(),
+            settings.chunkPlanner(),
             engine.clock);
     Finisher finisher =
         new Finisher(

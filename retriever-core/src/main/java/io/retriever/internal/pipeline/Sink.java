@@ -3,6 +3,7 @@ package io.retriever.internal.pipeline;
 import io.retriever.DownloadListener;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.ObjectInterceptor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -19,10 +20,10 @@ public interface Sink {
    * Prepares for an object the chunker is about to plan, in listing order.
    *
    * @param target the file to write, as the interceptors decided, or null when not writing files
-   * @param chunks how many chunks the object has (0 for an empty object)
+   * @param layout how the object is cut into chunks (none for an empty object)
    * @param firstSequence the download-wide sequence number of its first chunk
    */
-  ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence)
+  ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence)
       throws IOException;
 
   /** Returns where an object lands by default, or null when this sink writes no files. */

@@ -5,6 +5,7 @@ import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.DownloadSink;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
@@ -29,9 +30,9 @@ public final class CustomSink implements Sink {
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
+  public ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence) {
     call("objectStarted", object, () -> user.objectStarted(object));
-    return new ObjectSink(object, chunks) {
+    return new ObjectSink(object, layout) {
       @Override
       public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
         byte[] bytes = new byte[task.length()];

@@ -4,6 +4,7 @@ import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
@@ -41,9 +42,6 @@ final class FileObject extends ObjectSink {
   /** Its position in the listing. */
   private final int ordinal;
 
-  private final int chunks;
-  private final int chunkSize;
-
   /** Whether its temporary file is resumable: it gets a journal. */
   private final boolean journaled;
 
@@ -70,20 +68,18 @@ final class FileObject extends ObjectSink {
   FileObject(
       FileSink sink,
       ObjectInfo object,
-      int chunks,
+      ChunkLayout layout,
       Path path,
       byte[] bytes,
       int ordinal,
       Set<PosixFilePermission> permissions) {
-    super(object, chunks);
+    super(object, layout);
     this.sink = sink;
     this.path = path;
     this.bytes = bytes;
     this.ordinal = ordinal;
-    this.chunks = chunks;
-    this.chunkSize = sink.chunkSize();
     this.permissions = permissions;
-    this.journaled = sink.options().resume() && chunks > 1 && bytes == null;
+    this.journaled = sink.options().resume() && layout.count() > 1 && bytes == null;
     this.fsync = sink.options().fsync();
   }
 
@@ -110,9 +106,9 @@ final class FileObject extends ObjectSink {
       if (claimed == null) {
         continue; // A running download holds it.
       }
-      if (held == null && previous != null && previous.matches(object(), chunkSize)) {
+      if (held == null && previous != null && previous.matches(object(), layout().fingerprint())) {
         held = claimed;
-        resumed.take(previous, chunks);
+        resumed.take(previous, layout().count());
         journal = startJournal();
         Files.deleteIfExists(oldJournal);
         alreadyFinished(resumed.whole.cardinality());
@@ -135,7 +131,7 @@ final class FileObject extends ObjectSink {
     return Journal.start(
         Journal.pathFor(held.path()),
         object(),
-        chunkSize,
+        layout().fingerprint(),
         resumed.whole,
         resumed.partial,
         fsync,
@@ -190,7 +186,7 @@ final class FileObject extends ObjectSink {
 
   @Override
   public long resumedBytes() {
-    return resumed.bytes(object().size(), chunkSize);
+    return resumed.bytes(layout());
   }
 
   @Override
@@ -227,7 +223,7 @@ final class FileObject extends ObjectSink {
   @Override
   public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
     held();
-    return new FileChunkWriter(this, task, bytes, (long) task.index() * chunkSize, lease);
+    return new FileChunkWriter(this, task, bytes, layout().offset(task.index()), lease);
   }
 
   /** Returns its journal, or null when it has none. */

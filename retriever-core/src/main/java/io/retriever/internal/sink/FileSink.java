@@ -7,6 +7,7 @@ import io.retriever.FileOptions;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.ObjectInterceptor;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.RefusedKey;
@@ -46,7 +47,6 @@ import java.util.function.Function;
 public final class FileSink implements Sink {
   private final Function<ObjectInfo, Path> target;
   private final FileOptions options;
-  private final int chunkSize;
 
   /** Where files may go; checks and creates their directories. */
   private final Destination destination;
@@ -75,13 +75,13 @@ public final class FileSink implements Sink {
   /**
    * @param root the directory no file may be written outside of
    * @param target maps each object to its final path
+   * @param chunkSize not used: each object's chunk layout comes with it to {@link #open}
    */
   public FileSink(
       Path root, Function<ObjectInfo, Path> target, FileOptions options, int chunkSize) {
     this.destination = new Destination(root);
     this.target = target;
     this.options = options;
-    this.chunkSize = chunkSize;
     this.finished = options.iterate() ? new FinishedFiles(FileDownload.FINISHED_QUEUE) : null;
   }
 
@@ -117,7 +117,7 @@ public final class FileSink implements Sink {
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence)
+  public ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence)
       throws IOException {
     Path path =
         destination.checkFile(
@@ -128,7 +128,7 @@ public final class FileSink implements Sink {
     // planned when the download stops leaves nothing behind.
     FileObject file =
         new FileObject(
-            this, object, chunks, path, bytes, opened++, permissions.forComplete(path.getParent()));
+            this, object, layout, path, bytes, opened++, permissions.forComplete(path.getParent()));
     unfinished.add(file);
     destination.opened(path);
     try {
@@ -159,10 +159,6 @@ public final class FileSink implements Sink {
 
   FileOptions options() {
     return options;
-  }
-
-  int chunkSize() {
-    return chunkSize;
   }
 
   /** Records a file renamed into place: in the list, or for the iteration. */

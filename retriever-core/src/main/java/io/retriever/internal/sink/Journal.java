@@ -18,12 +18,13 @@ import java.util.Objects;
 import java.util.Set;
 
 /*
- * Format, one text line each: a header "retriever-journal 1 <size> <chunk size> <etag>", then, for
+ * Format, one text line each: a header "retriever-journal 1 <size> <layout> <etag>", then, for
  * every chunk whose bytes are all in the temporary file, its index, and for a chunk part-way, its
  * index and how many of its first bytes are in ("<index> <bytes>"), each appended after the bytes
  * it speaks of were written. A line cut off by a crash has no newline and is ignored. Nothing is
  * forced to disk (unless asked): the journal is about the death of the process, and the kernel
- * keeps what was written through it.
+ * keeps what was written through it. The layout is the chunk layout's fingerprint: for chunks of
+ * one size, that size in decimal, as journals have always recorded it.
  */
 /**
  * The record of which chunks of a partly downloaded object are in its temporary file, so that a
@@ -40,15 +41,19 @@ final class Journal implements AutoCloseable {
   /**
    * What a journal on disk says.
    *
+   * @param layout the fingerprint of how the object was cut into chunks
    * @param chunks the chunks whose bytes are all in
    * @param partial for chunks part-way, how many of their first bytes are in
    */
   record Contents(
-      long size, int chunkSize, String eTag, BitSet chunks, Map<Integer, Long> partial) {
-    /** Returns whether it describes this version of the object, split the same way. */
-    boolean matches(ObjectInfo object, int chunkSize) {
+      long size, String layout, String eTag, BitSet chunks, Map<Integer, Long> partial) {
+    /**
+     * Returns whether it describes this version of the object, cut the same way: into the layout of
+     * fingerprint {@code layout}.
+     */
+    boolean matches(ObjectInfo object, String layout) {
       return size == object.size()
-          && this.chunkSize == chunkSize
+          && this.layout.equals(layout)
           && Objects.equals(eTag, String.valueOf(object.eTag()));
     }
   }
@@ -98,21 +103,21 @@ final class Journal implements AutoCloseable {
         }
       }
       partial.keySet().removeIf(chunks::get);
-      return new Contents(
-          Long.parseLong(header[0]), Integer.parseInt(header[1]), header[2], chunks, partial);
+      return new Contents(Long.parseLong(header[0]), header[1], header[2], chunks, partial);
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
       return null;
     }
   }
 
   /**
-   * Starts a journal afresh at {@code path} for the object, listing the chunks already in, whole
-   * ({@code chunks}) or part-way ({@code partial}).
+   * Starts a journal afresh at {@code path} for the object cut into the layout of fingerprint
+   * {@code layout}, listing the chunks already in, whole ({@code chunks}) or part-way ({@code
+   * partial}).
    */
   static Journal start(
       Path path,
       ObjectInfo object,
-      int chunkSize,
+      String layout,
       BitSet chunks,
       Map<Integer, Long> partial,
       boolean force,
@@ -124,7 +129,7 @@ final class Journal implements AutoCloseable {
             .append(' ')
             .append(object.size())
             .append(' ')
-            .append(chunkSize)
+            .append(layout)
             .append(' ')
             .append(object.eTag())
             .append('\n');

@@ -5,6 +5,7 @@ import io.retriever.ObjectBytes;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.DownloadedObject;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.ChunkWriter;
@@ -34,10 +35,10 @@ public final class MemorySink implements Sink {
   private int opened;
 
   @Override
-  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
+  public ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence) {
     byte[] bytes = allocate(object);
     int ordinal = opened++;
-    return new ObjectSink(object, chunks) {
+    return new ObjectSink(object, layout) {
       @Override
       public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
         return new ArrayWriter(bytes, task, lease);

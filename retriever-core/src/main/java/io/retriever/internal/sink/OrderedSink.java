@@ -4,6 +4,7 @@ import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.BufferPool;
 import io.retriever.internal.pipeline.ChunkWriter;
@@ -60,9 +61,9 @@ public final class OrderedSink implements Sink {
   }
 
   @Override
-  public ObjectSink open(ObjectInfo object, Path target, int chunks, long firstSequence) {
-    order.add(new Planned(object, chunks, firstSequence));
-    return new ObjectSink(object, chunks) {
+  public ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence) {
+    order.add(new Planned(object, layout.count(), firstSequence));
+    return new ObjectSink(object, layout) {
       @Override
       public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
         return new BufferWriter(task, sequence, lease);

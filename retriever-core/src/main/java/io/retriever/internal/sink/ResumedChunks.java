@@ -1,5 +1,6 @@
 package io.retriever.internal.sink;
 
+import io.retriever.hook.ChunkLayout;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,11 +40,11 @@ final class ResumedChunks {
     return whole.get(index) ? 0 : partial.getOrDefault(index, 0L);
   }
 
-  /** Returns how many of an object's bytes are there. */
-  long bytes(long size, int chunkSize) {
+  /** Returns how many of the bytes of an object cut as {@code layout} are there. */
+  long bytes(ChunkLayout layout) {
     long total = 0;
     for (int i = whole.nextSetBit(0); i >= 0; i = whole.nextSetBit(i + 1)) {
-      total += Math.min(chunkSize, size - (long) i * chunkSize);
+      total += layout.length(i);
     }
     for (int i : partial.keySet()) {
       total += within(i);

@@ -1,7 +1,6 @@
 package io.retriever.internal.verify;
 
-import io.retriever.ChunkTask;
-import io.retriever.internal.pipeline.ChunkPlan;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.internal.pipeline.ObjectSink;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -34,7 +33,7 @@ final class OrderedDigest {
 
   private final ObjectSink sink;
   private final MessageDigest digest;
-  private final int chunkSize;
+  private final ChunkLayout layout;
   private final int chunks;
   private final Executor executor;
 
@@ -50,12 +49,11 @@ final class OrderedDigest {
   /** The digest of the whole object, or why it could not be had. */
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
-  OrderedDigest(
-      ObjectSink sink, MessageDigest digest, int chunkSize, int chunks, Executor executor) {
+  OrderedDigest(ObjectSink sink, MessageDigest digest, Executor executor) {
     this.sink = sink;
     this.digest = digest;
-    this.chunkSize = chunkSize;
-    this.chunks = chunks;
+    this.layout = sink.layout();
+    this.chunks = layout.count();
     this.executor = executor;
   }
 
@@ -96,9 +94,8 @@ final class OrderedDigest {
   }
 
   private void hash(int index, ByteBuffer buffer) throws IOException {
-    ChunkTask task = ChunkPlan.task(sink.object(), index, chunks, chunkSize);
-    long position = task.offset();
-    long end = task.offset() + task.length();
+    long position = layout.offset(index);
+    long end = position + layout.length(index);
     while (position < end) {
       buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
       int n = sink.readBack(position, buffer);

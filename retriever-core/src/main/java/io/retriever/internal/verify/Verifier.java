@@ -4,8 +4,8 @@ import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.ChunkInterceptor;
+import io.retriever.hook.ChunkLayout;
 import io.retriever.internal.Settings;
-import io.retriever.internal.pipeline.ChunkPlan;
 import io.retriever.internal.pipeline.ObjectSink;
 import io.retriever.internal.pipeline.StageName;
 import io.retriever.internal.pipeline.Threads;
@@ -44,8 +44,6 @@ public final class Verifier {
   /** Whether objects are checked at all. */
   private final boolean verify;
 
-  private final int chunkSize;
-
   /** Whether chunk interceptors may change the bytes on their way to the sink. */
   private final boolean transformsBytes;
 
@@ -60,7 +58,6 @@ public final class Verifier {
     this.threads = threads;
     this.requests = requests;
     this.verify = settings.verify();
-    this.chunkSize = settings.chunkSize();
     this.transformsBytes =
         !settings.chunkInterceptors().stream()
             .allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
@@ -78,16 +75,16 @@ public final class Verifier {
   }
 
   /**
-   * Plans how an object fetched in ranges is checked as a whole; called by the chunker before any
-   * of its chunks is fetched. An object of one chunk is checked by its one GET; one read from a
-   * local copy is not checked.
+   * Plans how an object fetched in ranges (its sink's layout) is checked as a whole; called by the
+   * chunker before any of its chunks is fetched. An object of one chunk is checked by its one GET;
+   * one read from a local copy is not checked.
    *
    * @param previousCrcs the chunks' CRCs from the fetch before this one, whose bytes proved wrong;
    *     null on the first fetch
    */
-  public void plan(ObjectSink sink, int count, long[] previousCrcs) {
-    if (verify && count > 1 && sink.localSource() == null) {
-      planChecks(sink, count);
+  public void plan(ObjectSink sink, long[] previousCrcs) {
+    if (verify && sink.layout().count() > 1 && sink.localSource() == null) {
+      planChecks(sink, sink.layout().count());
       sink.check().confirmAgainst(previousCrcs);
     }
   }
@@ -121,8 +118,7 @@ public final class Verifier {
     }
     // The chunks' CRC-32Cs (nearly free) let a fetch after a mismatch confirm chunk by chunk.
     check.keepCrcs(count, "CRC32C", null);
-    OrderedDigest digest =
-        new OrderedDigest(sink, Hashes.newDigest(hash), chunkSize, count, verifierPool());
+    OrderedDigest digest = new OrderedDigest(sink, Hashes.newDigest(hash), verifierPool());
     check.digestInOrder(digest, hash, "MD5".equals(hash) ? null : askExpectedCrcs(object));
     for (int i = 0; i < count; i++) {
       if (sink.resumed(i)) {
@@ -162,9 +158,8 @@ public final class Verifier {
 
   /** Hashes an object whose chunks are all in, read back, against its ETag's MD5. */
   private Verdict readBackMd5(ObjectSink object) throws InterruptedException {
-    int chunks = ChunkPlan.chunkCount(object.object().size(), chunkSize);
-    OrderedDigest digest =
-        new OrderedDigest(object, Hashes.newDigest("MD5"), chunkSize, chunks, verifierPool());
+    int chunks = object.layout().count();
+    OrderedDigest digest = new OrderedDigest(object, Hashes.newDigest("MD5"), verifierPool());
     object.check().digestInOrder(digest, "MD5", null);
     for (int i = 0; i < chunks; i++) {
       digest.chunkDone(i);
@@ -179,21 +174,26 @@ public final class Verifier {
    */
   private Verdict matchesExpectedCrcs(ObjectSink object, S3Access.ExpectedCrcs expected) {
     ObjectInfo info = object.object();
+    ChunkLayout layout = object.layout();
     long[] crcs = object.check().crcs();
     int chunk = 0;
     long offset = 0;
     for (int part = 0; part < expected.partSizes().length; part++) {
       long end = offset + expected.partSizes()[part];
-      boolean endsOnABoundary = end == info.size() || end % chunkSize == 0;
-      if (end > info.size() || !endsOnABoundary) {
-        return Verdict.UNVERIFIED; // A part ends inside a chunk: no part's CRC can be formed.
+      if (end > info.size() || chunk == layout.count()) {
+        return Verdict.UNVERIFIED; // Parts that do not fit the object: nothing to form.
       }
       long combined = crcs[chunk];
+      long reached = layout.offset(chunk) + layout.length(chunk);
       chunk++;
-      while ((long) chunk * chunkSize < end) {
-        int length = ChunkPlan.task(info, chunk, crcs.length, chunkSize).length();
+      while (reached < end) {
+        int length = layout.length(chunk);
         combined = Crcs.combine(combined, crcs[chunk], length, expected.algorithm());
+        reached += length;
         chunk++;
+      }
+      if (reached != end) {
+        return Verdict.UNVERIFIED; // A part ends inside a chunk: no part's CRC can be formed.
       }
       if (combined != expected.values()[part]) {
         return new Verdict(

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JournalTest {
-  private static final int CHUNK = 1000;
+  private static final String CHUNK = "1000";
 
   private static final ObjectInfo OBJECT = new ObjectInfo("b", "k", 9_500, "\"abc-2\"", null);
 
@@ -43,7 +43,7 @@ class JournalTest {
 
     assertThat(path.getFileName().toString()).isEqualTo("a.bin.part" + Journal.SUFFIX);
     assertThat(contents.size()).isEqualTo(9_500);
-    assertThat(contents.chunkSize()).isEqualTo(CHUNK);
+    assertThat(contents.layout()).isEqualTo(CHUNK);
     assertThat(contents.eTag()).isEqualTo("\"abc-2\"");
     assertThat(contents.chunks()).isEqualTo(bits(0, 3, 9));
     assertThat(contents.partial()).containsExactly(Map.entry(5, 400L));
@@ -155,7 +155,7 @@ class JournalTest {
     Journal.Contents contents = Journal.read(path);
 
     assertThat(contents.matches(OBJECT, CHUNK)).isTrue();
-    assertThat(contents.matches(OBJECT, 2 * CHUNK)).isFalse();
+    assertThat(contents.matches(OBJECT, "2000")).isFalse();
     assertThat(contents.matches(new ObjectInfo("b", "k", 9_500, "\"other\"", null), CHUNK))
         .isFalse();
     assertThat(contents.matches(new ObjectInfo("b", "k", 9_501, "\"abc-2\"", null), CHUNK))

@@ -57,7 +57,8 @@ class PartFilesTest {
     ObjectInfo object = new ObjectInfo("b", "k", 40L << 20, "\"etag\"", null);
     Path path = dir.resolve("j");
     try (Journal journal =
-        Journal.start(path, object, 8 << 20, new BitSet(), Map.of(3, 5L << 20), false)) {
+        Journal.start(
+            path, object, String.valueOf(8 << 20), new BitSet(), Map.of(3, 5L << 20), false)) {
       journal.record(0);
       journal.progress(1, 1L << 20);
       journal.progress(1, 3L << 20);
@@ -67,7 +68,7 @@ class PartFilesTest {
     Files.writeString(path, Files.readString(path) + "4 12"); // cut off by a kill: no newline
 
     Journal.Contents contents = Journal.read(path);
-    assertThat(contents.matches(object, 8 << 20)).isTrue();
+    assertThat(contents.matches(object, String.valueOf(8 << 20))).isTrue();
     assertThat(contents.chunks().stream().toArray()).containsExactly(0, 2);
     assertThat(contents.partial()).isEqualTo(Map.of(1, 3L << 20, 3, 5L << 20));
   }
