@@ -167,7 +167,7 @@ public final class Retriever implements AutoCloseable {
       DownloadRequest request, Path root, Function<ObjectInfo, Path> target, FileOptions options) {
     return start(
         request,
-        new FileSink(root, target, options, settings.chunkSize()),
+        new FileSink(root, target, options),
         (pipeline, s) -> new RealFileDownload(pipeline, s));
   }
 

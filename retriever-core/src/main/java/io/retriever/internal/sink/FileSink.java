@@ -75,10 +75,8 @@ public final class FileSink implements Sink {
   /**
    * @param root the directory no file may be written outside of
    * @param target maps each object to its final path
-   * @param chunkSize not used: each object's chunk layout comes with it to {@link #open}
    */
-  public FileSink(
-      Path root, Function<ObjectInfo, Path> target, FileOptions options, int chunkSize) {
+  public FileSink(Path root, Function<ObjectInfo, Path> target, FileOptions options) {
     this.destination = new Destination(root);
     this.target = target;
     this.options = options;
