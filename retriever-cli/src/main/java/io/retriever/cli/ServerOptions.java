@@ -6,34 +6,86 @@ import java.time.Duration;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** How the embedded S3 server of the demo and the benchmark imitates S3 across a network. */
+/** How the embedded S3 server of the demo and the benchmark imitates a store across a network. */
 final class ServerOptions {
+  /** The stores the embedded server can imitate. */
+  enum Store {
+    /** S3 from an instance in its region: 25 ms to the first byte, 60 MiB/s per request. */
+    S3_LIKE(25, 60L << 20),
+    /** A store on the same LAN or host, at NIC speed: no added latency, no speed cap. */
+    FAST(0, 0);
+
+    final long latencyMillis;
+    final long streamSpeed;
+
+    Store(long latencyMillis, long streamSpeed) {
+      this.latencyMillis = latencyMillis;
+      this.streamSpeed = streamSpeed;
+    }
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  @Option(
+      names = "--store",
+      paramLabel = "STORE",
+      converter = StoreConverter.class,
+      description =
+          "The store to imitate: s3-like (25 ms first byte, 60 MiB/s per request) or fast (no"
+              + " added latency, no speed cap: MinIO or Ceph on a LAN); default: s3-like.")
+  Store store = Store.S3_LIKE;
+
   @Option(
       names = "--latency",
       paramLabel = "MILLIS",
-      description = "First-byte latency of every request in ms (default: ${DEFAULT-VALUE}).")
-  long latencyMillis = 25;
+      description = "First-byte latency of every request in ms (default: the store's).")
+  Long latencyMillis;
 
   @Option(
       names = "--stream-speed",
       paramLabel = "SIZE",
       converter = Sizes.class,
-      description = "Speed cap of each response body per second (default: 60MiB).")
-  long streamSpeed = 60L << 20;
+      description =
+          "Speed cap of each response body per second, 0 for none (default: the store's).")
+  Long streamSpeed;
+
+  /** Reads a store's name as people write it. */
+  static final class StoreConverter implements picocli.CommandLine.ITypeConverter<Store> {
+    @Override
+    public Store convert(String value) {
+      for (Store s : Store.values()) {
+        if (s.toString().equalsIgnoreCase(value.strip())) {
+          return s;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "unknown store '" + value + "'; give s3-like or fast");
+    }
+  }
+
+  private long latency() {
+    return latencyMillis != null ? latencyMillis : store.latencyMillis;
+  }
+
+  private long speed() {
+    return streamSpeed != null ? streamSpeed : store.streamSpeed;
+  }
 
   /** Applies the latency and speed to a server about to start. */
   LocalS3.Builder apply(LocalS3.Builder builder) {
-    return builder
-        .firstByteLatency(Duration.ofMillis(latencyMillis))
-        .streamBytesPerSecond(streamSpeed);
+    return builder.firstByteLatency(Duration.ofMillis(latency())).streamBytesPerSecond(speed());
   }
 
   /** Describes the settings for people. */
   String describe() {
     return String.format(
         Locale.ROOT,
-        "%d ms first-byte latency, %s/s per request",
-        latencyMillis,
-        Sizes.format(streamSpeed));
+        "%s store: %d ms first-byte latency, %s",
+        store,
+        latency(),
+        speed() > 0 ? Sizes.format(speed()) + "/s per request" : "no speed cap");
   }
 }

@@ -91,6 +91,22 @@ class MoreCommandsTest {
   }
 
   @Test
+  void demo_fastStore_hasNoLatencyAndNoCap() throws Exception {
+    Cli.Result r = Cli.run(Map.of(), "demo", "--objects", "3x100KiB", "--store", "fast");
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.out())
+        .contains("fast store: 0 ms first-byte latency, no speed cap")
+        .contains("Verified 3 objects byte for byte");
+  }
+
+  @Test
+  void demo_unknownStore_saysWhichExist() throws Exception {
+    Cli.Result r = Cli.run(Map.of(), "demo", "--store", "slow");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr()).contains("unknown store 'slow'; give s3-like or fast");
+  }
+
+  @Test
   void get_endpointFromEnvironment_isHonoured(LocalS3 s3, @TempDir Path dir) throws Exception {
     s3.createBucket("env");
     TestObject o = s3.putRandom("env", "x.bin", 12345);
