@@ -9,6 +9,7 @@ import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
 import io.retriever.hook.PostDownloadHook;
 import io.retriever.internal.Settings;
+import io.retriever.internal.SettingsDraft;
 import io.retriever.internal.pipeline.Engine;
 import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
@@ -28,8 +29,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -66,11 +65,6 @@ public final class Retriever implements AutoCloseable {
 
   /** Default in-flight byte budget: 256 MiB. */
   public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L << 20;
-
-  static final int MIN_CHUNK_SIZE = 64 << 10;
-  static final int MAX_CHUNK_SIZE = 1 << 30;
-  static final int MAX_CONCURRENCY = 1024;
-  static final long MAX_IN_FLIGHT_BYTES = 64L << 30;
 
   private final Settings settings;
   private final S3Access s3;
@@ -229,52 +223,20 @@ public final class Retriever implements AutoCloseable {
    * with it.
    */
   public static final class Builder {
-    private int concurrency = DEFAULT_CONCURRENCY;
-    private int chunkSize = DEFAULT_CHUNK_SIZE;
-    private long maxInFlightBytes = DEFAULT_MAX_IN_FLIGHT_BYTES;
-    private int maxAttempts = 5;
-    private Duration progressInterval = Duration.ofMillis(200);
-    private final List<DownloadListener> listeners = new ArrayList<>();
-    private URI endpoint;
-    private String region;
-    private AwsCredentialsProvider credentials;
-    private boolean anonymous;
-    private boolean pathStyle;
-    private S3Client client;
-    private long maxBytesPerSecond;
-    private double targetBytesPerSecond;
-    private final List<ObjectInterceptor> objectInterceptors = new ArrayList<>();
-    private final List<ChunkInterceptor> chunkInterceptors = new ArrayList<>();
-    private final List<PostDownloadHook> postDownloadHooks = new ArrayList<>();
-    private int postDownloadThreads = 2;
-    private HookFailure hookFailure = HookFailure.FAIL_OBJECT;
-    private ObjectLister lister;
-    private DownloadSink sink;
-    private DownloadCache cache;
-    private Duration stallTimeout = Duration.ofSeconds(10);
-    private int maxRetriesPerDownload = 1000;
-    private boolean verify = true;
-    private ChunkPlanner chunkPlanner = ChunkPlanner.UNIFORM;
+    private final SettingsDraft draft =
+        new SettingsDraft(DEFAULT_CONCURRENCY, DEFAULT_CHUNK_SIZE, DEFAULT_MAX_IN_FLIGHT_BYTES);
 
     private Builder() {}
 
     /** Sets how many GETs run at once (default 64). */
     public Builder concurrency(int concurrency) {
-      if (concurrency < 1 || concurrency > MAX_CONCURRENCY) {
-        throw invalid(
-            "concurrency must be between 1 and " + MAX_CONCURRENCY + ", got " + concurrency);
-      }
-      this.concurrency = concurrency;
+      draft.concurrency(concurrency);
       return this;
     }
 
     /** Sets the bytes fetched per ranged GET (default 8 MiB; 64 KiB to 1 GiB). */
     public Builder chunkSize(long bytes) {
-      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_CHUNK_SIZE) {
-        throw invalid(
-            "chunk size must be between 64 KiB and 1 GiB, got " + bytes + " bytes (e.g. 8MiB)");
-      }
-      this.chunkSize = (int) bytes;
+      draft.chunkSize(bytes);
       return this;
     }
 
@@ -283,13 +245,7 @@ public final class Retriever implements AutoCloseable {
      * hold at least one chunk.
      */
     public Builder maxInFlightBytes(long bytes) {
-      if (bytes < MIN_CHUNK_SIZE || bytes > MAX_IN_FLIGHT_BYTES) {
-        throw invalid(
-            "memory budget must be between 64 KiB and 64 GiB, got "
-                + bytes
-                + " bytes (e.g. 256MiB)");
-      }
-      this.maxInFlightBytes = bytes;
+      draft.maxInFlightBytes(bytes);
       return this;
     }
 
@@ -298,11 +254,7 @@ public final class Retriever implements AutoCloseable {
      * new connection (default 10 s; 1 s to 10 min).
      */
     public Builder stallTimeout(Duration timeout) {
-      if (timeout.compareTo(Duration.ofSeconds(1)) < 0
-          || timeout.compareTo(Duration.ofMinutes(10)) > 0) {
-        throw invalid("stall timeout must be between 1 s and 10 min, got " + timeout);
-      }
-      this.stallTimeout = timeout;
+      draft.stallTimeout(timeout);
       return this;
     }
 
@@ -311,41 +263,31 @@ public final class Retriever implements AutoCloseable {
      * (default 1000): a bound on the time a failing endpoint can take.
      */
     public Builder maxRetriesPerDownload(int retries) {
-      if (retries < 0) {
-        throw invalid("retries per download must not be negative, got " + retries);
-      }
-      this.maxRetriesPerDownload = retries;
+      draft.maxRetriesPerDownload(retries);
       return this;
     }
 
     /**
-     * Checks downloaded bytes against what S3 offers (default on): the checksum S3 returns with a
-     * whole object ({@code x-amz-checksum-*}) and the MD5 that the ETag of an object uploaded in
-     * one part holds (a mismatch is fetched again, then fails the download); and, for an object
-     * fetched in ranges that is listed with a full-object CRC-32, CRC-32C, CRC-64/NVME (or a SHA,
-     * checked by reading the object back), that checksum, asked for with one HEAD while its chunks
-     * download (a mismatch fails that object). False turns checking off.
+     * Checks every object as a whole against what the store offers before it gets its final name
+     * (default on): the checksum S3 states for it (combined from its chunks' CRCs), else the MD5
+     * that the ETag of an object uploaded in one part holds. A mismatch fetches the object again,
+     * then fails that object alone; an object no check covers is named in the summary. False turns
+     * checking off, for stores whose ETags are not MD5s.
      */
     public Builder verify(boolean verify) {
-      this.verify = verify;
+      draft.verify(verify);
       return this;
     }
 
     /** Sets how many times a chunk is tried before the download fails (default 5). */
     public Builder maxAttempts(int attempts) {
-      if (attempts < 1 || attempts > 100) {
-        throw invalid("attempts must be between 1 and 100, got " + attempts);
-      }
-      this.maxAttempts = attempts;
+      draft.maxAttempts(attempts);
       return this;
     }
 
     /** Sets how often listeners receive a progress snapshot (default 200 ms). */
     public Builder progressInterval(Duration interval) {
-      if (interval.isNegative() || interval.isZero()) {
-        throw invalid("progress interval must be positive, got " + interval);
-      }
-      this.progressInterval = interval;
+      draft.progressInterval(interval);
       return this;
     }
 
@@ -354,13 +296,7 @@ public final class Retriever implements AutoCloseable {
      * (default: no cap), for sharing a link; 0 removes the cap.
      */
     public Builder maxBandwidth(long bytesPerSecond) {
-      if (bytesPerSecond < 0 || (bytesPerSecond > 0 && bytesPerSecond < 1024)) {
-        throw invalid(
-            "bandwidth cap must be at least 1 KiB per second (or 0 for none), got "
-                + bytesPerSecond
-                + " bytes per second (e.g. 100MiB)");
-      }
-      this.maxBytesPerSecond = bytesPerSecond;
+      draft.maxBandwidth(bytesPerSecond);
       return this;
     }
 
@@ -372,28 +308,25 @@ public final class Retriever implements AutoCloseable {
      * the memory budget must hold that many chunks for large objects. 0 turns tuning off.
      */
     public Builder targetThroughputGbps(double gbps) {
-      if (!(gbps >= 0) || gbps > 1000) {
-        throw invalid("throughput target must be between 0 and 1000 Gbit/s, got " + gbps);
-      }
-      this.targetBytesPerSecond = gbps * 1e9 / 8;
+      draft.targetThroughputGbps(gbps);
       return this;
     }
 
     /** Adds a listener; listeners are called in the order they were added. */
     public Builder addListener(DownloadListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      draft.addListener(listener);
       return this;
     }
 
     /** Adds an object interceptor; interceptors run in the order they were added. */
     public Builder addObjectInterceptor(ObjectInterceptor interceptor) {
-      objectInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      draft.addObjectInterceptor(interceptor);
       return this;
     }
 
     /** Adds a chunk interceptor; interceptors run in the order they were added. */
     public Builder addChunkInterceptor(ChunkInterceptor interceptor) {
-      chunkInterceptors.add(Objects.requireNonNull(interceptor, "interceptor"));
+      draft.addChunkInterceptor(interceptor);
       return this;
     }
 
@@ -402,13 +335,13 @@ public final class Retriever implements AutoCloseable {
      * ChunkPlanner#UNIFORM}: ranges of the chunk size, the last one shorter).
      */
     public Builder chunkPlanner(ChunkPlanner planner) {
-      this.chunkPlanner = Objects.requireNonNull(planner, "planner");
+      draft.chunkPlanner(planner);
       return this;
     }
 
     /** Adds a post-download hook; hooks run in the order they were added. */
     public Builder addPostDownloadHook(PostDownloadHook hook) {
-      postDownloadHooks.add(Objects.requireNonNull(hook, "hook"));
+      draft.addPostDownloadHook(hook);
       return this;
     }
 
@@ -417,16 +350,13 @@ public final class Retriever implements AutoCloseable {
      * object as a whole, give it its final name and run the post-download hooks.
      */
     public Builder postDownloadThreads(int threads) {
-      if (threads < 1 || threads > 256) {
-        throw invalid("post-download threads must be between 1 and 256, got " + threads);
-      }
-      this.postDownloadThreads = threads;
+      draft.postDownloadThreads(threads);
       return this;
     }
 
     /** Sets what a throwing hook fails: its object (the default) or the whole download. */
     public Builder onHookFailure(HookFailure policy) {
-      this.hookFailure = Objects.requireNonNull(policy, "policy");
+      draft.onHookFailure(policy);
       return this;
     }
 
@@ -435,13 +365,13 @@ public final class Retriever implements AutoCloseable {
      * HEAD.
      */
     public Builder lister(ObjectLister lister) {
-      this.lister = Objects.requireNonNull(lister, "lister");
+      draft.lister(lister);
       return this;
     }
 
     /** Sets the sink stage of {@link Retriever#download}: where its chunks go. */
     public Builder sink(DownloadSink sink) {
-      this.sink = Objects.requireNonNull(sink, "sink");
+      draft.sink(sink);
       return this;
     }
 
@@ -450,29 +380,25 @@ public final class Retriever implements AutoCloseable {
      * downloaded. It runs after the interceptors and hooks added here.
      */
     public Builder cache(DownloadCache cache) {
-      this.cache = Objects.requireNonNull(cache, "cache");
+      draft.cache(cache);
       return this;
     }
 
     /** Sends requests to this endpoint (an S3-compatible store) instead of AWS's. */
     public Builder endpoint(URI endpoint) {
-      String scheme = endpoint.getScheme();
-      if (!"http".equals(scheme) && !"https".equals(scheme)) {
-        throw invalid("endpoint must be an http:// or https:// URL, got " + endpoint);
-      }
-      this.endpoint = endpoint;
+      draft.endpoint(endpoint);
       return this;
     }
 
     /** Sets the region to sign for (otherwise the SDK's region chain, then us-east-1). */
     public Builder region(String region) {
-      this.region = Objects.requireNonNull(region, "region");
+      draft.region(region);
       return this;
     }
 
     /** Signs with these credentials instead of the default chain. */
     public Builder credentials(AwsCredentialsProvider credentials) {
-      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      draft.credentials(credentials);
       return this;
     }
 
@@ -485,13 +411,13 @@ public final class Retriever implements AutoCloseable {
 
     /** Sends unsigned requests, for public buckets. */
     public Builder anonymous() {
-      this.anonymous = true;
+      draft.anonymous();
       return this;
     }
 
     /** Puts the bucket in the URL path rather than the host name (most S3-compatible stores). */
     public Builder pathStyle(boolean pathStyle) {
-      this.pathStyle = pathStyle;
+      draft.pathStyle(pathStyle);
       return this;
     }
 
@@ -501,53 +427,13 @@ public final class Retriever implements AutoCloseable {
      * concurrency} connections.
      */
     public Builder s3Client(S3Client client) {
-      this.client = Objects.requireNonNull(client, "client");
+      draft.s3Client(client);
       return this;
     }
 
     /** Builds the retriever. */
     public Retriever build() {
-      if (maxInFlightBytes < chunkSize) {
-        throw invalid(
-            "memory budget ("
-                + maxInFlightBytes
-                + " bytes) must hold at least one"
-                + " chunk ("
-                + chunkSize
-                + " bytes); raise the budget or lower the chunk size");
-      }
-      return new Retriever(
-          new Settings(
-              concurrency,
-              chunkSize,
-              maxInFlightBytes,
-              maxAttempts,
-              progressInterval,
-              List.copyOf(listeners),
-              endpoint,
-              region,
-              credentials,
-              anonymous,
-              pathStyle,
-              client,
-              maxBytesPerSecond,
-              targetBytesPerSecond,
-              List.copyOf(objectInterceptors),
-              List.copyOf(chunkInterceptors),
-              List.copyOf(postDownloadHooks),
-              postDownloadThreads,
-              hookFailure,
-              lister,
-              sink,
-              cache,
-              stallTimeout,
-              maxRetriesPerDownload,
-              verify,
-              chunkPlanner));
-    }
-
-    private static RetrieverException invalid(String message) {
-      return new RetrieverException(Reason.INVALID, message);
+      return new Retriever(draft.build());
     }
   }
 }
