@@ -101,11 +101,7 @@ public final class Failures {
       fail(error);
       throw error;
     }
-    if (sink == null) {
-      report(object, error);
-    } else {
-      sink.markFailed(error);
-    }
+    failAlone(object, sink, error);
   }
 
   /**
@@ -120,6 +116,11 @@ public final class Failures {
       fail(error);
       throw error;
     }
+    failAlone(object, sink, error);
+  }
+
+  /** Marks the object's sink (its finisher reports it), or reports it at once without one. */
+  private void failAlone(ObjectInfo object, ObjectSink sink, RetrieverException error) {
     if (sink == null) {
       report(object, error);
     } else {

@@ -35,7 +35,9 @@ final class Finisher {
       new ObjectSink(Chunker.END_OF_LISTING.object(), ChunkLayout.uniform(0, 1)) {
         @Override
         public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
-          throw new UnsupportedOperationException();
+          // Never admitted: the chunker sends it only to the finisher's queue, after its last
+          // object.
+          throw new IllegalStateException("the finisher's stop marker has no chunks to write");
         }
 
         @Override

@@ -120,18 +120,7 @@ final class Lister {
     ObjectPlan plan = planned[0];
     if (plan instanceof ObjectPlan.Skip skip) {
       scope.metrics().objectsSkipped.incrementAndGet();
-      scope
-          .invoker()
-          .guard(
-              object,
-              null,
-              () ->
-                  scope
-                      .invoker()
-                      .tell(
-                          "objectSkipped",
-                          object.uri(),
-                          l -> l.objectSkipped(new ObjectSkipped(object, skip.reason()))));
+      skipped(object, skip.reason());
     } else if (plan instanceof ObjectPlan.FromFile local) {
       emit(new PlannedObject(object, local.target(), local.source()));
     } else {
@@ -169,19 +158,23 @@ final class Lister {
               : "folder marker: no bytes to hand over";
     }
     LOG.debug("{}: {}", marker.uri(), reason);
-    String said = reason;
+    skipped(marker, reason);
+  }
+
+  /** Tells the listeners an object is not downloaded, and why; a hook failure fails it. */
+  private void skipped(ObjectInfo object, String reason) throws InterruptedException {
     scope
         .invoker()
         .guard(
-            marker,
+            object,
             null,
             () ->
                 scope
                     .invoker()
                     .tell(
                         "objectSkipped",
-                        marker.uri(),
-                        l -> l.objectSkipped(new ObjectSkipped(marker, said))));
+                        object.uri(),
+                        l -> l.objectSkipped(new ObjectSkipped(object, reason))));
   }
 
   /** Asks the interceptors, in order, for the object's plan; the last proceeds to a download. */

@@ -68,16 +68,15 @@ public final class Pipeline {
     this.request = request;
     this.sink = sink;
     this.metrics = new Metrics(engine.totals);
-    List<DownloadListener> listeners = new ArrayList<>(settings.listeners());
+    List<DownloadListener> all = new ArrayList<>(settings.listeners());
     if (sink.listener() != null) {
-      listeners.add(sink.listener());
+      all.add(sink.listener());
     }
+    List<DownloadListener> listeners = List.copyOf(all);
     this.failures =
         new Failures(
-            settings.hookFailure() == HookFailure.FAIL_DOWNLOAD,
-            sink.ordered(),
-            List.copyOf(listeners));
-    this.invoker = new Invoker(List.copyOf(listeners), failures);
+            settings.hookFailure() == HookFailure.FAIL_DOWNLOAD, sink.ordered(), listeners);
+    this.invoker = new Invoker(listeners, failures);
     this.verifier = new Verifier(settings, engine.s3, metrics.requests, engine.threads);
     this.account = engine.budget.open();
     this.finished = new ArrayBlockingQueue<>(Math.max(64, 4 * settings.postDownloadThreads()));

@@ -206,6 +206,20 @@ final class Destination {
   }
 
   /** Returns why a file operation failed, in a few words. */
+  /** Returns the error for an object that cannot be written into {@code directory}. */
+  static RetrieverException cannotWrite(ObjectInfo object, Path directory, IOException e) {
+    return new RetrieverException(
+        Reason.LOCAL_IO,
+        "cannot write "
+            + object.uri()
+            + " into "
+            + directory
+            + " ("
+            + reason(e)
+            + "); choose a writable destination",
+        e);
+  }
+
   static String reason(IOException e) {
     if (e instanceof java.nio.file.AccessDeniedException) {
       return "permission denied";

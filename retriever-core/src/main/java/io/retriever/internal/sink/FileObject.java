@@ -152,16 +152,7 @@ final class FileObject extends ObjectSink {
             journal = startJournal();
           }
         } catch (IOException e) {
-          throw new RetrieverException(
-              Reason.LOCAL_IO,
-              "cannot write "
-                  + object().uri()
-                  + " into "
-                  + path.getParent()
-                  + " ("
-                  + Destination.reason(e)
-                  + "); choose a writable destination",
-              e);
+          throw Destination.cannotWrite(object(), path.getParent(), e);
         }
       }
       return held;

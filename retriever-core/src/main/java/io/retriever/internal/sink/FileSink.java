@@ -132,16 +132,7 @@ public final class FileSink implements Sink {
     try {
       file.resumeLeftovers(partFiles);
     } catch (IOException e) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO,
-          "cannot write "
-              + object.uri()
-              + " into "
-              + path.getParent()
-              + " ("
-              + Destination.reason(e)
-              + "); choose a writable destination",
-          e);
+      throw Destination.cannotWrite(object, path.getParent(), e);
     }
     return file;
   }
