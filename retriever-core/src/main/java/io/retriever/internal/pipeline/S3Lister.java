@@ -9,7 +9,6 @@ import io.retriever.internal.s3.S3Access;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -68,31 +67,36 @@ final class S3Lister implements ObjectLister {
 
   private void listPrefix(String bucket, String prefix, Listing out, Listing folders)
       throws InterruptedException {
-    ListingPages pages =
-        new ListingPages(
-            s3,
-            bucket,
-            prefix,
-            maxAttempts,
-            metrics.requests::incrementAndGet,
-            () -> metrics.retries.incrementAndGet() <= maxRetries);
-    for (List<S3Object> page = pages.next(); page != null; page = pages.next()) {
-      for (S3Object o : page) {
-        if (o.key().endsWith("/")) {
-          folders.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
-          continue;
-        }
-        out.add(
-            new ObjectInfo(
-                bucket,
-                o.key(),
-                o.size(),
-                o.eTag(),
-                o.lastModified(),
-                checksumAlgorithm(o),
-                o.checksumTypeAsString()));
-      }
-    }
+    FolderListing listing =
+        new FolderListing(
+            (under, delimiter) ->
+                new ListingPages(
+                    s3,
+                    bucket,
+                    under,
+                    maxAttempts,
+                    metrics.requests::incrementAndGet,
+                    () -> metrics.retries.incrementAndGet() <= maxRetries,
+                    delimiter),
+            threads,
+            metrics);
+    listing.list(
+        prefix,
+        o -> {
+          if (o.key().endsWith("/")) {
+            folders.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
+            return;
+          }
+          out.add(
+              new ObjectInfo(
+                  bucket,
+                  o.key(),
+                  o.size(),
+                  o.eTag(),
+                  o.lastModified(),
+                  checksumAlgorithm(o),
+                  o.checksumTypeAsString()));
+        });
   }
 
   /** Returns the algorithm of the object's checksum, as listed, or null. */

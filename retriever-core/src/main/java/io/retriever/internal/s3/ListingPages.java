@@ -15,6 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
@@ -64,6 +65,18 @@ public final class ListingPages {
   private final Runnable onRequest;
   private final RetryBudget budget;
 
+  /** The delimiter that rolls keys up into common prefixes, or null for every key. */
+  private final String delimiter;
+
+  /** The common prefixes of the page last read, new ones only, in order. */
+  private List<String> prefixes = List.of();
+
+  /** The greatest common prefix listed so far, as UTF-8, or null. */
+  private byte[] lastPrefix;
+
+  /** The common prefixes of the page before: a repeat of one of them is a duplicate. */
+  private Set<String> previousPrefixes = Set.of();
+
   /** The continuation tokens sent so far, with the page (from 1) each was given by. */
   private final Map<String, Integer> tokens = new HashMap<>();
 
@@ -108,6 +121,21 @@ public final class ListingPages {
       int maxAttempts,
       Runnable onRequest,
       RetryBudget budget) {
+    this(s3, bucket, prefix, maxAttempts, onRequest, budget, null);
+  }
+
+  /**
+   * Lists with {@code delimiter}: keys below it come back as common prefixes ({@link #prefixes}).
+   */
+  public ListingPages(
+      S3Access s3,
+      String bucket,
+      String prefix,
+      int maxAttempts,
+      Runnable onRequest,
+      RetryBudget budget,
+      String delimiter) {
+    this.delimiter = delimiter;
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix == null ? "" : prefix;
@@ -132,6 +160,7 @@ public final class ListingPages {
     ListObjectsV2Response page = fetch();
     pages++;
     List<S3Object> fresh = fresh(page.contents());
+    prefixes = freshPrefixes(page);
     if (broken != null) {
       return fresh;
     }
@@ -160,11 +189,51 @@ public final class ListingPages {
                   + " gave, so the listing would go round forever");
       return fresh;
     }
-    pagesWithoutNewKeys = fresh.isEmpty() ? pagesWithoutNewKeys + 1 : 0;
+    pagesWithoutNewKeys = fresh.isEmpty() && prefixes.isEmpty() ? pagesWithoutNewKeys + 1 : 0;
     if (pagesWithoutNewKeys >= MAX_PAGES_WITHOUT_NEW_KEYS) {
       broken = failure(pagesWithoutNewKeys + " pages in a row brought no new key");
     }
     token = next;
+    return fresh;
+  }
+
+  /**
+   * Returns the common prefixes of the page last returned by {@link #next}, in order, without those
+   * listed before; empty without a delimiter.
+   */
+  public List<String> prefixes() {
+    return prefixes;
+  }
+
+  /**
+   * Returns the page's common prefixes that come after every one listed so far; one out of order
+   * that is no repeat of the page before breaks the listing.
+   */
+  private List<String> freshPrefixes(ListObjectsV2Response page) {
+    if (delimiter == null || !page.hasCommonPrefixes()) {
+      return List.of();
+    }
+    Set<String> before = previousPrefixes;
+    previousPrefixes = new HashSet<>();
+    List<String> fresh = new ArrayList<>();
+    for (CommonPrefix common : page.commonPrefixes()) {
+      String p = common.prefix();
+      byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
+      if (lastPrefix == null || Arrays.compareUnsigned(bytes, lastPrefix) > 0) {
+        fresh.add(p);
+        previousPrefixes.add(p);
+        lastPrefix = bytes;
+      } else if (!before.contains(p) && !previousPrefixes.contains(p) && broken == null) {
+        broken =
+            failure(
+                "common prefix '"
+                    + Text.printable(p)
+                    + "' on page "
+                    + pages
+                    + " comes out of order, so keys may have been skipped");
+        break;
+      }
+    }
     return fresh;
   }
 
@@ -178,7 +247,7 @@ public final class ListingPages {
     for (int attempt = 1; ; attempt++) {
       try {
         onRequest.run();
-        return s3.listPage(bucket, prefix, token);
+        return s3.listPage(bucket, prefix, token, delimiter);
       } catch (RuntimeException e) {
         boolean retryable = S3Errors.retryable(e);
         if (!retryable || attempt >= maxAttempts || !budget.spend()) {

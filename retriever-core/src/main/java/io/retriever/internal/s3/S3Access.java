@@ -272,14 +272,19 @@ public final class S3Access implements AutoCloseable {
 
   /**
    * Sends one ListObjectsV2 request: the page after {@code continuationToken} (the first page when
-   * null). Keys are asked for URL-encoded, which the SDK decodes: raw, a key holding a control
-   * character makes the XML unreadable and with it every other key of the page.
+   * null), with the keys below the next {@code delimiter} after the prefix rolled up into common
+   * prefixes when it is not null. Keys are asked for URL-encoded, which the SDK decodes: raw, a key
+   * holding a control character makes the XML unreadable and with it every other key of the page.
    */
-  public ListObjectsV2Response listPage(String bucket, String prefix, String continuationToken) {
+  public ListObjectsV2Response listPage(
+      String bucket, String prefix, String continuationToken, String delimiter) {
     ListObjectsV2Request.Builder request =
         ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).encodingType(EncodingType.URL);
     if (continuationToken != null) {
       request.continuationToken(continuationToken);
+    }
+    if (delimiter != null) {
+      request.delimiter(delimiter);
     }
     return client.listObjectsV2(request.build());
   }

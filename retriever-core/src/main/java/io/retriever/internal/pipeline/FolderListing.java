@@ -1,0 +1,158 @@
+package io.retriever.internal.pipeline;
+
+import io.retriever.internal.s3.ListingPages;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/*
+ * One continuation token at a time lists at most a few thousand keys a second, so a prefix of
+ * millions of keys would take minutes before its last object could start. A prefix's first level
+ * of folders (the common prefixes of a listing with the delimiter "/") is listed instead by up to
+ * PARALLEL listings at once, each a ListingPages of its own with all its checks, a few pages ahead
+ * of the chunker. The keys still come out in key order: the keys beside the folders and the
+ * folders are merged in UTF-8 order, and each folder's keys are handed over whole, in turn. A
+ * prefix without folders costs nothing more: the listing with the delimiter is then the listing.
+ *
+ * Memory: the page being merged, and PAGES_AHEAD pages for each of at most PARALLEL folders.
+ */
+/** Lists a prefix folder by folder, several folders at once, keys in order. */
+final class FolderListing {
+  /** Folders listed at once. */
+  static final int PARALLEL = 8;
+
+  /** Pages a folder's listing may run ahead of the keys handed over. */
+  private static final int PAGES_AHEAD = 2;
+
+  private static final String DELIMITER = "/";
+
+  /** Ends a folder's pages. */
+  private static final Object END = new Object();
+
+  /** Opens the listing of a prefix, with a delimiter or (null) without. */
+  @FunctionalInterface
+  interface Opener {
+    ListingPages open(String prefix, String delimiter);
+  }
+
+  /** Takes each listed object, in key order. */
+  @FunctionalInterface
+  interface Out {
+    void add(S3Object object) throws InterruptedException;
+  }
+
+  private final Opener opener;
+  private final Threads threads;
+  private final Metrics metrics;
+
+  /** The folders' listings started and not yet handed over, in key order. */
+  private final Map<String, BlockingQueue<Object>> started = new LinkedHashMap<>();
+
+  private ExecutorService pool;
+
+  FolderListing(Opener opener, Threads threads, Metrics metrics) {
+    this.opener = opener;
+    this.threads = threads;
+    this.metrics = metrics;
+  }
+
+  /** Lists {@code prefix} into {@code out}, in key order. */
+  void list(String prefix, Out out) throws InterruptedException {
+    ListingPages top = opener.open(prefix, DELIMITER);
+    try {
+      for (List<S3Object> keys = top.next(); keys != null; keys = top.next()) {
+        List<String> folders = top.prefixes();
+        int k = 0;
+        int f = 0;
+        while (k < keys.size() || f < folders.size()) {
+          if (f == folders.size()
+              || (k < keys.size() && before(keys.get(k).key(), folders.get(f)))) {
+            out.add(keys.get(k++));
+            continue;
+          }
+          for (int i = f; i < folders.size() && started.size() < PARALLEL; i++) {
+            start(folders.get(i));
+          }
+          handOver(folders.get(f++), out);
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.shutdownNow();
+        // This thread is usually here because it was interrupted: wait for the listings anyway.
+        Waits.awaitTermination(pool, TimeUnit.SECONDS.toMillis(30));
+      }
+    }
+  }
+
+  private static boolean before(String key, String folder) {
+    return Arrays.compareUnsigned(
+            key.getBytes(StandardCharsets.UTF_8), folder.getBytes(StandardCharsets.UTF_8))
+        < 0;
+  }
+
+  /** Starts listing a folder, unless it is started already. */
+  private void start(String folder) {
+    if (started.containsKey(folder)) {
+      return;
+    }
+    if (pool == null) {
+      AtomicInteger n = new AtomicInteger();
+      pool =
+          Executors.newFixedThreadPool(
+              PARALLEL,
+              r ->
+                  threads.newThread(
+                      StageName.thread(StageName.LISTER + "-folder", n.getAndIncrement()), r));
+    }
+    BlockingQueue<Object> pages = new ArrayBlockingQueue<>(PAGES_AHEAD + 1);
+    started.put(folder, pages);
+    pool.execute(
+        () -> {
+          metrics.countRequestsOnThisThread();
+          try {
+            try {
+              ListingPages listing = opener.open(folder, null);
+              for (List<S3Object> page = listing.next(); page != null; page = listing.next()) {
+                pages.put(page);
+              }
+              pages.put(END);
+            } catch (RuntimeException e) {
+              pages.put(e);
+            }
+          } catch (InterruptedException e) {
+            // The listing stopped.
+          }
+        });
+  }
+
+  /** Hands over a folder's keys, in order, as its listing brings them. */
+  private void handOver(String folder, Out out) throws InterruptedException {
+    start(folder);
+    BlockingQueue<Object> pages = started.get(folder);
+    while (true) {
+      Object item = pages.take();
+      if (item == END) {
+        started.remove(folder);
+        return;
+      }
+      if (item instanceof RuntimeException e) {
+        throw e;
+      }
+      @SuppressWarnings("unchecked")
+      List<S3Object> page = (List<S3Object>) item;
+      for (S3Object o : page) {
+        out.add(o);
+      }
+    }
+  }
+}
