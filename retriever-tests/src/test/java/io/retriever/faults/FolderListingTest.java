@@ -139,4 +139,58 @@ class FolderListingTest {
           .isEqualTo(3);
     }
   }
+
+  /** Puts {@code folders} folders of {@code perFolder} keys below {@code under}, in key order. */
+  private static List<TestObject> folders(LocalS3 s3, String under, int folders, int perFolder) {
+    s3.createBucket(BUCKET);
+    List<TestObject> objects = new ArrayList<>();
+    for (int f = 0; f < folders; f++) {
+      for (int i = 0; i < perFolder; i++) {
+        objects.add(s3.putRandom(BUCKET, String.format("%sf%03d/k%02d", under, f, i), 1 + f + i));
+      }
+    }
+    return objects;
+  }
+
+  @Test
+  void manySmallFolders_restIsListedInOneListing_everyKeyOnceInOrder() throws Exception {
+    try (LocalS3 s3 = LocalS3.start()) {
+      List<TestObject> expected = folders(s3, PREFIX, 60, 2);
+      long lists = s3.listRequests();
+      try (Retriever retriever = s3.retriever().concurrency(8).build()) {
+        var download = retriever.toMemory(DownloadRequest.prefix(BUCKET, PREFIX));
+        assertTimeoutPreemptively(LIMIT, download::await);
+        assertThat(download.objects()).hasSize(expected.size());
+        for (int i = 0; i < expected.size(); i++) {
+          assertThat(download.objects().get(i).object().key()).isEqualTo(expected.get(i).key());
+          assertThat(TestData.sha256(download.objects().get(i).bytes()))
+              .isEqualTo(expected.get(i).sha256());
+        }
+      }
+      // The delimiter listing, the first folders one by one, then one listing for the rest:
+      // far fewer than one request per folder.
+      assertThat(s3.listRequests() - lists).isLessThanOrEqualTo(1 + 3 * 8 + 1);
+    }
+  }
+
+  @Test
+  void loneFolder_isLookedInto_andItsFoldersListedOneByOne(@TempDir Path dir) throws Exception {
+    try (LocalS3 s3 = LocalS3.start()) {
+      List<TestObject> expected = folders(s3, PREFIX + "only/", 10, 150);
+      long lists = s3.listRequests();
+      try (Retriever retriever = s3.retriever().concurrency(8).build()) {
+        DownloadSummary summary =
+            assertTimeoutPreemptively(
+                LIMIT,
+                () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, PREFIX), dir).await());
+        assertThat(summary.objects()).isEqualTo(expected.size());
+      }
+      for (TestObject o : expected) {
+        Path file = dir.resolve(o.key().substring(PREFIX.length()));
+        assertThat(TestData.sha256(file)).as(o.key()).isEqualTo(o.sha256());
+      }
+      // "d/" with the delimiter, "d/only/" with it, then each of its ten folders.
+      assertThat(s3.listRequests() - lists).isEqualTo(2 + 10);
+    }
+  }
 }

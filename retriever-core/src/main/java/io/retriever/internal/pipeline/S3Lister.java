@@ -69,7 +69,7 @@ final class S3Lister implements ObjectLister {
       throws InterruptedException {
     FolderListing listing =
         new FolderListing(
-            (under, delimiter) ->
+            (under, delimiter, startAfter) ->
                 new ListingPages(
                     s3,
                     bucket,
@@ -77,7 +77,8 @@ final class S3Lister implements ObjectLister {
                     maxAttempts,
                     metrics.requests::incrementAndGet,
                     () -> metrics.retries.incrementAndGet() <= maxRetries,
-                    delimiter),
+                    delimiter,
+                    startAfter),
             threads,
             metrics);
     listing.list(

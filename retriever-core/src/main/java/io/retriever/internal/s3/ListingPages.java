@@ -68,6 +68,9 @@ public final class ListingPages {
   /** The delimiter that rolls keys up into common prefixes, or null for every key. */
   private final String delimiter;
 
+  /** Keys up to this one are not listed, or null. */
+  private final String startAfter;
+
   /** The common prefixes of the page last read, new ones only, in order. */
   private List<String> prefixes = List.of();
 
@@ -121,11 +124,12 @@ public final class ListingPages {
       int maxAttempts,
       Runnable onRequest,
       RetryBudget budget) {
-    this(s3, bucket, prefix, maxAttempts, onRequest, budget, null);
+    this(s3, bucket, prefix, maxAttempts, onRequest, budget, null, null);
   }
 
   /**
-   * Lists with {@code delimiter}: keys below it come back as common prefixes ({@link #prefixes}).
+   * Lists with {@code delimiter} (or null): keys below it come back as common prefixes ({@link
+   * #prefixes}); and only keys after {@code startAfter} (or null for all).
    */
   public ListingPages(
       S3Access s3,
@@ -134,8 +138,14 @@ public final class ListingPages {
       int maxAttempts,
       Runnable onRequest,
       RetryBudget budget,
-      String delimiter) {
+      String delimiter,
+      String startAfter) {
     this.delimiter = delimiter;
+    this.startAfter = startAfter;
+    if (startAfter != null) {
+      lastKey = startAfter.getBytes(StandardCharsets.UTF_8);
+      lastKeyText = startAfter;
+    }
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix == null ? "" : prefix;
@@ -237,6 +247,11 @@ public final class ListingPages {
     return fresh;
   }
 
+  /** Returns whether the last page has been read. */
+  public boolean isDone() {
+    return done;
+  }
+
   /** Returns how many repeated keys were dropped so far. */
   public long duplicates() {
     return duplicates;
@@ -247,7 +262,7 @@ public final class ListingPages {
     for (int attempt = 1; ; attempt++) {
       try {
         onRequest.run();
-        return s3.listPage(bucket, prefix, token, delimiter);
+        return s3.listPage(bucket, prefix, token, delimiter, startAfter);
       } catch (RuntimeException e) {
         boolean retryable = S3Errors.retryable(e);
         if (!retryable || attempt >= maxAttempts || !budget.spend()) {
