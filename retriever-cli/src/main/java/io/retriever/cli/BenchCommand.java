@@ -64,10 +64,11 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--objects",
-      paramLabel = "COUNTxSIZE",
+      paramLabel = "COUNTxSIZE[/FOLDERS]",
       split = ",",
       description =
-          "Data to generate in the embedded server, e.g. 1x1GiB or 2000x64KiB"
+          "Data to generate in the embedded server, e.g. 1x1GiB, 2000x64KiB, or"
+              + " 20000x1KiB/100 (spread over 100 folders)"
               + " (default: ${DEFAULT-VALUE}).")
   List<String> objects = List.of("1x1GiB");
 

@@ -49,9 +49,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--objects",
-      paramLabel = "COUNTxSIZE",
+      paramLabel = "COUNTxSIZE[/FOLDERS]",
       split = ",",
-      description = "Data to generate, e.g. 1x1GiB or 2000x64KiB (repeatable).")
+      description =
+          "Data to generate, e.g. 1x1GiB, 2000x64KiB, or 20000x1KiB/100 (spread over 100"
+              + " folders); repeatable.")
   List<String> specs = List.of("1x256MiB", "16x8MiB", "800x64KiB");
 
   @Option(

@@ -10,9 +10,12 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Generated data described as {@code COUNTxSIZE} shapes, e.g. {@code 1x1GiB,2000x64KiB}. */
+/**
+ * Generated data described as {@code COUNTxSIZE[/FOLDERS]} shapes, e.g. {@code 1x1GiB,2000x64KiB}
+ * or {@code 20000x1KiB/100} (the objects spread evenly over 100 folders).
+ */
 public final class Dataset {
-  private static final Pattern SPEC = Pattern.compile("(\\d+)x(.+)");
+  private static final Pattern SPEC = Pattern.compile("(\\d+)x([^/]+)(?:/(\\d+))?");
 
   private Dataset() {}
 
@@ -28,7 +31,8 @@ public final class Dataset {
 
   /**
    * Generates the shapes into {@code bucket} under {@code prefix} (keys {@code
-   * PREFIX<size>/object-00000.bin}) and returns the objects in key order.
+   * PREFIX<size>/object-00000.bin}, or {@code PREFIX<size>/folder-000/object-00000.bin} with
+   * folders) and returns the objects in key order.
    */
   public static List<TestObject> generate(
       LocalS3 s3, String bucket, String prefix, List<String> specs) {
@@ -39,11 +43,15 @@ public final class Dataset {
       int count = Integer.parseInt(m.group(1));
       long size = Sizes.parse(m.group(2));
       String label = m.group(2).trim();
+      int folders = m.group(3) == null ? 0 : Math.max(1, Integer.parseInt(m.group(3)));
+      int perFolder = folders == 0 ? count : (count + folders - 1) / folders;
       for (int i = 0; i < count; i++) {
+        String folder =
+            folders == 0 ? "" : String.format(Locale.ROOT, "folder-%03d/", i / perFolder);
         objects.add(
             s3.putRandom(
                 bucket,
-                String.format(Locale.ROOT, "%s%s/object-%05d.bin", prefix, label, i),
+                String.format(Locale.ROOT, "%s%s/%sobject-%05d.bin", prefix, label, folder, i),
                 size));
       }
     }
@@ -54,7 +62,8 @@ public final class Dataset {
   private static Matcher parse(String spec) {
     Matcher m = SPEC.matcher(spec.trim());
     if (!m.matches()) {
-      throw new IllegalArgumentException("'" + spec + "' is not COUNTxSIZE (e.g. 2000x64KiB)");
+      throw new IllegalArgumentException(
+          "'" + spec + "' is not COUNTxSIZE[/FOLDERS] (e.g. 2000x64KiB or 20000x1KiB/100)");
     }
     return m;
   }
