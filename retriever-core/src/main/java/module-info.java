@@ -18,5 +18,9 @@ module io.retriever {
   requires software.amazon.awssdk.http;
   requires software.amazon.awssdk.regions;
   requires software.amazon.awssdk.http.apache;
+  requires software.amazon.awssdk.http.auth.aws;
+  requires software.amazon.awssdk.http.auth.spi;
+  requires software.amazon.awssdk.endpoints;
+  requires software.amazon.awssdk.utils;
   requires org.slf4j;
 }

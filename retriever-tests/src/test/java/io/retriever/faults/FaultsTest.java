@@ -135,12 +135,13 @@ class FaultsTest {
 
   @Test
   void slowDowns_lowerTheConcurrency() throws Exception {
-    // Throttling that outlasts the SDK's own retries: 32 GETs in flight, 3 attempts each, all 503.
-    Map<Integer, Kind> first120 = new java.util.HashMap<>();
-    for (int i = 1; i <= 120; i++) {
-      first120.put(i, Kind.SLOW_DOWN);
+    // Throttling that outlasts the SDK's own retries: 32 GETs in flight, each a lean GET and then
+    // the SDK's attempts (up to 4), all 503.
+    Map<Integer, Kind> first160 = new java.util.HashMap<>();
+    for (int i = 1; i <= 160; i++) {
+      first160.put(i, Kind.SLOW_DOWN);
     }
-    Faults faults = Faults.schedule(first120);
+    Faults faults = Faults.schedule(first160);
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("slow");
       List<TestObject> objects = s3.putMany("slow", 300, 2000, i -> "o" + i);

@@ -17,10 +17,13 @@ import io.retriever.testkit.TestFiles;
 import io.retriever.testkit.TestObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Objects fetched in ranges are checked against S3's full-object CRC: the chunks' CRCs are combined
@@ -61,18 +64,20 @@ class FullObjectChecksumTest {
     }
   }
 
-  @Test
-  void wholeObject_withACrc64Nvme_isCheckedByItAndRefetchedWhenCorrupt(@TempDir Path dir)
-      throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"CRC64NVME", "CRC32C", "CRC32", "SHA256", "SHA1"})
+  void wholeObject_withAChecksum_isCheckedByItAndRefetchedWhenCorrupt(
+      String algorithm, @TempDir Path dir) throws Exception {
     // GET 1 is the 1-byte object, GET 2 the first try of the 1,000-byte one: corrupted.
     Faults faults =
-        Faults.schedule(Map.of(2, Kind.CORRUPT_BYTE)).afterBytes(500).listChecksums("CRC64NVME");
+        Faults.schedule(Map.of(2, Kind.CORRUPT_BYTE)).afterBytes(500).listChecksums(algorithm);
+    String bucket = "whole-" + algorithm.toLowerCase(Locale.ROOT);
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
-      s3.createBucket("nvme1");
-      TestObject one = s3.putRandomWithChecksum("nvme1", "a.bin", 1, "CRC64NVME");
-      TestObject some = s3.putRandomWithChecksum("nvme1", "b.bin", 1000, "CRC64NVME");
-      TestObject chunk = s3.putRandomWithChecksum("nvme1", "c.bin", CHUNK, "CRC64NVME");
-      TestObject empty = s3.putRandomWithChecksum("nvme1", "d.bin", 0, "CRC64NVME");
+      s3.createBucket(bucket);
+      TestObject one = s3.putRandomWithChecksum(bucket, "a.bin", 1, algorithm);
+      TestObject some = s3.putRandomWithChecksum(bucket, "b.bin", 1000, algorithm);
+      TestObject chunk = s3.putRandomWithChecksum(bucket, "c.bin", CHUNK, algorithm);
+      TestObject empty = s3.putRandomWithChecksum(bucket, "d.bin", 0, algorithm);
       List<Throwable> causes = new CopyOnWriteArrayList<>();
       try (Retriever retriever =
           s3.retriever()
@@ -86,12 +91,12 @@ class FullObjectChecksumTest {
                     }
                   })
               .build()) {
-        retriever.toDirectory(DownloadRequest.prefix("nvme1", ""), dir).await();
+        retriever.toDirectory(DownloadRequest.prefix(bucket, ""), dir).await();
       }
       assertThat(faults.injected(Kind.CORRUPT_BYTE)).isEqualTo(1);
       assertThat(causes)
           .singleElement()
-          .satisfies(c -> assertThat(c).hasMessageContaining("CRC64NVME"));
+          .satisfies(c -> assertThat(c).hasMessageContaining(algorithm + " "));
       assertThat(TestData.sha256(dir.resolve("a.bin"))).isEqualTo(one.sha256());
       assertThat(TestData.sha256(dir.resolve("b.bin"))).isEqualTo(some.sha256());
       assertThat(TestData.sha256(dir.resolve("c.bin"))).isEqualTo(chunk.sha256());

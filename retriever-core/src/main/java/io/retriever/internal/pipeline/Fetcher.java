@@ -78,16 +78,16 @@ final class Fetcher {
     /** Bytes of the chunk received so far. */
     int position;
 
-    /** The MD5 of the bytes so far, when the object's ETag is one to check it against. */
-    MessageDigest md5;
+    /** The whole object's check, when its one GET is checked as a whole here; else null. */
+    Verifier.WholeGet whole;
+
+    /** A digest of the bytes so far, for a whole object checked by a hash. */
+    MessageDigest digest;
 
     /** The CRC of the chunk's bytes so far, kept to check the whole object against S3's. */
     Checksum crc;
 
-    /** The CRC-64/NVME S3 sent with a whole object, which {@link #crc} must end equal to. */
-    Long expectedCrc;
-
-    /** Whether the whole object's bytes were checked: by MD5, CRC-64/NVME, or the SDK. */
+    /** Whether the whole object's bytes were checked: here, or by the SDK. */
     boolean checkedWhole;
 
     /** Whether a response showed the object is encrypted with a key, so its ETag is no MD5. */
@@ -102,7 +102,9 @@ final class Fetcher {
     /** Starts over from the chunk's first byte. */
     void restart() {
       position = 0;
-      md5 = null;
+      if (digest != null) {
+        digest.reset();
+      }
       if (crc != null) {
         crc.reset();
       }
@@ -278,20 +280,19 @@ final class Fetcher {
                 : null;
         if (plan != null) {
           // A whole object is its only chunk, whose CRC no sink keeps: the field is free.
-          cursor.expectedCrc = plan.expectedCrc();
-          if (cursor.expectedCrc != null) {
-            cursor.crc = Crcs.newChecksum("CRC64NVME");
-          } else {
-            cursor.md5 = plan.md5();
+          cursor.whole = plan;
+          if (plan.expectedCrc() != null) {
+            cursor.crc = Crcs.newChecksum(plan.algorithm());
           }
+          cursor.digest = plan.digest();
           cursor.checkedWhole = plan.checked();
         }
         if (cursor.position == 0 && Hashes.encryptedWithKey(body.response())) {
           cursor.encrypted = true;
         }
         InputStream in =
-            cursor.md5 != null
-                ? CheckingStream.digesting(body, cursor.md5)
+            cursor.digest != null
+                ? CheckingStream.digesting(body, cursor.digest)
                 : cursor.crc != null ? CheckingStream.crc(body, cursor.crc) : body;
         while (cursor.position < task.length()) {
           int n =
@@ -313,23 +314,11 @@ final class Fetcher {
             throttle.pay(n);
           }
         }
-        if (cursor.md5 != null) {
-          String got = HexFormat.of().formatHex(cursor.md5.digest());
-          String want = Hashes.plainMd5(task.object().eTag());
-          if (!got.equals(want)) {
-            throw new ChecksumMismatch("MD5 " + got + " where the ETag says " + want);
-          }
-        }
         if (cursor.previousCrc != null) {
           confirm(task, cursor);
         }
-        if (cursor.expectedCrc != null && cursor.crc.getValue() != cursor.expectedCrc) {
-          throw new ChecksumMismatch(
-              String.format(
-                  Locale.ROOT,
-                  "CRC64NVME %016x where S3 says %016x",
-                  cursor.crc.getValue(),
-                  cursor.expectedCrc));
+        if (cursor.whole != null) {
+          checkWhole(cursor);
         }
       } catch (IOException | RuntimeException e) {
         // A body not read to its end must not go back to the connection pool.
@@ -337,6 +326,36 @@ final class Fetcher {
         throw e;
       } finally {
         scope.inFlight().remove(body);
+      }
+    }
+  }
+
+  /** Checks a whole object's bytes against the checksum its response or its ETag stated. */
+  private static void checkWhole(Cursor cursor) throws ChecksumMismatch {
+    Verifier.WholeGet whole = cursor.whole;
+    if (whole.expectedCrc() != null && cursor.crc.getValue() != whole.expectedCrc()) {
+      String hex = whole.algorithm().equals("CRC64NVME") ? "%016x" : "%08x";
+      throw new ChecksumMismatch(
+          String.format(
+              Locale.ROOT,
+              "%s " + hex + " where %s says " + hex,
+              whole.algorithm(),
+              cursor.crc.getValue(),
+              whole.what(),
+              whole.expectedCrc()));
+    }
+    if (whole.digest() != null) {
+      byte[] got = whole.digest().digest();
+      if (!MessageDigest.isEqual(got, whole.expectedDigest())) {
+        HexFormat hex = HexFormat.of();
+        throw new ChecksumMismatch(
+            whole.algorithm()
+                + " "
+                + hex.formatHex(got)
+                + " where "
+                + whole.what()
+                + " says "
+                + hex.formatHex(whole.expectedDigest()));
       }
     }
   }

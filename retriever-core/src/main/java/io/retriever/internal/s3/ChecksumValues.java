@@ -43,4 +43,14 @@ final class ChecksumValues {
       return null; // "...-N": a composite checksum
     }
   }
+
+  /** Parses a SHA-256 or SHA-1 S3 gave in base64, or returns null when it is not a plain one. */
+  static byte[] hash(String algorithm, String base64) {
+    try {
+      byte[] b = Base64.getDecoder().decode(base64);
+      return b.length == (algorithm.equals("SHA256") ? 32 : 20) ? b : null;
+    } catch (IllegalArgumentException e) {
+      return null; // "...-N": a composite checksum
+    }
+  }
 }

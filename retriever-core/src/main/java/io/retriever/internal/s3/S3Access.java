@@ -6,10 +6,12 @@ import io.retriever.internal.Settings;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.ChecksumType;
@@ -32,8 +34,18 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * <p>Thread safety: all methods may be called concurrently; the SDK client is thread-safe.
  */
 public final class S3Access implements AutoCloseable {
+  /** Asks S3 to send the object's checksum with it; signed like any header. */
+  private static final String CHECKSUM_MODE = "x-amz-checksum-mode";
+
   private final S3Client client;
   private final boolean ownsClient;
+
+  /** The HTTP client under {@link #client}, when this built it; else null. */
+  private final SdkHttpClient http;
+
+  /** The lean path for GETs of object bytes, or null for the client alone. */
+  private final LeanGets lean;
+
   private final boolean verify;
 
   private final String endpointName;
@@ -43,10 +55,14 @@ public final class S3Access implements AutoCloseable {
     if (settings.client() != null) {
       this.client = settings.client();
       this.ownsClient = false;
+      this.http = null;
+      this.lean = null;
       this.endpointName = "the S3 endpoint";
     } else {
-      this.client = S3Clients.build(settings);
+      this.http = S3Clients.http(settings);
+      this.client = S3Clients.build(settings, http);
       this.ownsClient = true;
+      this.lean = LeanGets.of(client, http, settings.pathStyle(), settings.anonymous());
       URI endpoint = S3Clients.endpoint(settings);
       this.endpointName = endpoint != null ? endpoint.toString() : "S3";
     }
@@ -249,13 +265,40 @@ public final class S3Access implements AutoCloseable {
   }
 
   /**
-   * Returns the full-object CRC-64/NVME a whole GET in checksum mode came with (unsigned, in a
-   * long), or null. The SDK does not check this one without the CRT library.
+   * A whole object's checksum as a GET in checksum mode brought it.
+   *
+   * @param algorithm {@code CRC32C}, {@code CRC32}, {@code CRC64NVME}, {@code SHA256} or {@code
+   *     SHA1}
+   * @param crc the CRC (unsigned, in a long), for a CRC
+   * @param hash the hash's bytes, for a hash; else null
    */
-  public static Long crc64Nvme(GetObjectResponse response) {
-    String value = response.checksumCRC64NVME();
-    ExpectedCrcs crc = value == null ? null : ChecksumValues.crc("CRC64NVME", value);
-    return crc == null ? null : crc.values()[0];
+  public record WholeChecksum(String algorithm, long crc, byte[] hash) {}
+
+  /**
+   * Returns the whole-object checksum a GET in checksum mode came with, the cheapest to check
+   * first, or null (none, or only a composite one of the parts' checksums, which the bytes cannot
+   * match).
+   */
+  public static WholeChecksum wholeChecksum(GetObjectResponse response) {
+    String[][] crcs = {
+      {"CRC32C", response.checksumCRC32C()},
+      {"CRC32", response.checksumCRC32()},
+      {"CRC64NVME", response.checksumCRC64NVME()}
+    };
+    for (String[] c : crcs) {
+      ExpectedCrcs crc = c[1] == null ? null : ChecksumValues.crc(c[0], c[1]);
+      if (crc != null) {
+        return new WholeChecksum(c[0], crc.values()[0], null);
+      }
+    }
+    String[][] hashes = {{"SHA256", response.checksumSHA256()}, {"SHA1", response.checksumSHA1()}};
+    for (String[] h : hashes) {
+      byte[] hash = h[1] == null ? null : ChecksumValues.hash(h[0], h[1]);
+      if (hash != null) {
+        return new WholeChecksum(h[0], 0, hash);
+      }
+    }
+    return null;
   }
 
   /** Returns whether the bucket exists (a HEAD on it answers anything but 404). */
@@ -302,24 +345,49 @@ public final class S3Access implements AutoCloseable {
     return get(object, range, Map.of());
   }
 
-  /** Sends a GET as {@link #get(ObjectInfo, String)} does, with extra headers, which are signed. */
+  /**
+   * Sends a GET as {@link #get(ObjectInfo, String)} does, with extra headers, which are signed. A
+   * whole object comes with its checksum, when it has one, for the caller to check: a multipart
+   * upload's may be a checksum of its parts' checksums, which a store need not label as such.
+   */
   public ResponseInputStream<GetObjectResponse> get(
       ObjectInfo object, String range, Map<String, String> headers) {
+    boolean checksum = range == null && verify && !isMultipart(object.eTag());
+    if (lean != null) {
+      Map<String, String> all = new LinkedHashMap<>(headers);
+      if (object.eTag() != null) {
+        all.put("If-Match", object.eTag());
+      }
+      if (range != null) {
+        all.put("Range", range);
+      }
+      if (checksum) {
+        all.put(CHECKSUM_MODE, "ENABLED");
+      }
+      ResponseInputStream<GetObjectResponse> response =
+          lean.get(object.bucket(), object.key(), all);
+      if (response != null) {
+        return response;
+      }
+    }
     GetObjectRequest.Builder request =
         GetObjectRequest.builder().bucket(object.bucket()).key(object.key());
-    if (!headers.isEmpty()) {
-      request.overrideConfiguration(o -> headers.forEach(o::putHeader));
+    if (!headers.isEmpty() || checksum) {
+      // As a header rather than the request's checksum mode, so that the SDK leaves the checking
+      // to the caller, who checks CRC-64/NVME too and counts what it checked.
+      request.overrideConfiguration(
+          o -> {
+            headers.forEach(o::putHeader);
+            if (checksum) {
+              o.putHeader(CHECKSUM_MODE, "ENABLED");
+            }
+          });
     }
     if (object.eTag() != null) {
       request.ifMatch(object.eTag());
     }
     if (range != null) {
       request.range(range);
-    } else if (verify && !isMultipart(object.eTag())) {
-      // Whole objects come with their checksum (if they have one), which the SDK then checks. A
-      // multipart upload's may be a checksum of its parts' checksums, which a store need not
-      // label as such: checking it against the bytes would call good bytes corrupt.
-      request.checksumMode(ChecksumMode.ENABLED);
     }
     return client.getObject(request.build());
   }
@@ -333,6 +401,7 @@ public final class S3Access implements AutoCloseable {
   public void close() {
     if (ownsClient) {
       client.close();
+      http.close();
     }
   }
 }

@@ -12,6 +12,7 @@ import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
@@ -41,18 +42,24 @@ final class S3Clients {
 
   private S3Clients() {}
 
-  static S3Client build(Settings settings) {
+  /** Builds the HTTP client the S3 client and the lean GETs share; its owner closes it. */
+  static SdkHttpClient http(Settings settings) {
+    return ApacheHttpClient.builder()
+        // Enough connections for every worker, plus listing and HEADs beside them.
+        .maxConnections(settings.concurrency() + 16)
+        .connectionTimeout(Duration.ofSeconds(5))
+        // A read that waits this long for a byte has stalled: it fails and is retried on a new
+        // connection.
+        .socketTimeout(settings.stallTimeout())
+        .tcpKeepAlive(true)
+        .build();
+  }
+
+  /** Builds the S3 client the settings describe, on {@code http} (which it does not close). */
+  static S3Client build(Settings settings, SdkHttpClient http) {
     S3ClientBuilder builder =
         S3Client.builder()
-            .httpClientBuilder(
-                ApacheHttpClient.builder()
-                    // Enough connections for every worker, plus listing and HEADs beside them.
-                    .maxConnections(settings.concurrency() + 16)
-                    .connectionTimeout(Duration.ofSeconds(5))
-                    // A read that waits this long for a byte has stalled: it fails and is retried
-                    // on a new connection.
-                    .socketTimeout(settings.stallTimeout())
-                    .tcpKeepAlive(true))
+            .httpClient(http)
             // Retriever checks lengths and ranges itself; per-request CRCs cost CPU for no gain on
             // GET.
             .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
@@ -106,6 +113,14 @@ final class S3Clients {
    */
   static void countRequestsIn(AtomicLong requests) {
     REQUESTS.set(requests);
+  }
+
+  /** Counts one more request sent for the current thread's call: a lean GET the client resends. */
+  static void countResent() {
+    AtomicLong requests = REQUESTS.get();
+    if (requests != null) {
+      requests.incrementAndGet();
+    }
   }
 
   /** Counts every attempt after the first of each call: the SDK's own retries. */

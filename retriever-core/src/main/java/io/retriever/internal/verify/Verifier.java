@@ -250,60 +250,60 @@ public final class Verifier {
   }
 
   /**
-   * How an object's one GET is checked as a whole while its bytes stream.
+   * How an object's one GET is checked as a whole.
    *
-   * @param expectedCrc the CRC-64/NVME S3 sent with the object, which the bytes' CRC must end equal
-   *     to; or null
-   * @param md5 a digest of the bytes, to end equal to the MD5 the ETag holds; or null
-   * @param checked whether the bytes are checked as a whole: by one of those, or by the SDK
+   * @param algorithm the checksum's name ({@code CRC32C}, {@code CRC64NVME}, {@code MD5}, ...), or
+   *     null when the bytes are not checked here
+   * @param expectedCrc the CRC (unsigned, in a long) the bytes' must end equal to, for a CRC; or
+   *     null
+   * @param digest a digest of the bytes, for a hash; or null
+   * @param expectedDigest what {@code digest} must end equal to, for a hash; or null
+   * @param what what states the expected value, for messages ("S3" or "the ETag")
+   * @param checked whether the bytes are checked as a whole: here, or by the SDK
    */
-  public record WholeGet(Long expectedCrc, MessageDigest md5, boolean checked) {}
+  public record WholeGet(
+      String algorithm,
+      Long expectedCrc,
+      MessageDigest digest,
+      byte[] expectedDigest,
+      String what,
+      boolean checked) {}
 
   /**
    * Decides how an object's one GET is checked as a whole, from its response; returns null without
-   * verification. S3's CRC-64/NVME (its default since 2024) costs a quarter of what the MD5 does to
-   * check, so it comes first.
+   * verification. A checksum S3 sent comes first, the cheapest of them to compute first (CRC32C and
+   * CRC32 cost a tenth of what the MD5 does, CRC-64/NVME a quarter); then the MD5 an ETag may be.
    */
   public WholeGet wholeGet(ObjectInfo object, GetObjectResponse response) {
     if (!verify) {
       return null;
     }
-    Long expectedCrc = S3Access.crc64Nvme(response);
-    MessageDigest md5 = expectedCrc != null ? null : md5For(object.eTag(), response);
-    return new WholeGet(
-        expectedCrc, md5, expectedCrc != null || md5 != null || checkedBySdk(response));
-  }
-
-  /**
-   * Returns a digest to check a whole object's bytes against its ETag, or null when the ETag is not
-   * the object's MD5 (uploaded in parts, or encrypted with KMS or a customer key) or the SDK checks
-   * the response itself.
-   */
-  private static MessageDigest md5For(String eTag, GetObjectResponse response) {
-    if (Hashes.plainMd5(eTag) == null
-        || checkedBySdk(response)
-        || Hashes.encryptedWithKey(response)) {
-      return null;
+    S3Access.WholeChecksum sum = S3Access.wholeChecksum(response);
+    if (sum != null && sum.hash() == null) {
+      return new WholeGet(sum.algorithm(), sum.crc(), null, null, "S3", true);
     }
-    return Hashes.newDigest("MD5");
+    if (sum != null) {
+      return new WholeGet(
+          sum.algorithm(), null, Hashes.newDigest(sum.algorithm()), sum.hash(), "S3", true);
+    }
+    String md5 = Hashes.plainMd5(object.eTag());
+    if (md5 != null && !Hashes.encryptedWithKey(response)) {
+      return new WholeGet(
+          "MD5", null, Hashes.newDigest("MD5"), HexFormat.of().parseHex(md5), "the ETag", true);
+    }
+    return new WholeGet(null, null, null, null, null, checkedBySdk(response));
   }
 
   /**
-   * Returns whether the SDK checks this response itself: it carries a checksum S3 computed (the SDK
-   * validates those in checksum mode; not CRC-64/NVME, which it skips without the CRT library, so
-   * that one does not count) or a trailing MD5 ({@code x-amz-transfer-encoding: append-md5}, which
-   * the SDK asks for and validates).
+   * Returns whether the SDK checks this response itself: it carries a trailing MD5 ({@code
+   * x-amz-transfer-encoding: append-md5}, which the SDK asks for and validates).
    */
   private static boolean checkedBySdk(GetObjectResponse response) {
-    return response.checksumCRC32() != null
-        || response.checksumCRC32C() != null
-        || response.checksumSHA1() != null
-        || response.checksumSHA256() != null
-        || response
-            .sdkHttpResponse()
-            .firstMatchingHeader("x-amz-transfer-encoding")
-            .filter(v -> v.contains("append-md5"))
-            .isPresent();
+    return response
+        .sdkHttpResponse()
+        .firstMatchingHeader("x-amz-transfer-encoding")
+        .filter(v -> v.contains("append-md5"))
+        .isPresent();
   }
 
   /** Describes an object whose bytes do not match what the store states. */
