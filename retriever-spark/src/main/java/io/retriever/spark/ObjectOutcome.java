@@ -1,0 +1,31 @@
+package io.retriever.spark;
+
+import java.io.Serializable;
+
+/**
+ * What became of one object of a distributed download: one row of {@link SparkDownload#outcomes()}.
+ *
+ * @param key the object's key
+ * @param bytes its size as listed
+ * @param path where it is (or would have been) on the destination
+ * @param status {@link #DOWNLOADED}, {@link #UP_TO_DATE} or {@link #FAILED}
+ * @param error why it failed, or {@code null}
+ * @param unit the work unit (Spark partition) that handled it
+ */
+public record ObjectOutcome(
+    String key, long bytes, String path, String status, String error, int unit)
+    implements Serializable {
+  /** The object was downloaded and is in place. */
+  public static final String DOWNLOADED = "downloaded";
+
+  /** The file was already this version of the object, as a rerun or a task retry finds it. */
+  public static final String UP_TO_DATE = "up-to-date";
+
+  /** The object could not be written; {@code error} says why. */
+  public static final String FAILED = "failed";
+
+  /** Returns whether the object is in place at {@code path}. */
+  public boolean succeeded() {
+    return !FAILED.equals(status);
+  }
+}

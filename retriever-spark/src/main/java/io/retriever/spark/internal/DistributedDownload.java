@@ -1,0 +1,151 @@
+package io.retriever.spark.internal;
+
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.spark.ObjectOutcome;
+import io.retriever.spark.SparkDownload;
+import io.retriever.spark.SparkDownloadOptions;
+import io.retriever.spark.SparkDownloadSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Runs a distributed download: plans on the driver, then three Spark stages.
+ *
+ * <pre>
+ * driver: delimiter listing ─▶ key ranges
+ * stage 1: list each range (tasks) ─▶ objects, cached; totals per partition ─▶ driver ─▶ packing
+ * stage 2: each object to its unit (shuffle, by unit)
+ * stage 3: download each unit (tasks, one Retriever per executor) ─▶ outcomes, cached
+ * driver: tally of the outcomes ─▶ summary
+ * </pre>
+ *
+ * <p>Memory: the driver holds the ranges, one total per listing partition and the summary; keys
+ * stay on the executors.
+ */
+public final class DistributedDownload {
+  /** The columns of the outcomes, as {@link ObjectOutcome} names them. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("key", DataTypes.StringType, false)
+          .add("bytes", DataTypes.LongType, false)
+          .add("path", DataTypes.StringType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("error", DataTypes.StringType, true)
+          .add("unit", DataTypes.IntegerType, false);
+
+  private DistributedDownload() {}
+
+  /**
+   * Downloads every object under {@code prefix} into {@code destination}.
+   *
+   * @param maxPlanPages pages of the delimiter listing read on the driver
+   * @throws RetrieverException if the bucket cannot be listed, or nothing is under the prefix
+   */
+  public static SparkDownload run(
+      SparkSession spark,
+      String bucket,
+      String prefix,
+      Path destination,
+      SparkDownloadOptions options,
+      int maxPlanPages) {
+    long start = System.nanoTime();
+    Path target = destination.toAbsolutePath().normalize();
+    if (Files.exists(target) && !Files.isDirectory(target)) {
+      throw new RetrieverException(
+          Reason.INVALID, target + " is a file; give a directory that every executor sees");
+    }
+    List<KeyRange> ranges;
+    try (S3Listing listing = new S3Listing(options)) {
+      ranges = new Planner(listing, maxPlanPages).plan(bucket, prefix);
+    }
+    if (ranges.isEmpty()) {
+      throw new RetrieverException(
+          Reason.NOT_FOUND, "no objects under s3://" + bucket + "/" + prefix);
+    }
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int slots = Math.max(1, sc.defaultParallelism());
+    int minUnits = slots * options.unitsPerSlot();
+    DownloadJob job = new DownloadJob(bucket, prefix, target.toString(), options);
+
+    JavaRDD<ListedObject> listed =
+        sc.parallelize(ranges, Math.min(ranges.size(), minUnits))
+            .mapPartitions(job::list)
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      List<Packing.Totals> totals =
+          listed.mapPartitionsWithIndex(DistributedDownload::totals, true).collect();
+      Packing packing = Packing.of(totals.toArray(new Packing.Totals[0]), minUnits);
+      JavaRDD<ObjectOutcome> outcomes =
+          JavaPairRDD.fromJavaRDD(
+                  listed.mapPartitionsWithIndex(
+                      (partition, objects) -> assign(packing, partition, objects), true))
+              .partitionBy(new HashPartitioner(packing.units()))
+              .values()
+              .mapPartitionsWithIndex(job::download, true)
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      Tally tally = outcomes.aggregate(new Tally(), Tally::add, Tally::merge);
+      Dataset<Row> rows = spark.createDataFrame(outcomes.map(DistributedDownload::row), SCHEMA);
+      SparkDownloadSummary summary =
+          tally.summary(
+              packing.units(), ranges.size(), Duration.ofNanos(System.nanoTime() - start));
+      return new SparkDownload(rows, summary);
+    } finally {
+      listed.unpersist(false);
+    }
+  }
+
+  private static Iterator<Packing.Totals> totals(int partition, Iterator<ListedObject> objects) {
+    long count = 0;
+    long bytes = 0;
+    long cost = 0;
+    while (objects.hasNext()) {
+      ListedObject o = objects.next();
+      count++;
+      bytes += o.size();
+      cost += Packing.cost(o.size());
+    }
+    return List.of(new Packing.Totals(partition, count, bytes, cost)).iterator();
+  }
+
+  /** Tags each object of a listing partition with its unit, as Spark pulls them. */
+  private static Iterator<Tuple2<Integer, ListedObject>> assign(
+      Packing packing, int partition, Iterator<ListedObject> objects) {
+    return new Iterator<>() {
+      private long offset = packing.offsets()[partition];
+
+      @Override
+      public boolean hasNext() {
+        return objects.hasNext();
+      }
+
+      @Override
+      public Tuple2<Integer, ListedObject> next() {
+        ListedObject o = objects.next();
+        long cost = Packing.cost(o.size());
+        int unit = packing.unitOf(offset, cost);
+        offset += cost;
+        return new Tuple2<>(unit, o);
+      }
+    };
+  }
+
+  private static Row row(ObjectOutcome o) {
+    return RowFactory.create(o.key(), o.bytes(), o.path(), o.status(), o.error(), o.unit());
+  }
+}

@@ -1,0 +1,109 @@
+package io.retriever.spark.internal;
+
+import io.retriever.Retriever;
+import io.retriever.spark.SparkDownloadOptions;
+import java.net.URI;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.SparkEnv;
+
+/**
+ * One {@link Retriever} per executor JVM and per S3 setting, shared by all the task slots of the
+ * executor: one in-flight byte budget, one pool of downloader workers and one connection pool, so
+ * that the executor's tasks share them fairly instead of each starting its own.
+ *
+ * <p>Sized from the executor: 16 GETs in flight per core, and a quarter of the heap as the budget,
+ * unless the options say otherwise.
+ *
+ * <p>Concurrency: any task thread may ask; the first to ask for a setting builds it. They live as
+ * long as the JVM (their threads are daemons) and are closed when it shuts down.
+ */
+public final class ExecutorRetrievers {
+  /** What an executor's downloads share. */
+  record Shared(Retriever retriever, UnitLister lister, S3Listing listing) {}
+
+  /** The settings that make one {@link Shared}: every option but the filter and overwrite. */
+  private record Key(
+      String endpoint,
+      String region,
+      boolean pathStyle,
+      String accessKeyId,
+      String secretAccessKey,
+      boolean anonymous,
+      int concurrency,
+      long chunkSize,
+      long maxInFlightBytes) {
+    static Key of(SparkDownloadOptions o) {
+      return new Key(
+          o.endpoint(),
+          o.region(),
+          o.pathStyle(),
+          o.accessKeyId(),
+          o.secretAccessKey(),
+          o.anonymous(),
+          o.concurrency(),
+          o.chunkSize(),
+          o.maxInFlightBytes());
+    }
+  }
+
+  private static final Map<Key, Shared> SHARED = new ConcurrentHashMap<>();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(ExecutorRetrievers::closeAll, "retriever-spark-close"));
+  }
+
+  private ExecutorRetrievers() {}
+
+  /** Returns this JVM's shared retriever for {@code options}, building it on first use. */
+  static Shared get(SparkDownloadOptions options) {
+    return SHARED.computeIfAbsent(Key.of(options), k -> open(options));
+  }
+
+  private static Shared open(SparkDownloadOptions o) {
+    int cores = executorCores();
+    long heap = Runtime.getRuntime().maxMemory();
+    int concurrency = o.concurrency() > 0 ? o.concurrency() : Math.min(256, 16 * cores);
+    long budget =
+        o.maxInFlightBytes() > 0
+            ? o.maxInFlightBytes()
+            : Math.max(4 * o.chunkSize(), Math.min(1L << 30, Math.max(64L << 20, heap / 4)));
+    UnitLister lister = new UnitLister();
+    Retriever.Builder builder =
+        Retriever.builder()
+            .concurrency(concurrency)
+            .chunkSize(o.chunkSize())
+            .maxInFlightBytes(budget)
+            .pathStyle(o.pathStyle())
+            .lister(lister);
+    if (o.endpoint() != null) {
+      builder.endpoint(URI.create(o.endpoint()));
+    }
+    if (o.region() != null) {
+      builder.region(o.region());
+    }
+    if (o.anonymous()) {
+      builder.anonymous();
+    } else if (o.accessKeyId() != null) {
+      builder.credentials(o.accessKeyId(), o.secretAccessKey());
+    }
+    return new Shared(builder.build(), lister, new S3Listing(o));
+  }
+
+  /** Returns the cores Spark gives this executor, else those the JVM sees (a local Spark). */
+  private static int executorCores() {
+    int available = Runtime.getRuntime().availableProcessors();
+    SparkEnv env = SparkEnv.get();
+    return env == null ? available : env.conf().getInt("spark.executor.cores", available);
+  }
+
+  /** Closes every shared retriever of this JVM. */
+  static void closeAll() {
+    for (Shared shared : SHARED.values()) {
+      shared.retriever().close();
+      shared.listing().close();
+    }
+    SHARED.clear();
+  }
+}

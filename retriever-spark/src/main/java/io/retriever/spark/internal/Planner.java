@@ -1,0 +1,110 @@
+package io.retriever.spark.internal;
+
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Splits the key space under a prefix into {@link KeyRange}s for listing tasks, from the first
+ * pages of a delimiter listing on the driver.
+ *
+ * <p>Each folder (common prefix) becomes a range, and the keys directly under the prefix on those
+ * pages are handed over as listed. When the delimiter listing goes on past {@code maxPages} pages
+ * (a flat prefix, or a great many folders), the rest of the key space, after the last entry read,
+ * is cut at {@code StartAfter} boundaries: the longest prefix the first and the last entry read
+ * share, followed by each character of a grid of those keys commonly start with. Ranges that turn
+ * out empty cost one LIST each; together the ranges hold every key, whatever its characters.
+ *
+ * <p>Memory: the driver holds the folders and at most {@code maxPages} pages of direct keys, never
+ * the keys below the folders or past the cut.
+ */
+public final class Planner {
+  /** Pages of the delimiter listing read on the driver before the rest is cut into ranges. */
+  public static final int DEFAULT_MAX_PAGES = 5;
+
+  /** Characters after which the rest of a flat prefix is cut, in key order. */
+  private static final String GRID =
+      "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
+
+  private final S3Listing listing;
+  private final int maxPages;
+
+  /** Plans with {@code listing}, reading at most {@code maxPages} pages on the driver. */
+  public Planner(S3Listing listing, int maxPages) {
+    if (maxPages < 1) {
+      throw new IllegalArgumentException("read at least 1 page, got " + maxPages);
+    }
+    this.listing = listing;
+    this.maxPages = maxPages;
+  }
+
+  /** Returns ranges that together hold every key under {@code prefix}; empty if there is none. */
+  public List<KeyRange> plan(String bucket, String prefix) {
+    List<KeyRange> ranges = new ArrayList<>();
+    List<ListedObject> direct = new ArrayList<>();
+    String first = null;
+    String lastKey = null;
+    String lastFolder = null;
+    String token = null;
+    boolean truncated;
+    int pages = 0;
+    do {
+      ListObjectsV2Response page = listing.page(bucket, prefix, token, "/", null);
+      pages++;
+      for (CommonPrefix folder : page.commonPrefixes()) {
+        ranges.add(KeyRange.folder(folder.prefix()));
+        lastFolder = folder.prefix();
+        first = least(first, folder.prefix());
+      }
+      for (S3Object o : page.contents()) {
+        direct.add(ListedObject.of(o));
+        lastKey = o.key();
+        first = least(first, o.key());
+      }
+      truncated = Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null;
+      token = page.nextContinuationToken();
+    } while (truncated && pages < maxPages);
+    if (!direct.isEmpty()) {
+      ranges.add(KeyRange.known(direct));
+    }
+    if (truncated) {
+      if (first == null) {
+        // Pages that say more follow but hold nothing: list the whole prefix in one task.
+        return List.of(new KeyRange(prefix, null, null, null, List.of()));
+      }
+      ranges.addAll(rest(prefix, first, lastKey, lastFolder));
+    }
+    return ranges;
+  }
+
+  private static String least(String a, String b) {
+    return a == null || Keys.compare(b, a) < 0 ? b : a;
+  }
+
+  /** Cuts the key space after the last entry read into ranges at grid boundaries. */
+  static List<KeyRange> rest(String prefix, String first, String lastKey, String lastFolder) {
+    boolean folderLast =
+        lastFolder != null && (lastKey == null || Keys.compare(lastFolder, lastKey) > 0);
+    // A folder's keys all start with it and sort right after it: start past every one of them
+    // (the greatest character), and leave the rare key beyond that to the folder's own range.
+    String after = folderLast ? lastFolder + Keys.LAST_CHARACTER : lastKey;
+    String excluded = folderLast ? lastFolder : null;
+    String stem = Keys.commonPrefix(first, folderLast ? lastFolder : lastKey);
+    if (stem.length() < prefix.length()) {
+      stem = prefix;
+    }
+    List<KeyRange> ranges = new ArrayList<>();
+    String from = after;
+    for (int i = 0; i < GRID.length(); i++) {
+      String boundary = stem + GRID.charAt(i);
+      if (Keys.compare(boundary, from) > 0) {
+        ranges.add(new KeyRange(prefix, from, boundary, excluded, List.of()));
+        from = boundary;
+      }
+    }
+    ranges.add(new KeyRange(prefix, from, null, excluded, List.of()));
+    return ranges;
+  }
+}

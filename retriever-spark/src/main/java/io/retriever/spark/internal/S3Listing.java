@@ -1,0 +1,131 @@
+package io.retriever.spark.internal;
+
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.spark.SparkDownloadOptions;
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.EncodingType;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The ListObjectsV2 requests of planning and of listing tasks, on an S3 client of their own.
+ *
+ * <p>The core's {@code Retriever.list} walks a whole prefix; a plan needs the delimiter and {@code
+ * StartAfter}, which only its internal lister speaks. Rather than reach into the core's internals,
+ * this module builds a plain SDK client from the same options (endpoint, region, path style,
+ * credentials) and leaves every GET to the executor's {@code Retriever}.
+ *
+ * <p>Thread safety: the client is thread-safe; one per executor JVM serves all its tasks.
+ */
+public final class S3Listing implements AutoCloseable {
+  private final S3Client client;
+  private final String endpointName;
+
+  /** Builds a client from {@code options}. */
+  public S3Listing(SparkDownloadOptions options) {
+    S3ClientBuilder builder =
+        S3Client.builder()
+            .httpClient(
+                ApacheHttpClient.builder()
+                    .maxConnections(16)
+                    .connectionTimeout(Duration.ofSeconds(5))
+                    .socketTimeout(Duration.ofSeconds(30))
+                    .build())
+            .forcePathStyle(options.pathStyle());
+    if (options.anonymous()) {
+      builder.credentialsProvider(AnonymousCredentialsProvider.create());
+    } else if (options.accessKeyId() != null) {
+      builder.credentialsProvider(
+          StaticCredentialsProvider.create(
+              AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey())));
+    } else {
+      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+    }
+    if (options.region() != null) {
+      builder.region(Region.of(options.region()));
+    }
+    if (options.endpoint() != null) {
+      builder.endpointOverride(URI.create(options.endpoint()));
+    } else {
+      builder.crossRegionAccessEnabled(true);
+    }
+    this.client = builder.build();
+    this.endpointName = options.endpoint() != null ? options.endpoint() : "S3";
+  }
+
+  /**
+   * Sends one ListObjectsV2 request. Keys are asked for URL-encoded (the SDK decodes them): raw, a
+   * key holding a control character makes the whole page unreadable.
+   *
+   * @param token the continuation token, or {@code null} for the first page
+   * @param delimiter rolls keys up into common prefixes, or {@code null}
+   * @param startAfter lists only keys after this one, or {@code null}
+   * @throws RetrieverException that names the bucket, if the listing fails
+   */
+  public ListObjectsV2Response page(
+      String bucket, String prefix, String token, String delimiter, String startAfter) {
+    ListObjectsV2Request.Builder request =
+        ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).encodingType(EncodingType.URL);
+    if (token != null) {
+      request.continuationToken(token);
+    } else if (startAfter != null) {
+      request.startAfter(startAfter);
+    }
+    if (delimiter != null) {
+      request.delimiter(delimiter);
+    }
+    try {
+      return client.listObjectsV2(request.build());
+    } catch (NoSuchBucketException e) {
+      throw new RetrieverException(
+          Reason.NO_SUCH_BUCKET,
+          "bucket '" + bucket + "' does not exist at " + endpointName + "; check its name",
+          e);
+    } catch (S3Exception e) {
+      Reason reason =
+          e.statusCode() == 403
+              ? Reason.ACCESS_DENIED
+              : e.statusCode() == 404 ? Reason.NO_SUCH_BUCKET : Reason.SERVER;
+      throw new RetrieverException(
+          reason,
+          "cannot list s3://" + bucket + "/" + prefix + " at " + endpointName + ": " + message(e),
+          e);
+    } catch (SdkClientException e) {
+      throw new RetrieverException(
+          Reason.UNREACHABLE,
+          "cannot reach "
+              + endpointName
+              + " to list s3://"
+              + bucket
+              + "/"
+              + prefix
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static String message(S3Exception e) {
+    return e.awsErrorDetails() != null && e.awsErrorDetails().errorMessage() != null
+        ? e.awsErrorDetails().errorMessage() + " (" + e.statusCode() + ")"
+        : "status " + e.statusCode();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}
