@@ -1,0 +1,110 @@
+package io.retriever.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retriever.testkit.LocalS3;
+import io.retriever.testkit.LocalS3Extension;
+import io.retriever.testkit.TestData;
+import io.retriever.testkit.TestObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code retriever-spark get} in this JVM, on the shared local Spark. Its executors take
+ * credentials from the SDK's default chain, here the {@code aws.accessKeyId} system properties.
+ */
+@ExtendWith(LocalS3Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SparkGetTest {
+  private static final String BUCKET = "spark-get";
+
+  private LocalS3 s3;
+  private List<TestObject> objects;
+
+  @BeforeAll
+  void fill(LocalS3 s3) {
+    this.s3 = s3;
+    // Started first, so that the command finds the tests' session rather than making its own.
+    SharedSpark.session();
+    s3.createBucket(BUCKET);
+    objects = s3.putMany(BUCKET, 50, 3000, i -> String.format("data/d%d/o-%03d", i % 3, i));
+    System.setProperty("aws.accessKeyId", s3.accessKey());
+    System.setProperty("aws.secretAccessKey", s3.secretKey());
+  }
+
+  @AfterAll
+  void clearCredentials() {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+  }
+
+  @Test
+  void get_prefix_exitsZeroAndEveryFileExact(@TempDir Path dir) throws IOException {
+    Result result = run("s3://" + BUCKET + "/data/", dir.toString());
+
+    assertThat(result.code).as(result.err).isZero();
+    assertThat(result.out).startsWith("Downloaded 50 objects");
+    for (TestObject o : objects) {
+      assertThat(TestData.sha256(dir.resolve(o.key().substring(5)))).isEqualTo(o.sha256());
+    }
+  }
+
+  @Test
+  void get_missingBucket_exitsOneWithOneLine(@TempDir Path dir) {
+    Result result = run("s3://no-such-bucket/data/", dir.toString());
+
+    assertThat(result.code).isEqualTo(SparkGet.FAILURE);
+    assertThat(result.err.lines().filter(l -> l.startsWith("retriever-spark:")))
+        .containsExactly(
+            "retriever-spark: bucket 'no-such-bucket' does not exist at "
+                + s3.endpoint()
+                + "; check its name");
+  }
+
+  @Test
+  void get_badChunkSize_exitsTwo(@TempDir Path dir) {
+    Result result = run("--chunk-size", "0", "s3://" + BUCKET + "/data/", dir.toString());
+
+    assertThat(result.code).isEqualTo(SparkGet.USAGE);
+    assertThat(result.err).containsIgnoringCase("chunk");
+  }
+
+  private Result run(String... args) {
+    String[] all = new String[args.length + 6];
+    all[0] = "get";
+    all[1] = "--endpoint-url=" + s3.endpoint();
+    all[2] = "--region=" + s3.region();
+    all[3] = "--path-style";
+    all[4] = "--master";
+    all[5] = "local[2,3]";
+    System.arraycopy(args, 0, all, 6, args.length);
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+    ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+      int code = SparkGet.run(all);
+      return new Result(
+          code,
+          outBytes.toString(StandardCharsets.UTF_8),
+          errBytes.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private record Result(int code, String out, String err) {}
+}
