@@ -11,6 +11,7 @@ import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -167,6 +168,41 @@ class RetrieverSparkTest {
             "set/large/big-0.bin", "set/large/big-1.bin", "set/large/big-2.bin", "set/top-1.bin");
     for (TestObject o : objects) {
       if (keys.contains(o.key())) {
+        assertThat(TestData.sha256(dir.resolve(o.key().substring(4)))).isEqualTo(o.sha256());
+      }
+    }
+  }
+
+  @Test
+  void download_fileInTheWay_objectFailedAndNamedOthersArrive(@TempDir Path dir)
+      throws IOException {
+    Path inTheWay = dir.resolve("part-3/obj-00003.bin");
+    Files.createDirectories(inTheWay.getParent());
+    Files.writeString(inTheWay, "someone else's file");
+
+    SparkDownload download = RetrieverSpark.download(spark, BUCKET, "set/", dir, options().build());
+
+    SparkDownloadSummary summary = download.summary();
+    assertThat(summary.failed()).isEqualTo(1);
+    assertThat(summary.complete()).isFalse();
+    assertThat(summary.firstFailures())
+        .singleElement()
+        .asString()
+        .startsWith("set/part-3/obj-00003.bin: ");
+    List<Row> failures = download.failures().collectAsList();
+    assertThat(failures)
+        .singleElement()
+        .satisfies(
+            row -> {
+              assertThat(row.getString(0)).isEqualTo("set/part-3/obj-00003.bin");
+              assertThat(row.getString(2))
+                  .isEqualTo(inTheWay.toAbsolutePath().normalize().toString());
+              assertThat(row.getString(4)).isNotBlank();
+            });
+    assertThat(Files.readString(inTheWay)).isEqualTo("someone else's file");
+    assertThat(download.outcomes().count()).isEqualTo(objects.size());
+    for (TestObject o : objects) {
+      if (!o.key().equals("set/part-3/obj-00003.bin")) {
         assertThat(TestData.sha256(dir.resolve(o.key().substring(4)))).isEqualTo(o.sha256());
       }
     }
