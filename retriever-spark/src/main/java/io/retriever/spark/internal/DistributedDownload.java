@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -105,9 +106,30 @@ public final class DistributedDownload {
           tally.summary(
               packing.units(), ranges.size(), Duration.ofNanos(System.nanoTime() - start));
       return new SparkDownload(rows, summary);
+    } catch (Exception e) {
+      // Spark's jobs throw SparkException, which Scala does not declare: catch it as Exception.
+      throw unwrap(e);
     } finally {
       listed.unpersist(false);
     }
+  }
+
+  /**
+   * Returns the error of a task that failed on every attempt, when it is one of Retriever's (a
+   * destination that cannot be written, a listing refused): that message says what to do, where
+   * Spark's says which stage and task. Anything else stays Spark's.
+   */
+  static RuntimeException unwrap(Exception e) {
+    if (!(e instanceof SparkException)) {
+      return e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof RetrieverException r) {
+        return new RetrieverException(
+            r.reason(), r.getMessage() + " (a Spark task failed on every attempt)", e);
+      }
+    }
+    return new IllegalStateException(e.getMessage(), e);
   }
 
   private static Iterator<Packing.Totals> totals(int partition, Iterator<ListedObject> objects) {
