@@ -62,8 +62,7 @@ class BenchCommandTest {
   }
 
   @Test
-  void bench_objectsWithS3sDefaultChecksum_everyByteVerified(@TempDir Path dir)
-      throws Exception {
+  void bench_objectsWithS3sDefaultChecksum_everyByteVerified(@TempDir Path dir) throws Exception {
     Cli.Result r =
         Cli.run(
             Map.of(),
