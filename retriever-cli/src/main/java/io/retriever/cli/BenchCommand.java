@@ -205,6 +205,7 @@ final class BenchCommand implements Callable<Integer> {
   private List<RunResult> generated(
       Map<String, String> context, Map<String, List<String>> sweep, PrintStream log)
       throws Exception {
+    String checksum = server.checksum();
     long total = Dataset.totalBytes(objects);
     boolean inMemory = total <= MEMORY_STORAGE_LIMIT;
     Path storage = inMemory ? null : Files.createTempDirectory("retriever-bench-store");
@@ -218,7 +219,7 @@ final class BenchCommand implements Callable<Integer> {
     try (LocalS3 local = server.apply(LocalS3.builder().directory(storage)).start()) {
       log.printf(
           Locale.ROOT, "Generating %s into %s ...%n", String.join(",", objects), local.endpoint());
-      List<TestObject> expected = Dataset.generate(local, BUCKET, "data/", objects);
+      List<TestObject> expected = Dataset.generate(local, BUCKET, "data/", objects, checksum);
       Target target =
           new Target(
               local.endpoint(),

@@ -82,13 +82,14 @@ final class DemoCommand implements Callable<Integer> {
     if (runs < 1) {
       throw new RetrieverException(Reason.INVALID, "--runs must be at least 1, got " + runs);
     }
+    String checksum = server.checksum();
     PrintStream out = System.out;
     Path storage = Files.createTempDirectory("retriever-demo-store");
     Path downloads = Files.createTempDirectory("retriever-demo-out");
     try (LocalS3 s3 = server.apply(LocalS3.builder().directory(storage)).start()) {
       say(out, "Embedded S3 server at %s: %s", s3.endpoint(), server.describe());
       long started = System.nanoTime();
-      List<TestObject> objects = generate(s3);
+      List<TestObject> objects = generate(s3, checksum);
       long total = objects.stream().mapToLong(TestObject::size).sum();
       say(
           out,
@@ -134,9 +135,9 @@ final class DemoCommand implements Callable<Integer> {
     return ExitCode.OK;
   }
 
-  private List<TestObject> generate(LocalS3 s3) {
+  private List<TestObject> generate(LocalS3 s3, String checksum) {
     try {
-      return Dataset.generate(s3, BUCKET, "data/", specs);
+      return Dataset.generate(s3, BUCKET, "data/", specs, checksum);
     } catch (IllegalArgumentException e) {
       throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
     }

@@ -1,6 +1,7 @@
 package io.retriever.cli;
 
 import io.retriever.options.Sizes;
+import io.retriever.testkit.Faults;
 import io.retriever.testkit.LocalS3;
 import java.time.Duration;
 import java.util.Locale;
@@ -52,6 +53,33 @@ final class ServerOptions {
           "Speed cap of each response body per second, 0 for none (default: the store's).")
   Long streamSpeed;
 
+  @Option(
+      names = "--checksum",
+      paramLabel = "ALGORITHM",
+      converter = ChecksumConverter.class,
+      description =
+          "Give every generated object a full-object checksum, as S3 does for new objects:"
+              + " CRC64NVME (S3's default), CRC32C, CRC32, SHA256 or SHA1 (default: none, MD5"
+              + " ETags only). The server then answers through a proxy that adds the checksums.")
+  String checksum;
+
+  /** The checksums --checksum takes. */
+  private static final java.util.List<String> CHECKSUMS =
+      java.util.List.of("CRC64NVME", "CRC32C", "CRC32", "SHA256", "SHA1");
+
+  /** Reads a checksum's name as people write it ({@code crc-64nvme} as {@code CRC64NVME}). */
+  static final class ChecksumConverter implements picocli.CommandLine.ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      String algorithm = value.strip().toUpperCase(Locale.ROOT).replace("-", "");
+      if (!CHECKSUMS.contains(algorithm)) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "unknown checksum '" + value + "'; give one of " + String.join(", ", CHECKSUMS));
+      }
+      return algorithm;
+    }
+  }
+
   /** Reads a store's name as people write it. */
   static final class StoreConverter implements picocli.CommandLine.ITypeConverter<Store> {
     @Override
@@ -74,18 +102,28 @@ final class ServerOptions {
     return streamSpeed != null ? streamSpeed : store.streamSpeed;
   }
 
-  /** Applies the latency and speed to a server about to start. */
+  /** Returns the checksum algorithm generated objects get, or null for none. */
+  String checksum() {
+    return checksum;
+  }
+
+  /** Applies the latency, speed and checksums to a server about to start. */
   LocalS3.Builder apply(LocalS3.Builder builder) {
-    return builder.firstByteLatency(Duration.ofMillis(latency())).streamBytesPerSecond(speed());
+    builder.firstByteLatency(Duration.ofMillis(latency())).streamBytesPerSecond(speed());
+    if (checksum != null) {
+      builder.faults(Faults.none().listChecksums(checksum));
+    }
+    return builder;
   }
 
   /** Describes the settings for people. */
   String describe() {
     return String.format(
         Locale.ROOT,
-        "%s store: %d ms first-byte latency, %s",
+        "%s store: %d ms first-byte latency, %s%s",
         store,
         latency(),
-        speed() > 0 ? Sizes.format(speed()) + "/s per request" : "no speed cap");
+        speed() > 0 ? Sizes.format(speed()) + "/s per request" : "no speed cap",
+        checksum == null ? "" : ", objects with " + checksum + " checksums");
   }
 }

@@ -60,4 +60,41 @@ class BenchCommandTest {
     assertThat(last.path("objects_done").asLong()).isEqualTo(3);
     assertThat(last.has("cpu_process_pct")).isFalse();
   }
+
+  @Test
+  void bench_objectsWithS3sDefaultChecksum_everyByteVerified(@TempDir Path dir) throws Exception {
+    Cli.Result r =
+        Cli.run(
+            Map.of(),
+            "bench",
+            "--objects",
+            "3x100KiB,1x20MiB",
+            "--checksum",
+            "crc64nvme",
+            "--store",
+            "fast",
+            "--impl",
+            "retriever",
+            "--runs",
+            "1",
+            "--warmup",
+            "0",
+            "--out",
+            dir.toString());
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.out()).containsPattern("(?m)^retriever +1/1 ");
+    assertThat(Files.readString(dir.resolve("summary.json")))
+        .contains("objects with CRC64NVME checksums");
+  }
+
+  @Test
+  void bench_unknownChecksum_oneLineNamingTheChoices(@TempDir Path dir) throws Exception {
+    Cli.Result r =
+        Cli.run(
+            Map.of(), "bench", "--objects", "1x1KiB", "--checksum", "md4", "--out", dir.toString());
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.stderr().strip())
+        .doesNotContain("\n")
+        .contains("unknown checksum 'md4'", "CRC64NVME", "SHA1");
+  }
 }

@@ -65,6 +65,35 @@ class FolderListingTest {
     return objects;
   }
 
+  /** Downloads the prefix into memory and checks every object's key, order and bytes. */
+  private static void inMemoryInOrder(Retriever retriever, List<TestObject> expected) {
+    var download = retriever.toMemory(DownloadRequest.prefix(BUCKET, PREFIX));
+    assertTimeoutPreemptively(LIMIT, download::await);
+    assertThat(download.objects()).hasSize(expected.size());
+    for (int i = 0; i < expected.size(); i++) {
+      assertThat(download.objects().get(i).object().key()).isEqualTo(expected.get(i).key());
+      assertThat(TestData.sha256(download.objects().get(i).bytes()))
+          .isEqualTo(expected.get(i).sha256());
+    }
+  }
+
+  /** Downloads the prefix into {@code dir} and checks every expected file's size and bytes. */
+  private static void downloadAndCheck(LocalS3 s3, List<TestObject> expected, Path dir)
+      throws Exception {
+    try (Retriever retriever = s3.retriever().concurrency(8).build()) {
+      DownloadSummary summary =
+          assertTimeoutPreemptively(
+              LIMIT,
+              () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, PREFIX), dir).await());
+      assertThat(summary.objects()).isEqualTo(expected.size());
+    }
+    for (TestObject o : expected) {
+      Path file = dir.resolve(o.key().substring(PREFIX.length()));
+      assertThat(file).as(o.key()).hasSize(o.size());
+      assertThat(TestData.sha256(file)).as(o.key()).isEqualTo(o.sha256());
+    }
+  }
+
   @Test
   void objects_prefixWithFolders_arriveOnceEachInKeyOrder() throws Exception {
     try (LocalS3 s3 = LocalS3.builder().listPageSize(4).start()) {
@@ -92,18 +121,7 @@ class FolderListingTest {
     try (LocalS3 s3 = LocalS3.builder().listPageSize(5).start()) {
       List<TestObject> expected = fill(s3);
       s3.put(BUCKET, "d/empty/", new byte[0]);
-      try (Retriever retriever = s3.retriever().concurrency(8).build()) {
-        DownloadSummary summary =
-            assertTimeoutPreemptively(
-                LIMIT,
-                () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, PREFIX), dir).await());
-        assertThat(summary.objects()).isEqualTo(expected.size());
-      }
-      for (TestObject o : expected) {
-        Path file = dir.resolve(o.key().substring(PREFIX.length()));
-        assertThat(file).hasSize(o.size());
-        assertThat(TestData.sha256(file)).isEqualTo(o.sha256());
-      }
+      downloadAndCheck(s3, expected, dir);
       assertThat(Files.isDirectory(dir.resolve("empty"))).isTrue();
     }
   }
@@ -123,14 +141,7 @@ class FolderListingTest {
     try (LocalS3 s3 = LocalS3.builder().faults(faults).listPageSize(3).start()) {
       List<TestObject> expected = fill(s3);
       try (Retriever retriever = s3.retriever().concurrency(8).maxAttempts(3).build()) {
-        var download = retriever.toMemory(DownloadRequest.prefix(BUCKET, PREFIX));
-        assertTimeoutPreemptively(LIMIT, download::await);
-        assertThat(download.objects()).hasSize(expected.size());
-        for (int i = 0; i < expected.size(); i++) {
-          assertThat(download.objects().get(i).object().key()).isEqualTo(expected.get(i).key());
-          assertThat(TestData.sha256(download.objects().get(i).bytes()))
-              .isEqualTo(expected.get(i).sha256());
-        }
+        inMemoryInOrder(retriever, expected);
       }
       assertThat(
               faults.injected(ListFault.GARBLED_XML)
@@ -158,14 +169,7 @@ class FolderListingTest {
       List<TestObject> expected = folders(s3, PREFIX, 60, 2);
       long lists = s3.listRequests();
       try (Retriever retriever = s3.retriever().concurrency(8).build()) {
-        var download = retriever.toMemory(DownloadRequest.prefix(BUCKET, PREFIX));
-        assertTimeoutPreemptively(LIMIT, download::await);
-        assertThat(download.objects()).hasSize(expected.size());
-        for (int i = 0; i < expected.size(); i++) {
-          assertThat(download.objects().get(i).object().key()).isEqualTo(expected.get(i).key());
-          assertThat(TestData.sha256(download.objects().get(i).bytes()))
-              .isEqualTo(expected.get(i).sha256());
-        }
+        inMemoryInOrder(retriever, expected);
       }
       // The delimiter listing, the first folders one by one, then one listing for the rest:
       // far fewer than one request per folder.
@@ -178,17 +182,7 @@ class FolderListingTest {
     try (LocalS3 s3 = LocalS3.start()) {
       List<TestObject> expected = folders(s3, PREFIX + "only/", 10, 150);
       long lists = s3.listRequests();
-      try (Retriever retriever = s3.retriever().concurrency(8).build()) {
-        DownloadSummary summary =
-            assertTimeoutPreemptively(
-                LIMIT,
-                () -> retriever.toDirectory(DownloadRequest.prefix(BUCKET, PREFIX), dir).await());
-        assertThat(summary.objects()).isEqualTo(expected.size());
-      }
-      for (TestObject o : expected) {
-        Path file = dir.resolve(o.key().substring(PREFIX.length()));
-        assertThat(TestData.sha256(file)).as(o.key()).isEqualTo(o.sha256());
-      }
+      downloadAndCheck(s3, expected, dir);
       // "d/" with the delimiter, "d/only/" with it, then each of its ten folders.
       assertThat(s3.listRequests() - lists).isEqualTo(2 + 10);
     }

@@ -36,6 +36,15 @@ public final class Dataset {
    */
   public static List<TestObject> generate(
       LocalS3 s3, String bucket, String prefix, List<String> specs) {
+    return generate(s3, bucket, prefix, specs, null);
+  }
+
+  /**
+   * Generates the shapes as {@link #generate(LocalS3, String, String, List)} does, each object with
+   * a full-object checksum of {@code checksum} ({@code CRC64NVME}, ...) unless it is null.
+   */
+  public static List<TestObject> generate(
+      LocalS3 s3, String bucket, String prefix, List<String> specs, String checksum) {
     s3.createBucket(bucket);
     List<TestObject> objects = new ArrayList<>();
     for (String spec : specs) {
@@ -48,11 +57,11 @@ public final class Dataset {
       for (int i = 0; i < count; i++) {
         String folder =
             folders == 0 ? "" : String.format(Locale.ROOT, "folder-%03d/", i / perFolder);
+        String key = String.format(Locale.ROOT, "%s%s/%sobject-%05d.bin", prefix, label, folder, i);
         objects.add(
-            s3.putRandom(
-                bucket,
-                String.format(Locale.ROOT, "%s%s/%sobject-%05d.bin", prefix, label, folder, i),
-                size));
+            checksum == null
+                ? s3.putRandom(bucket, key, size)
+                : s3.putRandomWithChecksum(bucket, key, size, checksum));
       }
     }
     objects.sort(Comparator.comparing(TestObject::key));

@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
@@ -67,11 +69,6 @@ final class LeanGets {
   private static final Logger LOG = LoggerFactory.getLogger(LeanGets.class);
 
   /** The header fields of a GET's response, as the SDK's model describes them. */
-  private static final List<SdkField<?>> HEADER_FIELDS =
-      GetObjectResponse.builder().sdkFields().stream()
-          .filter(f -> f.location() == MarshallLocation.HEADER)
-          .toList();
-
   private static final Set<MarshallingType<?>> READ_TYPES =
       Set.of(
           MarshallingType.STRING,
@@ -79,6 +76,19 @@ final class LeanGets {
           MarshallingType.INTEGER,
           MarshallingType.BOOLEAN,
           MarshallingType.INSTANT);
+
+  /**
+   * The header fields of a GET's response that this reads, as the SDK's model describes them, by
+   * header name in lower case: a response's dozen headers are looked up here, rather than the
+   * model's seventy fields in the response.
+   */
+  private static final Map<String, SdkField<?>> HEADER_FIELDS =
+      GetObjectResponse.builder().sdkFields().stream()
+          .filter(f -> f.location() == MarshallLocation.HEADER)
+          .filter(f -> READ_TYPES.contains(f.marshallingType()))
+          .collect(
+              Collectors.toUnmodifiableMap(
+                  f -> f.locationName().toLowerCase(Locale.ROOT), f -> f, (a, b) -> a));
 
   /** Where a bucket's objects are and how requests to them are signed. */
   private record Target(URI base, String signingName, String signingRegion) {}
@@ -244,19 +254,17 @@ final class LeanGets {
   /** Reads the response's headers into the SDK's response, as its model names them. */
   private static GetObjectResponse read(SdkHttpResponse http) {
     GetObjectResponse.Builder builder = GetObjectResponse.builder();
-    for (SdkField<?> field : HEADER_FIELDS) {
-      if (!READ_TYPES.contains(field.marshallingType())) {
-        continue;
-      }
-      Optional<String> value = http.firstMatchingHeader(field.locationName());
-      if (value.isEmpty()) {
-        continue;
-      }
-      Object parsed = parse(field.marshallingType(), value.get());
-      if (parsed != null) {
-        field.set(builder, parsed);
-      }
-    }
+    http.forEachHeader(
+        (name, values) -> {
+          SdkField<?> field = HEADER_FIELDS.get(name.toLowerCase(Locale.ROOT));
+          if (field == null || values.isEmpty()) {
+            return;
+          }
+          Object parsed = parse(field.marshallingType(), values.get(0));
+          if (parsed != null) {
+            field.set(builder, parsed);
+          }
+        });
     builder.sdkHttpResponse(http);
     return builder.build();
   }

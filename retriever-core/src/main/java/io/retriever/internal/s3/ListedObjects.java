@@ -27,7 +27,8 @@ public final class ListedObjects implements Iterator<ObjectInfo> {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
-    this.pages = new ListingPages(s3, bucket, prefix, maxAttempts, () -> {}, () -> true);
+    this.pages =
+        new ListingPages(s3, bucket, prefix, maxAttempts, () -> {}, () -> true, null, null);
   }
 
   @Override

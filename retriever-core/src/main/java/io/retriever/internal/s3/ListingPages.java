@@ -113,23 +113,12 @@ public final class ListingPages {
   private long duplicates;
 
   /**
+   * Lists {@code prefix}: with {@code delimiter} (or null), keys below it come back as common
+   * prefixes ({@link #prefixes}); only keys after {@code startAfter} (or null for all).
+   *
    * @param maxAttempts attempts per page, at least 1
    * @param onRequest called before each request is sent, for counting
    * @param budget asked before each retry
-   */
-  public ListingPages(
-      S3Access s3,
-      String bucket,
-      String prefix,
-      int maxAttempts,
-      Runnable onRequest,
-      RetryBudget budget) {
-    this(s3, bucket, prefix, maxAttempts, onRequest, budget, null, null);
-  }
-
-  /**
-   * Lists with {@code delimiter} (or null): keys below it come back as common prefixes ({@link
-   * #prefixes}); and only keys after {@code startAfter} (or null for all).
    */
   public ListingPages(
       S3Access s3,
