@@ -193,7 +193,21 @@ public final class Retriever implements AutoCloseable {
    * @throws RetrieverException from the iteration, if the listing fails
    */
   public Iterable<ObjectInfo> list(String bucket, String prefix) {
-    return () -> new ListedObjects(s3, bucket, prefix, settings.maxAttempts());
+    return list(bucket, prefix, null);
+  }
+
+  /**
+   * Lists the objects under {@code prefix} whose keys come after {@code startAfter} (in UTF-8
+   * order; null for all), in key order, fetching pages as the iteration advances, with the checks
+   * of a download's listing: a page that fails is asked for again, and one that would lose, repeat
+   * or loop over keys ends the iteration with an error. Stopping the iteration early sends no
+   * further requests, so a part of the key space is listed by starting after its first boundary and
+   * stopping past its last.
+   *
+   * @throws RetrieverException from the iteration, if the listing fails
+   */
+  public Iterable<ObjectInfo> list(String bucket, String prefix, String startAfter) {
+    return () -> new ListedObjects(s3, bucket, prefix, startAfter, settings.maxAttempts());
   }
 
   /**

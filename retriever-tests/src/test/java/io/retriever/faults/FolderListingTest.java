@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import io.retriever.DownloadRequest;
 import io.retriever.DownloadSummary;
 import io.retriever.ObjectDownload;
+import io.retriever.ObjectInfo;
 import io.retriever.Retriever;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.Faults.ListFault;
@@ -185,6 +186,33 @@ class FolderListingTest {
       downloadAndCheck(s3, expected, dir);
       // "d/" with the delimiter, "d/only/" with it, then each of its ten folders.
       assertThat(s3.listRequests() - lists).isEqualTo(2 + 10);
+    }
+  }
+
+  @Test
+  void list_afterAKey_everyLaterKeyOnceInOrderAcrossPages() throws Exception {
+    try (LocalS3 s3 = LocalS3.builder().listPageSize(3).start()) {
+      List<TestObject> expected = fill(s3);
+      String after = expected.get(4).key();
+      List<String> keys = new ArrayList<>();
+      try (Retriever retriever = s3.retriever().build()) {
+        for (ObjectInfo o : retriever.list(BUCKET, PREFIX, after)) {
+          keys.add(o.key());
+        }
+      }
+      assertThat(keys)
+          .containsExactlyElementsOf(
+              expected.subList(5, expected.size()).stream().map(TestObject::key).toList());
+    }
+  }
+
+  @Test
+  void manySmallFoldersOverManyPages_restListedAfterTheLastKey_everyKeyOnce() throws Exception {
+    try (LocalS3 s3 = LocalS3.builder().listPageSize(7).start()) {
+      List<TestObject> expected = folders(s3, PREFIX, 40, 2);
+      try (Retriever retriever = s3.retriever().concurrency(8).build()) {
+        inMemoryInOrder(retriever, expected);
+      }
     }
   }
 }

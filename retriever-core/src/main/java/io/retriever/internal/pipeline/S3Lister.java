@@ -4,6 +4,7 @@ import io.retriever.DownloadRequest;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectLister;
+import io.retriever.internal.s3.ListedObjects;
 import io.retriever.internal.s3.ListingPages;
 import io.retriever.internal.s3.S3Access;
 import java.util.ArrayDeque;
@@ -15,7 +16,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The built-in lister: a prefix is listed page by page ({@link ListingPages} asks for a page again
@@ -88,24 +88,8 @@ final class S3Lister implements ObjectLister {
             folders.add(new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified()));
             return;
           }
-          out.add(
-              new ObjectInfo(
-                  bucket,
-                  o.key(),
-                  o.size(),
-                  o.eTag(),
-                  o.lastModified(),
-                  checksumAlgorithm(o),
-                  o.checksumTypeAsString()));
+          out.add(ListedObjects.info(bucket, o));
         });
-  }
-
-  /** Returns the algorithm of the object's checksum, as listed, or null. */
-  private static String checksumAlgorithm(S3Object o) {
-    if (!o.hasChecksumAlgorithm() || o.checksumAlgorithmAsStrings().isEmpty()) {
-      return null;
-    }
-    return o.checksumAlgorithmAsStrings().get(0);
   }
 
   private void headKeys(DownloadRequest request, Listing out) throws InterruptedException {

@@ -22,13 +22,27 @@ public final class ListedObjects implements Iterator<ObjectInfo> {
   private Iterator<S3Object> page = List.<S3Object>of().iterator();
   private boolean last;
 
-  /** Lists {@code prefix}, trying each page up to {@code maxAttempts} times. */
-  public ListedObjects(S3Access s3, String bucket, String prefix, int maxAttempts) {
+  /**
+   * Lists {@code prefix} after {@code startAfter} (or from its first key when null), trying each
+   * page up to {@code maxAttempts} times.
+   */
+  public ListedObjects(
+      S3Access s3, String bucket, String prefix, String startAfter, int maxAttempts) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix;
     this.pages =
-        new ListingPages(s3, bucket, prefix, maxAttempts, () -> {}, () -> true, null, null);
+        new ListingPages(s3, bucket, prefix, maxAttempts, () -> {}, () -> true, null, startAfter);
+  }
+
+  /** Returns what a listing said of {@code o}: size, ETag, time and checksum, if any. */
+  public static ObjectInfo info(String bucket, S3Object o) {
+    String algorithm =
+        o.hasChecksumAlgorithm() && !o.checksumAlgorithmAsStrings().isEmpty()
+            ? o.checksumAlgorithmAsStrings().get(0)
+            : null;
+    return new ObjectInfo(
+        bucket, o.key(), o.size(), o.eTag(), o.lastModified(), algorithm, o.checksumTypeAsString());
   }
 
   @Override
@@ -54,7 +68,6 @@ public final class ListedObjects implements Iterator<ObjectInfo> {
     if (!hasNext()) {
       throw new NoSuchElementException();
     }
-    S3Object o = page.next();
-    return new ObjectInfo(bucket, o.key(), o.size(), o.eTag(), o.lastModified());
+    return info(bucket, page.next());
   }
 }

@@ -316,10 +316,9 @@ public final class S3Access implements AutoCloseable {
   /**
    * Sends one ListObjectsV2 request: the page after {@code continuationToken} (the first page when
    * null), with the keys below the next {@code delimiter} after the prefix rolled up into common
-   * prefixes when it is not null, and only keys after {@code startAfter} when it is not null (S3
-   * ignores it once a continuation token is sent). Keys are asked for URL-encoded, which the SDK
-   * decodes: raw, a key holding a control character makes the XML unreadable and with it every
-   * other key of the page.
+   * prefixes when it is not null, and only keys after {@code startAfter} when it is not null. Keys
+   * are asked for URL-encoded, which the SDK decodes: raw, a key holding a control character makes
+   * the XML unreadable and with it every other key of the page.
    */
   public ListObjectsV2Response listPage(
       String bucket, String prefix, String continuationToken, String delimiter, String startAfter) {
@@ -327,12 +326,13 @@ public final class S3Access implements AutoCloseable {
         ListObjectsV2Request.builder().bucket(bucket).prefix(prefix).encodingType(EncodingType.URL);
     if (continuationToken != null) {
       request.continuationToken(continuationToken);
+    } else if (startAfter != null) {
+      // Only with the first page: the token carries the position after it (S3-compatible stores
+      // may refuse the two together).
+      request.startAfter(startAfter);
     }
     if (delimiter != null) {
       request.delimiter(delimiter);
-    }
-    if (startAfter != null) {
-      request.startAfter(startAfter);
     }
     return client.listObjectsV2(request.build());
   }

@@ -18,7 +18,7 @@ record DownloadJob(String bucket, String prefix, String destination, SparkDownlo
   /** Lists {@code ranges} on this executor, keeping what the filter takes. */
   Iterator<ListedObject> list(Iterator<KeyRange> ranges) {
     DownloadRequest filter = DownloadRequest.prefix(bucket, prefix).withFilter(options.filter());
-    return new RangeLister(ExecutorRetrievers.get(options).listing(), bucket, filter, ranges);
+    return new RangeLister(ExecutorRetrievers.get(options).retriever(), bucket, filter, ranges);
   }
 
   /** Downloads work unit {@code unit} on this executor. */

@@ -20,7 +20,7 @@ import org.apache.spark.SparkEnv;
  */
 public final class ExecutorRetrievers {
   /** What an executor's downloads share. */
-  record Shared(Retriever retriever, UnitLister lister, S3Listing listing) {}
+  record Shared(Retriever retriever, UnitLister lister) {}
 
   /** The settings that make one {@link Shared}: every option but the filter and overwrite. */
   private record Key(
@@ -88,7 +88,7 @@ public final class ExecutorRetrievers {
     } else if (o.accessKeyId() != null) {
       builder.credentials(o.accessKeyId(), o.secretAccessKey());
     }
-    return new Shared(builder.build(), lister, new S3Listing(o));
+    return new Shared(builder.build(), lister);
   }
 
   /** Returns the cores Spark gives this executor, else those the JVM sees (a local Spark). */
@@ -102,7 +102,6 @@ public final class ExecutorRetrievers {
   static void closeAll() {
     for (Shared shared : SHARED.values()) {
       shared.retriever().close();
-      shared.listing().close();
     }
     SHARED.clear();
   }

@@ -35,6 +35,17 @@ public record ListedObject(
         o.checksumTypeAsString());
   }
 
+  /** Returns what the core's listing said of {@code o}. */
+  public static ListedObject of(ObjectInfo o) {
+    return new ListedObject(
+        o.key(),
+        o.size(),
+        o.eTag(),
+        o.lastModified() == null ? -1 : o.lastModified().toEpochMilli(),
+        o.checksumAlgorithm(),
+        o.checksumType());
+  }
+
   /** Returns the object in {@code bucket} as the core describes it. */
   public ObjectInfo toObjectInfo(String bucket) {
     Instant modified = lastModifiedMillis < 0 ? null : Instant.ofEpochMilli(lastModifiedMillis);

@@ -1,5 +1,7 @@
 package io.retriever.spark.internal;
 
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import java.util.ArrayList;
 import java.util.List;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -63,8 +65,20 @@ public final class Planner {
         lastKey = o.key();
         first = least(first, o.key());
       }
-      truncated = Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null;
+      truncated = Boolean.TRUE.equals(page.isTruncated());
       token = page.nextContinuationToken();
+      if (truncated && (token == null || token.isEmpty())) {
+        // Read as the last page, it would lose every key after it without a word.
+        throw new RetrieverException(
+            Reason.UNREACHABLE,
+            "the listing of s3://"
+                + bucket
+                + "/"
+                + prefix
+                + " is broken: page "
+                + pages
+                + " says more keys follow but gives no token to read them; check the store");
+      }
     } while (truncated && pages < maxPages);
     if (!direct.isEmpty()) {
       ranges.add(KeyRange.known(direct));

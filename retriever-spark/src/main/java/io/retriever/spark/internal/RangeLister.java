@@ -1,23 +1,25 @@
 package io.retriever.spark.internal;
 
 import io.retriever.DownloadRequest;
+import io.retriever.ObjectInfo;
+import io.retriever.Retriever;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * Lists the key ranges of one listing task, a page at a time as Spark pulls the objects, keeping
- * those the download's filter takes. Keys ending in {@code /} with no bytes are folder markers and
- * are left out: they hold nothing to download.
+ * Lists the key ranges of one listing task as Spark pulls the objects, keeping those the download's
+ * filter takes. Each range is the core's listing of its prefix after its first boundary, stopped
+ * past its last, with the core's checks on every page (a page that would lose, repeat or loop over
+ * keys ends the task with an error, which Spark retries). Keys ending in {@code /} with no bytes
+ * are folder markers and are left out: they hold nothing to download.
  *
  * <p>Concurrency: one task's thread.
  */
 final class RangeLister implements Iterator<ListedObject> {
-  private final S3Listing listing;
+  private final Retriever retriever;
   private final String bucket;
   private final DownloadRequest filter;
   private final Iterator<KeyRange> ranges;
@@ -25,15 +27,16 @@ final class RangeLister implements Iterator<ListedObject> {
   /** Objects read but not handed over yet. */
   private final Deque<ListedObject> ready = new ArrayDeque<>();
 
+  /** The listing of the range being listed, or null between ranges. */
+  private Iterator<ObjectInfo> listing;
+
   /** The range being listed, or null between ranges. */
   private KeyRange range;
 
-  /** The next page's token in {@link #range}, or null for its first page. */
-  private String token;
-
   /** Lists {@code ranges} of {@code bucket}, keeping what {@code filter} accepts. */
-  RangeLister(S3Listing listing, String bucket, DownloadRequest filter, Iterator<KeyRange> ranges) {
-    this.listing = listing;
+  RangeLister(
+      Retriever retriever, String bucket, DownloadRequest filter, Iterator<KeyRange> ranges) {
+    this.retriever = retriever;
     this.bucket = bucket;
     this.filter = filter;
     this.ranges = ranges;
@@ -47,35 +50,31 @@ final class RangeLister implements Iterator<ListedObject> {
           return false;
         }
         range = ranges.next();
-        token = null;
         if (!range.known().isEmpty()) {
           take(range.known());
           range = null;
           continue;
         }
+        listing = retriever.list(bucket, range.prefix(), range.startAfter()).iterator();
       }
-      readPage();
+      readOne();
     }
     return true;
   }
 
-  private void readPage() {
-    ListObjectsV2Response page =
-        listing.page(
-            bucket, range.prefix(), token, null, token == null ? range.startAfter() : null);
-    boolean past = false;
-    for (S3Object o : page.contents()) {
-      if (range.endsBefore(o.key())) {
-        past = true;
-        break;
-      }
-      if (range.holds(o.key())) {
-        take(List.of(ListedObject.of(o)));
-      }
-    }
-    token = page.nextContinuationToken();
-    if (past || !Boolean.TRUE.equals(page.isTruncated()) || token == null) {
+  /** Takes the range's next key, or ends the range past its last one. */
+  private void readOne() {
+    if (!listing.hasNext()) {
       range = null;
+      return;
+    }
+    ObjectInfo o = listing.next();
+    if (range.endsBefore(o.key())) {
+      range = null;
+      return;
+    }
+    if (range.holds(o.key())) {
+      take(List.of(ListedObject.of(o)));
     }
   }
 

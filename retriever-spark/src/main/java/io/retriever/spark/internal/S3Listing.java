@@ -21,14 +21,13 @@ import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
- * The ListObjectsV2 requests of planning and of listing tasks, on an S3 client of their own.
+ * The ListObjectsV2 requests of the driver's plan, on an S3 client of its own.
  *
- * <p>The core's {@code Retriever.list} walks a whole prefix; a plan needs the delimiter and {@code
- * StartAfter}, which only its internal lister speaks. Rather than reach into the core's internals,
- * this module builds a plain SDK client from the same options (endpoint, region, path style,
- * credentials) and leaves every GET to the executor's {@code Retriever}.
+ * <p>Only the driver's plan uses it, for the first level of the prefix with the delimiter (a few
+ * pages, bounded); the listing tasks list their ranges with the core's {@code
+ * Retriever.list(bucket, prefix, startAfter)}, which checks every page.
  *
- * <p>Thread safety: the client is thread-safe; one per executor JVM serves all its tasks.
+ * <p>Thread safety: the client is thread-safe.
  */
 public final class S3Listing implements AutoCloseable {
   private final S3Client client;
