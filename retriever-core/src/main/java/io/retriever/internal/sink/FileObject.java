@@ -54,6 +54,12 @@ final class FileObject extends ObjectSink {
    */
   private volatile PartFiles.Held held;
 
+  /**
+   * Whether it was discarded: no temporary file may be created after that, or a worker still
+   * writing a chunk would leave one behind. Guarded by this.
+   */
+  private boolean discarded;
+
   /** Records finished chunks for a rerun; null when not resuming. */
   private volatile Journal journal;
 
@@ -145,6 +151,10 @@ final class FileObject extends ObjectSink {
       return h;
     }
     synchronized (this) {
+      if (discarded) {
+        throw new RetrieverException(
+            Reason.CANCELLED, object().uri() + " was given up; its bytes are no longer wanted");
+      }
       if (held == null) {
         try {
           held = PartFiles.create(path, FilePermissions.OWNER_ONLY);
@@ -300,8 +310,13 @@ final class FileObject extends ObjectSink {
   @Override
   public void discard() {
     sink.forget(this);
-    PartFiles.Held h = held;
-    Journal j = journal;
+    PartFiles.Held h;
+    Journal j;
+    synchronized (this) {
+      discarded = true;
+      h = held;
+      j = journal;
+    }
     try {
       if (h != null) {
         // Removed before the lock goes, so that no scanner takes it for a leftover meanwhile.
