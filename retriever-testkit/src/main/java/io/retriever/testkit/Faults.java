@@ -80,7 +80,12 @@ public final class Faults {
      * The page begins with an entry for a key that sorts before the last key of the page before
      * (its first key with {@code ~} added), which no listing in order can hold.
      */
-    KEYS_BACKWARDS
+    KEYS_BACKWARDS,
+    /**
+     * The page ends with an entry for the key {@code ~outside.bin}, which sorts after every key the
+     * page holds but lies outside any prefix that does not begin with {@code ~}.
+     */
+    KEY_OUTSIDE_PREFIX
   }
 
   private final long seed;

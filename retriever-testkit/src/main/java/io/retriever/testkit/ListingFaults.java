@@ -55,6 +55,7 @@ final class ListingFaults {
                               + "</NextContinuationToken>"));
       case REPEATED_KEYS -> prepend(xml, previous);
       case KEYS_BACKWARDS -> prepend(xml, backwards(previous));
+      case KEY_OUTSIDE_PREFIX -> append(xml, outside(contents));
       default -> xml; // The proxy cuts the body.
     };
   }
@@ -82,6 +83,27 @@ final class ListingFaults {
   private static String keyOf(String entry) {
     Matcher key = FIRST_KEY.matcher(entry);
     return key.find() ? key.group(1) : "";
+  }
+
+  /** Returns the last of {@code contents} with its key made {@code ~outside.bin}. */
+  private static String outside(String contents) {
+    int at = contents.lastIndexOf("<Contents>");
+    if (at < 0) {
+      return "";
+    }
+    return FIRST_KEY
+        .matcher(contents.substring(at))
+        .replaceFirst(Matcher.quoteReplacement("<Key>~outside.bin</Key>"));
+  }
+
+  /** Puts {@code entries} after the page's last entry. */
+  private static String append(String xml, String entries) {
+    int at = xml.lastIndexOf("</Contents>");
+    if (at < 0) {
+      return xml;
+    }
+    at += "</Contents>".length();
+    return xml.substring(0, at) + entries + xml.substring(at);
   }
 
   /** Puts {@code entries} before the page's first entry. */

@@ -224,6 +224,30 @@ class ListingFaultsTest {
   }
 
   @Test
+  void keyOutsideThePrefix_failsNamingIt(@TempDir Path dir) throws Exception {
+    Faults faults = Faults.none().listFaults(Map.of(2, ListFault.KEY_OUTSIDE_PREFIX));
+    try (LocalS3 s3 = start(faults)) {
+      List<TestObject> objects = fill(s3);
+      try (Retriever retriever = retriever(s3).build()) {
+        assertThatThrownBy(
+                () ->
+                    assertTimeoutPreemptively(
+                        LIMIT,
+                        () ->
+                            retriever
+                                .toDirectory(DownloadRequest.prefix(BUCKET, PREFIX), dir)
+                                .await()))
+            .isInstanceOf(RetrieverException.class)
+            .hasMessageContaining("listing s3://listing/data/ cannot be trusted")
+            .hasMessageContaining("key '~outside.bin' on page 2 is not under the prefix")
+            .hasMessageNotContaining("\n");
+      }
+      assertThat(assertFilesRight(dir, objects)).isLessThan(OBJECTS);
+      assertThat(dir.resolve("~outside.bin")).doesNotExist();
+    }
+  }
+
+  @Test
   void keyWithAControlCharacter_isRefusedByName_andTheRestArrives(@TempDir Path dir)
       throws Exception {
     try (LocalS3 s3 = start(Faults.none())) {

@@ -180,7 +180,8 @@ final class FolderListing {
                 pages.put(page);
               }
               pages.put(END);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
+              // Whatever ends the listing reaches the merge, which would otherwise wait forever.
               pages.put(e);
             }
           } catch (InterruptedException e) {
@@ -204,6 +205,9 @@ final class FolderListing {
         return n;
       }
       if (item instanceof RuntimeException e) {
+        throw e;
+      }
+      if (item instanceof Error e) {
         throw e;
       }
       @SuppressWarnings("unchecked")

@@ -217,6 +217,16 @@ public final class ListingPages {
     List<String> fresh = new ArrayList<>();
     for (CommonPrefix common : page.commonPrefixes()) {
       String p = common.prefix();
+      if (!p.startsWith(prefix) && broken == null) {
+        broken =
+            failure(
+                "common prefix '"
+                    + Text.printable(p)
+                    + "' on page "
+                    + pages
+                    + " is not under the prefix asked for, so the listing says other things too");
+        break;
+      }
       byte[] bytes = p.getBytes(StandardCharsets.UTF_8);
       if (lastPrefix == null || Arrays.compareUnsigned(bytes, lastPrefix) > 0) {
         fresh.add(p);
@@ -296,6 +306,17 @@ public final class ListingPages {
     List<S3Object> fresh = new ArrayList<>(contents.size());
     for (S3Object o : contents) {
       String key = o.key();
+      if (!key.startsWith(prefix)) {
+        // Listed again under another folder's listing, it would reach two writers at once.
+        broken =
+            failure(
+                "key '"
+                    + Text.printable(key)
+                    + "' on page "
+                    + pages
+                    + " is not under the prefix asked for, so the listing says other things too");
+        break;
+      }
       byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
       if (lastKey == null || Arrays.compareUnsigned(bytes, lastKey) > 0) {
         fresh.add(o);
