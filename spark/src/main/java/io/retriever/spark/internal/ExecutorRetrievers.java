@@ -3,6 +3,7 @@ package io.retriever.spark.internal;
 import io.retriever.Retriever;
 import io.retriever.spark.SparkDownloadOptions;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.SparkEnv;
@@ -22,32 +23,11 @@ public final class ExecutorRetrievers {
   /** What an executor's downloads share. */
   record Shared(Retriever retriever, UnitLister lister) {}
 
-  /** The settings that make one {@link Shared}: every option but the filter and overwrite. */
-  private record Key(
-      String endpoint,
-      String region,
-      boolean pathStyle,
-      String accessKeyId,
-      String secretAccessKey,
-      boolean anonymous,
-      int concurrency,
-      long chunkSize,
-      long maxInFlightBytes) {
-    static Key of(SparkDownloadOptions o) {
-      return new Key(
-          o.endpoint(),
-          o.region(),
-          o.pathStyle(),
-          o.accessKeyId(),
-          o.secretAccessKey(),
-          o.anonymous(),
-          o.concurrency(),
-          o.chunkSize(),
-          o.maxInFlightBytes());
-    }
-  }
-
-  private static final Map<Key, Shared> SHARED = new ConcurrentHashMap<>();
+  /**
+   * Keyed by the options that make one {@link Shared}: every option but the filter, overwrite and
+   * the units per slot, which are left at fixed values in the key.
+   */
+  private static final Map<SparkDownloadOptions, Shared> SHARED = new ConcurrentHashMap<>();
 
   static {
     Runtime.getRuntime()
@@ -56,9 +36,26 @@ public final class ExecutorRetrievers {
 
   private ExecutorRetrievers() {}
 
+  /** Returns {@code o} with what does not shape a retriever left at fixed values. */
+  private static SparkDownloadOptions key(SparkDownloadOptions o) {
+    return new SparkDownloadOptions(
+        o.endpoint(),
+        o.region(),
+        o.pathStyle(),
+        o.accessKeyId(),
+        o.secretAccessKey(),
+        o.anonymous(),
+        o.concurrency(),
+        o.chunkSize(),
+        o.maxInFlightBytes(),
+        List.of(),
+        false,
+        1);
+  }
+
   /** Returns this JVM's shared retriever for {@code options}, building it on first use. */
   static Shared get(SparkDownloadOptions options) {
-    return SHARED.computeIfAbsent(Key.of(options), k -> open(options));
+    return SHARED.computeIfAbsent(key(options), k -> open(options));
   }
 
   private static Shared open(SparkDownloadOptions o) {
