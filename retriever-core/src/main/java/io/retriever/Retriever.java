@@ -15,6 +15,7 @@ import io.retriever.internal.pipeline.Pipeline;
 import io.retriever.internal.pipeline.Sink;
 import io.retriever.internal.s3.ListedObjects;
 import io.retriever.internal.s3.S3Access;
+import io.retriever.internal.sink.Adoption;
 import io.retriever.internal.sink.CustomSink;
 import io.retriever.internal.sink.FileSink;
 import io.retriever.internal.sink.MemorySink;
@@ -25,6 +26,8 @@ import io.retriever.internal.sink.RealMemoryDownload;
 import io.retriever.internal.sink.RealObjectDownload;
 import io.retriever.internal.sink.RealPlainDownload;
 import io.retriever.internal.sink.SafePaths;
+import io.retriever.internal.verify.FileCheck;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,6 +172,55 @@ public final class Retriever implements AutoCloseable {
       DownloadRequest request, S sink, BiFunction<Pipeline, S, D> handle) {
     Objects.requireNonNull(request, "request");
     return handle.apply(Pipeline.start(engine, request, sink), sink);
+  }
+
+  /**
+   * Returns whether {@code file} holds exactly this version of {@code object}, as a download left
+   * it (or {@link #adopt} did) and unchanged since: what a download to files skips as up to date.
+   */
+  public boolean isCurrent(Path file, ObjectInfo object) {
+    return Adoption.current(file, object);
+  }
+
+  /**
+   * Puts in place, as {@code object}'s file, a file that holds its bytes but was written outside a
+   * download (for example ranges of one large object fetched by several processes into one file):
+   * checks the bytes by the first of what the store keeps for this version of the object (a
+   * full-object CRC or hash, each part's CRC, or the MD5 its ETag is; one HEAD, one read of the
+   * file), then marks the file with the version, as a download does, and renames it to {@code
+   * target}. A file at the target is replaced only when Retriever wrote it from the same object, or
+   * with {@code overwrite}.
+   *
+   * @param assembled the file holding the bytes, on the target's file system; moved, or deleted if
+   *     its bytes are wrong
+   * @return what the bytes were checked by ({@code "MD5"}, {@code "CRC64NVME"}, ...), or empty when
+   *     the store keeps nothing to check them by or verification is off
+   * @throws RetrieverException {@link RetrieverException.Reason#CORRUPT} if the bytes do not match;
+   *     {@link RetrieverException.Reason#CHANGED} or {@link RetrieverException.Reason#NOT_FOUND} if
+   *     the object is no longer this version; {@link RetrieverException.Reason#LOCAL_IO} if the
+   *     file cannot be read or moved, or another file is in the way
+   */
+  public Optional<String> adopt(ObjectInfo object, Path assembled, Path target, boolean overwrite) {
+    String checkedBy = null;
+    if (settings.verify()) {
+      try {
+        checkedBy = FileCheck.check(s3, object, assembled);
+      } catch (RetrieverException e) {
+        if (e.reason() == Reason.CORRUPT) {
+          try {
+            Files.deleteIfExists(assembled);
+          } catch (IOException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      } catch (IOException e) {
+        throw new RetrieverException(
+            Reason.LOCAL_IO, "cannot read " + assembled + " to check it: " + e, e);
+      }
+    }
+    Adoption.place(object, assembled, target.toAbsolutePath().normalize(), overwrite);
+    return Optional.ofNullable(checkedBy);
   }
 
   /**

@@ -123,6 +123,26 @@ public final class S3Access implements AutoCloseable {
   public record ExpectedCrcs(String algorithm, long[] partSizes, long[] values, byte[] hash) {}
 
   /**
+   * Returns a HEAD in checksum mode of exactly this version of the object (conditional on its
+   * ETag), with what it says of the object's checksums and encryption.
+   *
+   * @throws RetrieverException if the object is gone or changed, or the HEAD fails
+   */
+  public HeadObjectResponse headVersion(ObjectInfo object) {
+    try {
+      return client.headObject(
+          b -> {
+            b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
+            if (object.eTag() != null) {
+              b.ifMatch(object.eTag());
+            }
+          });
+    } catch (RuntimeException e) {
+      throw describe(e, object.bucket(), object.key());
+    }
+  }
+
+  /**
    * Returns a HEAD in checksum mode of this version of the object, or null when it fails or the
    * object's checksum is a composite one.
    */
