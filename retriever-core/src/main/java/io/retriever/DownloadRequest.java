@@ -1,5 +1,7 @@
 package io.retriever;
 
+import io.retriever.internal.sink.SafePaths;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
@@ -81,6 +83,17 @@ public record DownloadRequest(String bucket, String prefix, List<String> keys, K
    */
   public String base() {
     return isPrefix() ? prefix.substring(0, prefix.lastIndexOf('/') + 1) : "";
+  }
+
+  /**
+   * Returns where a download of this request into {@code directory} puts {@code object}: its key
+   * below {@link #base()}, as a path below the directory.
+   *
+   * @throws RetrieverException if the key is not safe as a path there (it would leave the
+   *     directory, ends in {@code /}, holds a {@code ..} segment, ...), saying why
+   */
+  public Path pathIn(Path directory, ObjectInfo object) {
+    return SafePaths.below(directory, base()).apply(object);
   }
 
   /** Returns whether the filter takes {@code key}. */

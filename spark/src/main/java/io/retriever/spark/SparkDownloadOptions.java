@@ -27,6 +27,8 @@ import java.util.Objects;
  * @param rules include and exclude rules in order, each {@code +GLOB} or {@code -GLOB}
  * @param overwrite whether files that exist are replaced
  * @param unitsPerSlot work units per task slot, so that fast executors pull more
+ * @param splitSize the fewest bytes of one object a work unit takes when an object is split across
+ *     units in byte ranges; 0 keeps every object whole
  */
 public record SparkDownloadOptions(
     String endpoint,
@@ -40,8 +42,12 @@ public record SparkDownloadOptions(
     long maxInFlightBytes,
     List<String> rules,
     boolean overwrite,
-    int unitsPerSlot)
+    int unitsPerSlot,
+    long splitSize)
     implements Serializable {
+
+  /** The default {@link #splitSize}: 64 MiB. */
+  public static final long DEFAULT_SPLIT_SIZE = 64L << 20;
 
   /** Checks the rules' form and copies them. */
   public SparkDownloadOptions {
@@ -98,6 +104,8 @@ public record SparkDownloadOptions(
         + overwrite
         + ", unitsPerSlot="
         + unitsPerSlot
+        + ", splitSize="
+        + splitSize
         + "]";
   }
 
@@ -115,6 +123,7 @@ public record SparkDownloadOptions(
     private final List<String> rules = new ArrayList<>();
     private boolean overwrite;
     private int unitsPerSlot = 3;
+    private long splitSize = DEFAULT_SPLIT_SIZE;
 
     private Builder() {}
 
@@ -212,6 +221,19 @@ public record SparkDownloadOptions(
       return this;
     }
 
+    /**
+     * Sets the fewest bytes of one object that a work unit takes when a large object is split
+     * across units in byte ranges (default 64 MiB); 0 keeps every object whole in one unit.
+     */
+    public Builder splitSize(long bytes) {
+      if (bytes < 0) {
+        throw new IllegalArgumentException(
+            "the split size must be positive (or 0 to keep objects whole), got " + bytes);
+      }
+      this.splitSize = bytes;
+      return this;
+    }
+
     /** Builds the options. */
     public SparkDownloadOptions build() {
       return new SparkDownloadOptions(
@@ -226,7 +248,8 @@ public record SparkDownloadOptions(
           maxInFlightBytes,
           rules,
           overwrite,
-          unitsPerSlot);
+          unitsPerSlot,
+          splitSize);
     }
   }
 }

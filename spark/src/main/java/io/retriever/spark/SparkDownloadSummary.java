@@ -13,7 +13,8 @@ import java.util.List;
  * @param failed objects that could not be written
  * @param firstFailures the first failed objects ({@code key: error}), at most {@value
  *     #MAX_FAILURES_NAMED}; {@link SparkDownload#failures()} has every one
- * @param units the work units the objects were packed into
+ * @param unitBytes the bytes each work unit (Spark task) fetched or found in place, by unit: how
+ *     evenly the work was spread
  * @param listingRanges the key ranges listed in tasks
  * @param elapsed from the start of planning to the last outcome
  */
@@ -24,7 +25,7 @@ public record SparkDownloadSummary(
     long upToDate,
     long failed,
     List<String> firstFailures,
-    int units,
+    List<Long> unitBytes,
     int listingRanges,
     Duration elapsed) {
   /** The most failed objects the summary names itself. */
@@ -33,6 +34,12 @@ public record SparkDownloadSummary(
   /** Copies the list of failures. */
   public SparkDownloadSummary {
     firstFailures = List.copyOf(firstFailures);
+    unitBytes = List.copyOf(unitBytes);
+  }
+
+  /** Returns how many work units the objects were packed into. */
+  public int units() {
+    return unitBytes.size();
   }
 
   /** Returns whether every object is in place. */
@@ -44,6 +51,6 @@ public record SparkDownloadSummary(
   public String toString() {
     return String.format(
         "%d objects (%d bytes) in %d units: %d downloaded, %d up to date, %d failed, in %.2f s",
-        objects, bytes, units, downloaded, upToDate, failed, elapsed.toMillis() / 1000.0);
+        objects, bytes, units(), downloaded, upToDate, failed, elapsed.toMillis() / 1000.0);
   }
 }

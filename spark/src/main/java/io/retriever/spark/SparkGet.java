@@ -151,6 +151,15 @@ public final class SparkGet {
     @Option(names = "--overwrite", description = "Replace files that already exist.")
     boolean overwrite;
 
+    @Option(
+        names = "--split-size",
+        paramLabel = "SIZE",
+        converter = Sizes.class,
+        description =
+            "Fewest bytes of one object a Spark task takes when a large object is split across"
+                + " tasks (default: 64MiB; 0 keeps objects whole).")
+    long splitSize = SparkDownloadOptions.DEFAULT_SPLIT_SIZE;
+
     private final SparkDownloadOptions.Builder options = SparkDownloadOptions.builder();
 
     @Option(
@@ -173,7 +182,7 @@ public final class SparkGet {
     public Integer call() {
       S3Uri uri = S3Uri.parse(source);
       options.pathStyle(pathStyle).overwrite(overwrite).concurrency(concurrency);
-      options.chunkSize(chunkSize).maxInFlightBytes(maxMemory);
+      options.chunkSize(chunkSize).maxInFlightBytes(maxMemory).splitSize(splitSize);
       if (endpoint != null) {
         options.endpoint(endpoint);
       }

@@ -9,6 +9,7 @@ import io.retriever.spark.SparkDownloadSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.HashPartitioner;
@@ -31,9 +32,10 @@ import scala.Tuple2;
  * <pre>
  * driver: delimiter listing ─▶ key ranges
  * stage 1: list each range (tasks) ─▶ objects, cached; totals per partition ─▶ driver ─▶ packing
- * stage 2: each object to its unit (shuffle, by unit)
- * stage 3: download each unit (tasks, one Retriever per executor) ─▶ outcomes, cached
- * driver: tally of the outcomes ─▶ summary
+ * stage 2: each object to its unit, a large one cut in pieces across units (shuffle, by unit)
+ * stage 3: download each unit (tasks, one Retriever per executor) ─▶ outcomes and pieces, cached
+ * stage 4: each split object's pieces together (shuffle, by key) ─▶ commit ─▶ its outcome
+ * driver: tally of the outcomes, bytes per unit ─▶ summary
  * </pre>
  *
  * <p>Memory: the driver holds the ranges, one total per listing partition and the summary; keys
@@ -88,29 +90,56 @@ public final class DistributedDownload {
         sc.parallelize(ranges, Math.min(ranges.size(), minUnits))
             .mapPartitions(job::list)
             .persist(StorageLevel.MEMORY_AND_DISK());
+    JavaRDD<Done> done = null;
     try {
       List<Packing.Totals> totals =
           listed.mapPartitionsWithIndex(DistributedDownload::totals, true).collect();
-      Packing packing = Packing.of(totals.toArray(new Packing.Totals[0]), minUnits);
-      JavaRDD<ObjectOutcome> outcomes =
+      Packing packing =
+          Packing.of(totals.toArray(new Packing.Totals[0]), minUnits, options.splitSize());
+      done =
           JavaPairRDD.fromJavaRDD(
                   listed.mapPartitionsWithIndex(
-                      (partition, objects) -> assign(packing, partition, objects), true))
+                      (partition, objects) ->
+                          assign(packing, partition, objects, options.splitSize()),
+                      true))
               .partitionBy(new HashPartitioner(packing.units()))
               .values()
               .mapPartitionsWithIndex(job::download, true)
               .persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<ObjectOutcome> whole = done.filter(d -> d.outcome() != null).map(Done::outcome);
+      JavaRDD<ObjectOutcome> split =
+          done.filter(d -> d.piece() != null)
+              .keyBy(d -> d.piece().object().key())
+              .groupByKey(slots)
+              .map(job::commit);
+      JavaRDD<ObjectOutcome> outcomes = whole.union(split).persist(StorageLevel.MEMORY_AND_DISK());
       Tally tally = outcomes.aggregate(new Tally(), Tally::add, Tally::merge);
+      int units = packing.units();
+      long[] unitBytes =
+          done.aggregate(
+              new long[units],
+              (sum, d) -> {
+                sum[d.unit()] += d.bytes();
+                return sum;
+              },
+              (a, b) -> {
+                for (int i = 0; i < a.length; i++) {
+                  a[i] += b[i];
+                }
+                return a;
+              });
       Dataset<Row> rows = spark.createDataFrame(outcomes.map(DistributedDownload::row), SCHEMA);
       SparkDownloadSummary summary =
-          tally.summary(
-              packing.units(), ranges.size(), Duration.ofNanos(System.nanoTime() - start));
+          tally.summary(unitBytes, ranges.size(), Duration.ofNanos(System.nanoTime() - start));
       return new SparkDownload(rows, summary);
     } catch (Exception e) {
       // Spark's jobs throw SparkException, which Scala does not declare: catch it as Exception.
       throw unwrap(e);
     } finally {
       listed.unpersist(false);
+      if (done != null) {
+        done.unpersist(false);
+      }
     }
   }
 
@@ -145,24 +174,30 @@ public final class DistributedDownload {
     return List.of(new Packing.Totals(partition, count, bytes, cost)).iterator();
   }
 
-  /** Tags each object of a listing partition with its unit, as Spark pulls them. */
-  private static Iterator<Tuple2<Integer, ListedObject>> assign(
-      Packing packing, int partition, Iterator<ListedObject> objects) {
+  /**
+   * Tags the work of each object of a listing partition with its unit, as Spark pulls them: a whole
+   * object, or the pieces of one split across units.
+   */
+  private static Iterator<Tuple2<Integer, WorkItem>> assign(
+      Packing packing, int partition, Iterator<ListedObject> objects, long splitSize) {
     return new Iterator<>() {
       private long offset = packing.offsets()[partition];
+      private Iterator<Packing.Assigned> pending = Collections.emptyIterator();
 
       @Override
       public boolean hasNext() {
-        return objects.hasNext();
+        return pending.hasNext() || objects.hasNext();
       }
 
       @Override
-      public Tuple2<Integer, ListedObject> next() {
-        ListedObject o = objects.next();
-        long cost = Packing.cost(o.size());
-        int unit = packing.unitOf(offset, cost);
-        offset += cost;
-        return new Tuple2<>(unit, o);
+      public Tuple2<Integer, WorkItem> next() {
+        if (!pending.hasNext()) {
+          ListedObject o = objects.next();
+          pending = packing.assign(offset, o, splitSize).iterator();
+          offset += Packing.cost(o.size());
+        }
+        Packing.Assigned a = pending.next();
+        return new Tuple2<>(a.unit(), a.item());
       }
     };
   }

@@ -5,6 +5,7 @@ import io.retriever.spark.ObjectOutcome;
 import io.retriever.spark.SparkDownloadOptions;
 import java.io.Serializable;
 import java.util.Iterator;
+import scala.Tuple2;
 
 /**
  * What every task of one distributed download needs, shipped to it by Spark: where from, where to
@@ -22,7 +23,12 @@ record DownloadJob(String bucket, String prefix, String destination, SparkDownlo
   }
 
   /** Downloads work unit {@code unit} on this executor. */
-  Iterator<ObjectOutcome> download(int unit, Iterator<ListedObject> objects) {
-    return new UnitDownloader(this).download(unit, objects);
+  Iterator<Done> download(int unit, Iterator<WorkItem> items) throws InterruptedException {
+    return new UnitDownloader(this).download(unit, items);
+  }
+
+  /** Puts a split object in place once its pieces are in, on this executor. */
+  ObjectOutcome commit(Tuple2<String, Iterable<Done>> pieces) {
+    return SplitObject.commit(this, pieces._2());
   }
 }

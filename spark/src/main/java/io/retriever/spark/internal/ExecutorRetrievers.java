@@ -2,11 +2,17 @@ package io.retriever.spark.internal;
 
 import io.retriever.Retriever;
 import io.retriever.spark.SparkDownloadOptions;
+import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.SparkEnv;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * One {@link Retriever} per executor JVM and per S3 setting, shared by all the task slots of the
@@ -20,8 +26,12 @@ import org.apache.spark.SparkEnv;
  * long as the JVM (their threads are daemons) and are closed when it shuts down.
  */
 public final class ExecutorRetrievers {
-  /** What an executor's downloads share. */
-  record Shared(Retriever retriever, UnitLister lister) {}
+  /**
+   * What an executor's downloads share.
+   *
+   * @param ranges writes the byte ranges of split objects, on a client and pool of its own
+   */
+  record Shared(Retriever retriever, UnitLister lister, RangeWriter ranges, Closeable close) {}
 
   /**
    * Keyed by the options that make one {@link Shared}: every option but the filter, overwrite and
@@ -50,7 +60,8 @@ public final class ExecutorRetrievers {
         o.maxInFlightBytes(),
         List.of(),
         false,
-        1);
+        1,
+        0);
   }
 
   /** Returns this JVM's shared retriever for {@code options}, building it on first use. */
@@ -85,7 +96,27 @@ public final class ExecutorRetrievers {
     } else if (o.accessKeyId() != null) {
       builder.credentials(o.accessKeyId(), o.secretAccessKey());
     }
-    return new Shared(builder.build(), lister);
+    int rangeGets = Math.max(4, concurrency / 2);
+    S3Client client = S3Listing.client(o, rangeGets);
+    AtomicInteger n = new AtomicInteger();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            rangeGets,
+            r -> {
+              Thread t = new Thread(r, "retriever-range-" + n.getAndIncrement());
+              t.setDaemon(true);
+              return t;
+            });
+    Retriever retriever = builder.build();
+    return new Shared(
+        retriever,
+        lister,
+        new RangeWriter(client, pool),
+        () -> {
+          pool.shutdownNow();
+          client.close();
+          retriever.close();
+        });
   }
 
   /** Returns the cores Spark gives this executor, else those the JVM sees (a local Spark). */
@@ -98,7 +129,11 @@ public final class ExecutorRetrievers {
   /** Closes every shared retriever of this JVM. */
   static void closeAll() {
     for (Shared shared : SHARED.values()) {
-      shared.retriever().close();
+      try {
+        shared.close().close();
+      } catch (IOException e) {
+        // Closing at exit: nothing left to tell.
+      }
     }
     SHARED.clear();
   }

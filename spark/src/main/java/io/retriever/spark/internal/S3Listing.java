@@ -35,11 +35,20 @@ public final class S3Listing implements AutoCloseable {
 
   /** Builds a client from {@code options}. */
   public S3Listing(SparkDownloadOptions options) {
+    this.client = client(options, 16);
+    this.endpointName = options.endpoint() != null ? options.endpoint() : "S3";
+  }
+
+  /**
+   * Returns an S3 client on the SDK's Apache HTTP client for {@code options}: their endpoint,
+   * region, path style and credentials (the SDK's default chain unless they are given).
+   */
+  static S3Client client(SparkDownloadOptions options, int maxConnections) {
     S3ClientBuilder builder =
         S3Client.builder()
             .httpClient(
                 ApacheHttpClient.builder()
-                    .maxConnections(16)
+                    .maxConnections(maxConnections)
                     .connectionTimeout(Duration.ofSeconds(5))
                     .socketTimeout(Duration.ofSeconds(30))
                     .build())
@@ -61,8 +70,7 @@ public final class S3Listing implements AutoCloseable {
     } else {
       builder.crossRegionAccessEnabled(true);
     }
-    this.client = builder.build();
-    this.endpointName = options.endpoint() != null ? options.endpoint() : "S3";
+    return builder.build();
   }
 
   /**

@@ -54,8 +54,12 @@ final class Tally implements Serializable {
     }
   }
 
-  SparkDownloadSummary summary(int units, int ranges, Duration elapsed) {
+  SparkDownloadSummary summary(long[] unitBytes, int ranges, Duration elapsed) {
+    List<Long> perUnit = new ArrayList<>(unitBytes.length);
+    for (long b : unitBytes) {
+      perUnit.add(b);
+    }
     return new SparkDownloadSummary(
-        objects, bytes, downloaded, upToDate, failed, failures, units, ranges, elapsed);
+        objects, bytes, downloaded, upToDate, failed, failures, perUnit, ranges, elapsed);
   }
 }

@@ -10,6 +10,9 @@ public final class TaskProbe {
   @FunctionalInterface
   public interface Probe {
     void fileDone(int unit, int filesDone, int unitObjects);
+
+    /** Called after a piece of a split object is written, before the next piece. */
+    default void pieceWritten(int unit, String key, long start, long end) {}
   }
 
   private static final Probe NONE = (unit, filesDone, unitObjects) -> {};
@@ -27,6 +30,10 @@ public final class TaskProbe {
   /** Removes the probe. */
   public static void reset() {
     probe = NONE;
+  }
+
+  static void pieceWritten(int unit, String key, long start, long end) {
+    probe.pieceWritten(unit, key, start, end);
   }
 
   static void fileDone(int unit, int filesDone, int unitObjects) {

@@ -34,14 +34,40 @@ final class UnitDownloader {
     this.job = job;
   }
 
-  /** Downloads the objects of unit {@code unit} and returns one outcome per object. */
-  Iterator<ObjectOutcome> download(int unit, Iterator<ListedObject> listed) {
+  /**
+   * Does the items of unit {@code unit}: returns one outcome per whole object, and what became of
+   * each piece of a split one.
+   */
+  Iterator<Done> download(int unit, Iterator<WorkItem> items) throws InterruptedException {
     List<ObjectInfo> objects = new ArrayList<>();
-    listed.forEachRemaining(o -> objects.add(o.toObjectInfo(job.bucket())));
-    if (objects.isEmpty()) {
-      return List.<ObjectOutcome>of().iterator();
+    List<WorkItem> pieces = new ArrayList<>();
+    items.forEachRemaining(
+        i -> {
+          if (i.isWhole()) {
+            objects.add(i.object().toObjectInfo(job.bucket()));
+          } else {
+            pieces.add(i);
+          }
+        });
+    List<Done> done = new ArrayList<>(objects.size() + pieces.size());
+    if (objects.isEmpty() && pieces.isEmpty()) {
+      return done.iterator();
     }
     ExecutorRetrievers.Shared shared = ExecutorRetrievers.get(job.options());
+    for (WorkItem piece : pieces) {
+      done.add(SplitObject.write(job, shared, unit, piece));
+    }
+    if (!objects.isEmpty()) {
+      for (ObjectOutcome o : wholeObjects(unit, objects, shared)) {
+        done.add(Done.of(o));
+      }
+    }
+    return done.iterator();
+  }
+
+  /** Downloads whole objects with the executor's retriever; returns one outcome per object. */
+  List<ObjectOutcome> wholeObjects(
+      int unit, List<ObjectInfo> objects, ExecutorRetrievers.Shared shared) {
     Path destination = Path.of(job.destination());
     // A request of its own per unit: the unit lister tells units apart by the request's identity.
     DownloadRequest request = DownloadRequest.prefix(job.bucket(), job.prefix());
@@ -66,7 +92,7 @@ final class UnitDownloader {
     for (ObjectInfo o : objects) {
       outcomes.add(outcome(unit, o, destination, request.base(), done, failed));
     }
-    return outcomes.iterator();
+    return outcomes;
   }
 
   private static ObjectOutcome outcome(
