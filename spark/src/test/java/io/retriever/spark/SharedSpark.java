@@ -8,7 +8,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one local Spark of the test JVM, shared by every test class (starting one costs seconds): two
- * task slots, three attempts per task, everything on 127.0.0.1.
+ * task slots, three attempts per task, speculation on, everything on 127.0.0.1.
  */
 final class SharedSpark {
   private static SparkSession session;
@@ -25,6 +25,8 @@ final class SharedSpark {
               .appName("retriever-spark-tests")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "4")
+              // Speculation on, as on a cluster: a task found slow may be run twice at once.
+              .config("spark.speculation", "true")
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .getOrCreate();

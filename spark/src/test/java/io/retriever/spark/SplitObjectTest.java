@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.TaskContext;
@@ -144,6 +146,25 @@ class SplitObjectTest {
       assertThat(download.summary().units()).isGreaterThan(1);
       assertThat(TestData.sha256(dir.resolve("one.bin"))).isEqualTo(o.sha256());
       assertThat(leftovers(dir)).isEmpty();
+    }
+  }
+
+  /**
+   * Two downloads of the same objects into one place at once: every task's work done twice,
+   * concurrently, as Spark's speculation does for a slow task. (A local Spark never launches a
+   * speculative copy itself: Spark runs a copy only on another host than the first attempt's.)
+   */
+  @Test
+  void twoDownloadsIntoOnePlaceAtOnce_bothCompleteByteExact(@TempDir Path dir) throws Exception {
+    CompletableFuture<SparkDownload> first =
+        CompletableFuture.supplyAsync(
+            () -> RetrieverSpark.download(spark, BUCKET, "data/", dir, options()));
+    SparkDownload second = RetrieverSpark.download(spark, BUCKET, "data/", dir, options());
+
+    for (SparkDownload d : List.of(first.get(2, TimeUnit.MINUTES), second)) {
+      assertThat(d.summary().failed()).as(d.summary().firstFailures().toString()).isZero();
+      assertThat(d.summary().downloaded() + d.summary().upToDate()).isEqualTo(objects.size());
+      assertEveryObjectOnce(d, dir);
     }
   }
 

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 import org.apache.spark.HashPartitioner;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaPairRDD;
@@ -84,7 +85,13 @@ public final class DistributedDownload {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slots = Math.max(1, sc.defaultParallelism());
     int minUnits = slots * options.unitsPerSlot();
-    DownloadJob job = new DownloadJob(bucket, prefix, target.toString(), options);
+    DownloadJob job =
+        new DownloadJob(
+            bucket,
+            prefix,
+            target.toString(),
+            options,
+            Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
 
     JavaRDD<ListedObject> listed =
         sc.parallelize(ranges, Math.min(ranges.size(), minUnits))

@@ -12,8 +12,11 @@ import scala.Tuple2;
  * and how.
  *
  * @param destination an absolute path that every executor sees (a shared file system)
+ * @param run this download's own name, in the names of its split objects' temporary files, so that
+ *     two downloads into one place at once never write into each other's
  */
-record DownloadJob(String bucket, String prefix, String destination, SparkDownloadOptions options)
+record DownloadJob(
+    String bucket, String prefix, String destination, SparkDownloadOptions options, String run)
     implements Serializable {
 
   /** Lists {@code ranges} on this executor, keeping what the filter takes. */

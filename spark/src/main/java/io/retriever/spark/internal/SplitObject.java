@@ -19,7 +19,7 @@ import java.util.Optional;
  * commit that puts the assembled file in place once every piece is in.
  *
  * <pre>
- * piece tasks (any executors) ─▶ bytes [start, end) into PATH.retriever-range, at their offsets
+ * piece tasks (any executors) ─▶ bytes [start, end) into PATH.RUN.retriever-range, at their offsets
  * commit (one task, after all) ─▶ every piece written? ─▶ Retriever.adopt: the store's checks,
  *                                 the version mark, the rename to PATH
  * </pre>
@@ -52,7 +52,7 @@ final class SplitObject {
               piece.object(),
               piece.start(),
               piece.end(),
-              temporary(target),
+              temporary(job, target),
               job.options().chunkSize());
       TaskProbe.pieceWritten(unit, piece.object().key(), piece.start(), piece.end());
       return Done.written(piece, unit);
@@ -77,7 +77,7 @@ final class SplitObject {
     } catch (RetrieverException e) {
       return failed(object, Path.of(job.destination(), object.key()), e.getMessage(), unit);
     }
-    Path temporary = temporary(target);
+    Path temporary = temporary(job, target);
     String problem = problem(object, pieces);
     if (problem != null) {
       delete(temporary);
@@ -142,8 +142,8 @@ final class SplitObject {
         .pathIn(Path.of(job.destination()), info);
   }
 
-  private static Path temporary(Path target) {
-    return target.resolveSibling(target.getFileName() + SUFFIX);
+  private static Path temporary(DownloadJob job, Path target) {
+    return target.resolveSibling(target.getFileName() + "." + job.run() + SUFFIX);
   }
 
   private static ObjectOutcome failed(ListedObject o, Path target, String error, int unit) {
