@@ -56,6 +56,31 @@ public final class RetrieverSpark {
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(prefix, "prefix");
+    return download(spark, bucket, prefix, SparkDestination.shared(destination), options);
+  }
+
+  /**
+   * Downloads every object under {@code source} into {@code destination}: a shared directory, each
+   * node's own disk, or a Hadoop FileSystem (see {@link SparkDestination}).
+   */
+  public static SparkDownload download(
+      SparkSession spark,
+      S3Uri source,
+      SparkDestination destination,
+      SparkDownloadOptions options) {
+    return download(spark, source.bucket(), source.key(), destination, options);
+  }
+
+  /** Downloads every object under {@code prefix} of {@code bucket} into {@code destination}. */
+  public static SparkDownload download(
+      SparkSession spark,
+      String bucket,
+      String prefix,
+      SparkDestination destination,
+      SparkDownloadOptions options) {
+    Objects.requireNonNull(spark, "spark");
+    Objects.requireNonNull(bucket, "bucket");
+    Objects.requireNonNull(prefix, "prefix");
     Objects.requireNonNull(destination, "destination");
     Objects.requireNonNull(options, "options");
     return DistributedDownload.run(

@@ -6,7 +6,6 @@ import io.retriever.S3Uri;
 import io.retriever.options.Sizes;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
@@ -94,7 +93,8 @@ public final class SparkGet {
       mixinStandardHelpOptions = true,
       sortOptions = false,
       description = {
-        "Downloads every object under a prefix into a directory every executor sees.",
+        "Downloads every object under a prefix into a directory every executor sees, each node's"
+            + " own disk (node-local:/path) or a Hadoop FileSystem (hdfs://...).",
         "A rerun skips the files already complete; Spark's task retries are harmless."
       })
   static final class Get implements Callable<Integer> {
@@ -104,8 +104,10 @@ public final class SparkGet {
     @Parameters(
         index = "1",
         paramLabel = "DEST",
-        description = "A directory on a file system every executor mounts.")
-    Path destination;
+        description =
+            "A directory every executor mounts; node-local:/path for each node's own disk;"
+                + " scheme://... for a Hadoop FileSystem (hdfs://namenode/data).")
+    String destination;
 
     @Option(
         names = "--master",
@@ -193,7 +195,8 @@ public final class SparkGet {
         options.anonymous();
       }
       SparkDownload download =
-          RetrieverSpark.download(session(), uri, destination, options.build());
+          RetrieverSpark.download(
+              session(), uri, SparkDestination.parse(destination), options.build());
       SparkDownloadSummary summary = download.summary();
       if (!summary.complete()) {
         List<String> failures =

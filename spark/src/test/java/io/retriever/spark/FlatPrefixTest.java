@@ -67,7 +67,12 @@ class FlatPrefixTest {
 
   private SparkDownload run(String prefix, Path dir) {
     return DistributedDownload.run(
-        SharedSpark.session(), BUCKET, prefix, dir, SharedSpark.options(s3).build(), 2);
+        SharedSpark.session(),
+        BUCKET,
+        prefix,
+        SparkDestination.shared(dir),
+        SharedSpark.options(s3).build(),
+        2);
   }
 
   private static void assertExactlyOnce(

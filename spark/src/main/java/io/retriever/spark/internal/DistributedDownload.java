@@ -3,6 +3,7 @@ package io.retriever.spark.internal;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.spark.ObjectOutcome;
+import io.retriever.spark.SparkDestination;
 import io.retriever.spark.SparkDownload;
 import io.retriever.spark.SparkDownloadOptions;
 import io.retriever.spark.SparkDownloadSummary;
@@ -65,14 +66,35 @@ public final class DistributedDownload {
       SparkSession spark,
       String bucket,
       String prefix,
-      Path destination,
+      SparkDestination destination,
       SparkDownloadOptions options,
       int maxPlanPages) {
     long start = System.nanoTime();
-    Path target = destination.toAbsolutePath().normalize();
-    if (Files.exists(target) && !Files.isDirectory(target)) {
-      throw new RetrieverException(
-          Reason.INVALID, target + " is a file; give a directory that every executor sees");
+    DownloadJob.Kind kind;
+    String where;
+    long splitSize = 0;
+    if (destination instanceof SparkDestination.Shared shared) {
+      Path target = shared.directory().toAbsolutePath().normalize();
+      if (Files.exists(target) && !Files.isDirectory(target)) {
+        throw new RetrieverException(
+            Reason.INVALID, target + " is a file; give a directory that every executor sees");
+      }
+      kind = DownloadJob.Kind.SHARED;
+      where = target.toString();
+      splitSize = options.splitSize();
+    } else if (destination instanceof SparkDestination.NodeLocal local) {
+      if (!local.directory().isAbsolute()) {
+        throw new RetrieverException(
+            Reason.INVALID,
+            "a node-local destination is an absolute path, the same on every node; got "
+                + local.directory());
+      }
+      kind = DownloadJob.Kind.NODE_LOCAL;
+      where = local.directory().normalize().toString();
+    } else {
+      SparkDestination.Hadoop hadoop = (SparkDestination.Hadoop) destination;
+      kind = DownloadJob.Kind.HADOOP;
+      where = HadoopFiles.prepare(hadoop.uri(), spark.sparkContext().hadoopConfiguration());
     }
     List<KeyRange> ranges;
     try (S3Listing listing = new S3Listing(options)) {
@@ -89,7 +111,8 @@ public final class DistributedDownload {
         new DownloadJob(
             bucket,
             prefix,
-            target.toString(),
+            where,
+            kind,
             options,
             Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36));
 
@@ -98,17 +121,15 @@ public final class DistributedDownload {
             .mapPartitions(job::list)
             .persist(StorageLevel.MEMORY_AND_DISK());
     JavaRDD<Done> done = null;
+    long cutAt = splitSize;
     try {
       List<Packing.Totals> totals =
           listed.mapPartitionsWithIndex(DistributedDownload::totals, true).collect();
-      Packing packing =
-          Packing.of(totals.toArray(new Packing.Totals[0]), minUnits, options.splitSize());
+      Packing packing = Packing.of(totals.toArray(new Packing.Totals[0]), minUnits, splitSize);
       done =
           JavaPairRDD.fromJavaRDD(
                   listed.mapPartitionsWithIndex(
-                      (partition, objects) ->
-                          assign(packing, partition, objects, options.splitSize()),
-                      true))
+                      (partition, objects) -> assign(packing, partition, objects, cutAt), true))
               .partitionBy(new HashPartitioner(packing.units()))
               .values()
               .mapPartitionsWithIndex(job::download, true)

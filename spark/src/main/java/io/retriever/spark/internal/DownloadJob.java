@@ -11,13 +11,29 @@ import scala.Tuple2;
  * What every task of one distributed download needs, shipped to it by Spark: where from, where to
  * and how.
  *
- * @param destination an absolute path that every executor sees (a shared file system)
+ * @param destination an absolute path (a shared directory, or each node's own) or a Hadoop
+ *     FileSystem URI, as {@code kind} says
  * @param run this download's own name, in the names of its split objects' temporary files, so that
  *     two downloads into one place at once never write into each other's
  */
 record DownloadJob(
-    String bucket, String prefix, String destination, SparkDownloadOptions options, String run)
+    String bucket,
+    String prefix,
+    String destination,
+    Kind kind,
+    SparkDownloadOptions options,
+    String run)
     implements Serializable {
+
+  /** What the destination is. */
+  enum Kind {
+    /** A directory every executor sees. */
+    SHARED,
+    /** A directory on each node's own disk. */
+    NODE_LOCAL,
+    /** A Hadoop FileSystem directory. */
+    HADOOP
+  }
 
   /** Lists {@code ranges} on this executor, keeping what the filter takes. */
   Iterator<ListedObject> list(Iterator<KeyRange> ranges) {

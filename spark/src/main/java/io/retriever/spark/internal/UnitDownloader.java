@@ -6,16 +6,23 @@ import io.retriever.FileDownload;
 import io.retriever.FileOptions;
 import io.retriever.IncompleteDownloadException;
 import io.retriever.ObjectInfo;
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import io.retriever.event.ObjectFailed;
 import io.retriever.spark.ObjectOutcome;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.apache.spark.SparkEnv;
 
 /**
  * Downloads one work unit into the destination with the executor's shared {@code Retriever}, and
@@ -68,17 +75,109 @@ final class UnitDownloader {
   /** Downloads whole objects with the executor's retriever; returns one outcome per object. */
   List<ObjectOutcome> wholeObjects(
       int unit, List<ObjectInfo> objects, ExecutorRetrievers.Shared shared) {
-    Path destination = Path.of(job.destination());
+    DownloadRequest request = DownloadRequest.prefix(job.bucket(), job.prefix());
+    return switch (job.kind()) {
+      case SHARED -> {
+        Path destination = Path.of(job.destination());
+        yield toDirectory(
+            unit, objects, shared, destination, f -> f.path().toString(), o -> where(request, o));
+      }
+      case NODE_LOCAL -> {
+        String host = host() + ":";
+        Path destination = Path.of(job.destination());
+        yield toDirectory(
+            unit,
+            objects,
+            shared,
+            destination,
+            f -> host + f.path(),
+            o -> host + where(request, o));
+      }
+      case HADOOP -> toHadoop(unit, objects, shared);
+    };
+  }
+
+  /**
+   * Downloads objects into a local scratch directory, each checked, and moves each into the Hadoop
+   * file system as it completes; objects whose files are there already are not fetched.
+   */
+  private List<ObjectOutcome> toHadoop(
+      int unit, List<ObjectInfo> objects, ExecutorRetrievers.Shared shared) {
+    HadoopFiles files = HadoopFiles.open(job);
+    List<ObjectOutcome> outcomes = new ArrayList<>(objects.size());
+    List<ObjectInfo> wanted = new ArrayList<>();
+    for (ObjectInfo o : objects) {
+      if (files.current(o)) {
+        outcomes.add(
+            new ObjectOutcome(
+                o.key(),
+                o.size(),
+                files.target(o).toString(),
+                ObjectOutcome.UP_TO_DATE,
+                null,
+                unit));
+      } else {
+        wanted.add(o);
+      }
+    }
+    if (wanted.isEmpty()) {
+      return outcomes;
+    }
+    Path scratch;
+    try {
+      scratch = Files.createTempDirectory(scratchRoot(), "retriever-" + job.run() + "-");
+    } catch (IOException e) {
+      throw new RetrieverException(
+          Reason.LOCAL_IO, "cannot make scratch space under " + scratchRoot() + ": " + e, e);
+    }
+    try {
+      outcomes.addAll(
+          toDirectory(
+              unit,
+              wanted,
+              shared,
+              scratch,
+              f -> files.put(f.path(), f.object(), job.options().overwrite()),
+              o -> targetOf(files, o)));
+    } finally {
+      deleteTree(scratch);
+    }
+    return outcomes;
+  }
+
+  /** Where a downloaded file lands in the end; may move it there. */
+  @FunctionalInterface
+  private interface Landing {
+    String land(DownloadedFile file) throws IOException;
+  }
+
+  /**
+   * Downloads objects into {@code directory} with the executor's retriever, lands each as it
+   * completes, and returns one outcome per object.
+   *
+   * @param pathOf where an object would land, for the outcomes of those that did not
+   */
+  private List<ObjectOutcome> toDirectory(
+      int unit,
+      List<ObjectInfo> objects,
+      ExecutorRetrievers.Shared shared,
+      Path directory,
+      Landing landing,
+      Function<ObjectInfo, String> pathOf) {
     // A request of its own per unit: the unit lister tells units apart by the request's identity.
     DownloadRequest request = DownloadRequest.prefix(job.bucket(), job.prefix());
-    Map<String, Path> done = new HashMap<>();
+    Map<String, String> done = new HashMap<>();
     Map<String, String> failed = new HashMap<>();
     shared.lister().register(request, objects);
     FileOptions options =
         FileOptions.defaults().withIterate(true).withOverwrite(job.options().overwrite());
-    try (FileDownload download = shared.retriever().toDirectory(request, destination, options)) {
+    try (FileDownload download = shared.retriever().toDirectory(request, directory, options)) {
       for (DownloadedFile file : download) {
-        done.put(file.object().key(), file.path());
+        try {
+          done.put(file.object().key(), landing.land(file));
+        } catch (IOException e) {
+          failed.put(file.object().key(), e.getMessage());
+        }
         TaskProbe.fileDone(unit, done.size(), objects.size());
       }
     } catch (IncompleteDownloadException e) {
@@ -90,7 +189,7 @@ final class UnitDownloader {
     }
     List<ObjectOutcome> outcomes = new ArrayList<>(objects.size());
     for (ObjectInfo o : objects) {
-      outcomes.add(outcome(unit, o, destination, request.base(), done, failed));
+      outcomes.add(outcome(unit, o, directory, request, done, failed, pathOf));
     }
     return outcomes;
   }
@@ -98,34 +197,82 @@ final class UnitDownloader {
   private static ObjectOutcome outcome(
       int unit,
       ObjectInfo o,
-      Path destination,
-      String base,
-      Map<String, Path> done,
-      Map<String, String> failed) {
-    Path landed = done.get(o.key());
+      Path directory,
+      DownloadRequest request,
+      Map<String, String> done,
+      Map<String, String> failed,
+      Function<ObjectInfo, String> pathOf) {
+    String landed = done.get(o.key());
     if (landed != null) {
-      return new ObjectOutcome(
-          o.key(), o.size(), landed.toString(), ObjectOutcome.DOWNLOADED, null, unit);
+      return new ObjectOutcome(o.key(), o.size(), landed, ObjectOutcome.DOWNLOADED, null, unit);
     }
-    Path path = destination.resolve(o.key().substring(base.length()));
     String error = failed.get(o.key());
     if (error != null) {
       return new ObjectOutcome(
-          o.key(), o.size(), path.toString(), ObjectOutcome.FAILED, error, unit);
+          o.key(), o.size(), pathOf.apply(o), ObjectOutcome.FAILED, error, unit);
     }
     // Neither completed nor failed: the core skipped it as already this version. Check rather
     // than trust, so that an object can never vanish from the outcomes as a success.
+    Path path = directory.resolve(o.key().substring(request.base().length()));
     if (sizeOf(path) == o.size()) {
       return new ObjectOutcome(
-          o.key(), o.size(), path.toString(), ObjectOutcome.UP_TO_DATE, null, unit);
+          o.key(), o.size(), pathOf.apply(o), ObjectOutcome.UP_TO_DATE, null, unit);
     }
     return new ObjectOutcome(
         o.key(),
         o.size(),
-        path.toString(),
+        pathOf.apply(o),
         ObjectOutcome.FAILED,
         "the download neither wrote " + path + " nor found it complete",
         unit);
+  }
+
+  /** Returns where an object lands below the job's directory, or its key if it cannot. */
+  private String where(DownloadRequest request, ObjectInfo o) {
+    try {
+      return request.pathIn(Path.of(job.destination()), o).toString();
+    } catch (RetrieverException e) {
+      return Path.of(job.destination(), o.key()).toString();
+    }
+  }
+
+  private static String targetOf(HadoopFiles files, ObjectInfo o) {
+    try {
+      return files.target(o).toString();
+    } catch (RetrieverException e) {
+      return o.key();
+    }
+  }
+
+  /** Returns this executor's host, as Spark knows it. */
+  private static String host() {
+    SparkEnv env = SparkEnv.get();
+    if (env != null) {
+      return env.blockManager().blockManagerId().host();
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** Returns where this executor keeps scratch files: Spark's first local directory. */
+  private static Path scratchRoot() {
+    SparkEnv env = SparkEnv.get();
+    String dirs =
+        env == null
+            ? System.getProperty("java.io.tmpdir")
+            : env.conf().get("spark.local.dir", System.getProperty("java.io.tmpdir"));
+    return Path.of(dirs.split(",")[0].strip());
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // Scratch space: Spark's local directories are removed with the application.
+    }
   }
 
   private static long sizeOf(Path path) {
