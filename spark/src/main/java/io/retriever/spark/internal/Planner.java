@@ -52,19 +52,29 @@ public final class Planner {
     String token = null;
     boolean truncated;
     int pages = 0;
+    String before = null; // The greatest entry of the pages before this one.
     do {
       ListObjectsV2Response page = listing.page(bucket, prefix, token, "/", null);
       pages++;
+      String greatest = before;
+      String previous = before;
       for (CommonPrefix folder : page.commonPrefixes()) {
+        check(bucket, prefix, pages, previous, folder.prefix(), true);
         ranges.add(KeyRange.folder(folder.prefix()));
         lastFolder = folder.prefix();
+        previous = folder.prefix();
         first = least(first, folder.prefix());
       }
+      greatest = greater(greatest, previous);
+      previous = before;
       for (S3Object o : page.contents()) {
+        check(bucket, prefix, pages, previous, o.key(), false);
         direct.add(ListedObject.of(o));
         lastKey = o.key();
+        previous = o.key();
         first = least(first, o.key());
       }
+      before = greater(greatest, previous);
       truncated = Boolean.TRUE.equals(page.isTruncated());
       token = page.nextContinuationToken();
       if (truncated && (token == null || token.isEmpty())) {
@@ -91,6 +101,46 @@ public final class Planner {
       ranges.addAll(rest(prefix, first, lastKey, lastFolder));
     }
     return ranges;
+  }
+
+  /**
+   * Checks an entry of page {@code page} of the delimiter listing: under the prefix, a folder one
+   * level down or a key directly under it, and after the entry before it and every entry of the
+   * pages before. A page that repeats, reorders or strays would make two units of one key, or lose
+   * keys, without a word.
+   *
+   * @throws RetrieverException saying what is wrong with the listing
+   */
+  private static void check(
+      String bucket, String prefix, int page, String previous, String entry, boolean folder) {
+    String rest = entry.startsWith(prefix) ? entry.substring(prefix.length()) : null;
+    String problem = null;
+    if (rest == null) {
+      problem = "'" + entry + "' is outside the prefix";
+    } else if (folder
+        ? !rest.endsWith("/") || rest.indexOf('/') != rest.length() - 1
+        : rest.contains("/")) {
+      problem = "'" + entry + "' is not one level below the prefix";
+    } else if (previous != null && Keys.compare(entry, previous) <= 0) {
+      problem = "'" + entry + "' comes after '" + previous + "' (keys repeated or out of order)";
+    }
+    if (problem != null) {
+      throw new RetrieverException(
+          Reason.UNREACHABLE,
+          "the listing of s3://"
+              + bucket
+              + "/"
+              + prefix
+              + " is broken: on page "
+              + page
+              + ", "
+              + problem
+              + "; check the store");
+    }
+  }
+
+  private static String greater(String a, String b) {
+    return a == null ? b : b == null || Keys.compare(a, b) >= 0 ? a : b;
   }
 
   private static String least(String a, String b) {
