@@ -73,14 +73,16 @@ class DataSourceTest {
   @Test
   void read_keyFilter_onlyMatchingObjectsFetched() {
     long gets = s3.getRequests();
-
-    List<Row> rows =
+    Dataset<Row> read =
         reader()
             .load("s3://" + BUCKET + "/" + PREFIX)
-            .where("key like 'read/small/obj-01%' and size > 100")
-            .collectAsList();
+            .where("key like 'read/small/obj-01%' and size > 100");
+
+    List<Row> rows = read.collectAsList();
 
     assertRowsAre(rows, o -> o.key().startsWith(PREFIX + "small/obj-01"));
+    assertThat(read.queryExecution().executedPlan().toString())
+        .contains("listing s3://" + BUCKET + "/read/small/obj-01");
     // One GET per object taken (each is one chunk): the others were never fetched.
     assertThat(s3.getRequests() - gets).isEqualTo(10);
   }
@@ -133,6 +135,17 @@ class DataSourceTest {
             .load("s3://" + BUCKET + "/" + PREFIX);
 
     assertRowsAre(rows.collectAsList(), o -> true);
+  }
+
+  @Test
+  void read_keyEqualityAndEmptyPrefix_oneRowAndNoRows() {
+    Dataset<Row> read = reader().load("s3://" + BUCKET + "/" + PREFIX);
+
+    assertRowsAre(
+        read.where("key = 'read/ünïcode/日本語 ✓.bin'").collectAsList(),
+        o -> o.key().equals(PREFIX + "ünïcode/日本語 ✓.bin"));
+    assertThat(read.where("key like 'elsewhere/%'").count()).isZero();
+    assertThat(reader().load("s3://" + BUCKET + "/nothing-here/").count()).isZero();
   }
 
   @Test
