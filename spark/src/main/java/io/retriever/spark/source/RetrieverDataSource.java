@@ -34,9 +34,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * to the listing before any GET, and a required start of the key narrows the listed prefix.
  *
  * <p>The driver lists the prefix (with the core's checks on every page) and holds the metadata of
- * every object kept, about 200 bytes each, while it plans the partitions: a read of a few million
- * objects fits a driver of a few GiB; more, and {@code RetrieverSpark.download} (which lists in
- * tasks) is the tool.
+ * every object kept, about 250 bytes each, while it plans the partitions: four million objects take
+ * about 1 GiB of its heap; more, and {@code RetrieverSpark.download} (which lists in tasks) is the
+ * tool.
  */
 public final class RetrieverDataSource implements TableProvider, DataSourceRegister {
   /** The name of the data source in {@code format(...)}. */

@@ -13,8 +13,11 @@ import java.util.List;
  * read, a partition takes up to {@value #METADATA_OBJECTS} objects.
  */
 final class ObjectPacking {
-  /** Objects per partition of a read without bytes: no request is made for them. */
-  static final int METADATA_OBJECTS = 100_000;
+  /**
+   * Objects per partition of a read without bytes: no request is made for them, and each task
+   * carries its objects' metadata (a few MiB).
+   */
+  static final int METADATA_OBJECTS = 20_000;
 
   private ObjectPacking() {}
 
