@@ -96,6 +96,20 @@ class DataSourceTest {
   }
 
   @Test
+  void read_timeFilter_appliedBeforeAnyGet() {
+    Dataset<Row> read = reader().load("s3://" + BUCKET + "/" + PREFIX);
+    long gets = s3.getRequests();
+
+    List<Row> old = read.where("last_modified < timestamp'2000-01-01 00:00:00'").collectAsList();
+
+    assertThat(old).isEmpty();
+    assertThat(s3.getRequests() - gets).isZero();
+    assertRowsAre(
+        read.where("last_modified >= timestamp'2000-01-01 00:00:00' and size = 1").collectAsList(),
+        o -> o.size() == 1);
+  }
+
+  @Test
   void read_withoutContentColumn_makesNoGet() {
     Dataset<Row> rows = reader().load("s3://" + BUCKET + "/" + PREFIX);
     long gets = s3.getRequests();

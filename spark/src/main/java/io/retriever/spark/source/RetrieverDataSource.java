@@ -30,8 +30,9 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * holds about two batches of bytes at once).
  *
  * <p>A query that does not select {@code content} makes no GET. Filters on {@code key} (equal, in,
- * starts with, ends with, contains) and on {@code size} (compared with a whole number) are applied
- * to the listing before any GET, and a required start of the key narrows the listed prefix.
+ * starts with, ends with, contains), on {@code size} and {@code last_modified} (equal, in,
+ * compared) and on {@code etag} (equal, in) are applied to the listing before any GET, and a
+ * required start of the key narrows the listed prefix.
  *
  * <p>The driver lists the prefix (with the core's checks on every page) and holds the metadata of
  * every object kept, about 250 bytes each, while it plans the partitions: four million objects take

@@ -2,6 +2,9 @@ package io.retriever.spark.internal.source;
 
 import io.retriever.spark.internal.ListedObject;
 import java.io.Serializable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -23,19 +26,25 @@ import org.apache.spark.sql.sources.StringEndsWith;
 import org.apache.spark.sql.sources.StringStartsWith;
 
 /**
- * The filters a read applies to the listing itself, before any GET: those on {@code key} (equal,
- * in, starts with, ends with, contains) and on {@code size} (equal, in, compared with a whole
- * number), and {@code and}, {@code or} and {@code not} of them. Both columns are never null, so
- * each such filter keeps exactly the rows Spark's own evaluation keeps; any other filter is left to
- * Spark. A key's start also narrows the listing's prefix: {@code key LIKE 'a/b%'} lists only {@code
- * a/b}.
+ * The filters a read applies to the listing itself, before any GET: on {@code key} (equal, in,
+ * starts with, ends with, contains), on {@code size} and {@code last_modified} (equal, in,
+ * compared), on {@code etag} (equal, in), {@code is null} on any of them, and {@code and}, {@code
+ * or} and {@code not} of those. They are evaluated as SQL does, a comparison with a missing value
+ * (an object listed without a time) being unknown, so each keeps exactly the rows Spark's own
+ * evaluation keeps; any other filter is left to Spark. A key's start also narrows the listing's
+ * prefix: {@code key LIKE 'a/b%'} lists only {@code a/b}.
  */
 final class ObjectFilters {
   private ObjectFilters() {}
 
-  /** A test of one listed object. */
+  /** A test of one listed object: true, false, or null for SQL's unknown. */
   interface Test extends Serializable {
-    boolean test(ListedObject o);
+    Boolean eval(ListedObject o);
+
+    /** Returns whether the object's row is kept: only when the filter is true. */
+    default boolean test(ListedObject o) {
+      return Boolean.TRUE.equals(eval(o));
+    }
   }
 
   /** Returns the test that applies {@code filter} exactly, or empty if it cannot. */
@@ -47,84 +56,190 @@ final class ObjectFilters {
     if (filter instanceof And f) {
       Test l = test(f.left());
       Test r = test(f.right());
-      return l == null || r == null ? null : o -> l.test(o) && r.test(o);
+      return l == null || r == null ? null : o -> and(l.eval(o), r.eval(o));
     }
     if (filter instanceof Or f) {
       Test l = test(f.left());
       Test r = test(f.right());
-      return l == null || r == null ? null : o -> l.test(o) || r.test(o);
+      return l == null || r == null ? null : o -> or(l.eval(o), r.eval(o));
     }
     if (filter instanceof Not f) {
       Test c = test(f.child());
-      return c == null ? null : o -> !c.test(o);
+      return c == null ? null : o -> not(c.eval(o));
     }
     if (filter instanceof IsNotNull f) {
-      return isKey(f.attribute()) || isSize(f.attribute()) ? o -> true : null;
+      Column c = Column.of(f.attribute());
+      return c == null ? null : o -> c.value(o) != null;
     }
     if (filter instanceof IsNull f) {
-      return isKey(f.attribute()) || isSize(f.attribute()) ? o -> false : null;
+      Column c = Column.of(f.attribute());
+      return c == null ? null : o -> c.value(o) == null;
     }
     if (filter instanceof EqualTo f) {
-      return equal(f.attribute(), f.value());
+      return compare(f.attribute(), f.value(), cmp -> cmp == 0);
     }
     if (filter instanceof EqualNullSafe f) {
-      return equal(f.attribute(), f.value());
+      Column c = Column.of(f.attribute());
+      if (c == null) {
+        return null;
+      }
+      if (f.value() == null) {
+        return o -> c.value(o) == null;
+      }
+      Test equal = compare(f.attribute(), f.value(), cmp -> cmp == 0);
+      return equal == null ? null : o -> c.value(o) != null && equal.test(o);
     }
     if (filter instanceof In f) {
       return in(f.attribute(), f.values());
     }
-    if (filter instanceof StringStartsWith f && isKey(f.attribute())) {
+    if (filter instanceof GreaterThan f && ordered(f.attribute())) {
+      return compare(f.attribute(), f.value(), cmp -> cmp > 0);
+    }
+    if (filter instanceof GreaterThanOrEqual f && ordered(f.attribute())) {
+      return compare(f.attribute(), f.value(), cmp -> cmp >= 0);
+    }
+    if (filter instanceof LessThan f && ordered(f.attribute())) {
+      return compare(f.attribute(), f.value(), cmp -> cmp < 0);
+    }
+    if (filter instanceof LessThanOrEqual f && ordered(f.attribute())) {
+      return compare(f.attribute(), f.value(), cmp -> cmp <= 0);
+    }
+    if (filter instanceof StringStartsWith f && Column.of(f.attribute()) == Column.KEY) {
       String s = f.value();
       return o -> o.key().startsWith(s);
     }
-    if (filter instanceof StringEndsWith f && isKey(f.attribute())) {
+    if (filter instanceof StringEndsWith f && Column.of(f.attribute()) == Column.KEY) {
       String s = f.value();
       return o -> o.key().endsWith(s);
     }
-    if (filter instanceof StringContains f && isKey(f.attribute())) {
+    if (filter instanceof StringContains f && Column.of(f.attribute()) == Column.KEY) {
       String s = f.value();
       return o -> o.key().contains(s);
     }
-    if (filter instanceof GreaterThan f && isSize(f.attribute()) && whole(f.value())) {
-      long v = ((Number) f.value()).longValue();
-      return o -> o.size() > v;
-    }
-    if (filter instanceof GreaterThanOrEqual f && isSize(f.attribute()) && whole(f.value())) {
-      long v = ((Number) f.value()).longValue();
-      return o -> o.size() >= v;
-    }
-    if (filter instanceof LessThan f && isSize(f.attribute()) && whole(f.value())) {
-      long v = ((Number) f.value()).longValue();
-      return o -> o.size() < v;
-    }
-    if (filter instanceof LessThanOrEqual f && isSize(f.attribute()) && whole(f.value())) {
-      long v = ((Number) f.value()).longValue();
-      return o -> o.size() <= v;
-    }
     return null;
   }
 
-  private static Test equal(String attribute, Object value) {
-    if (isKey(attribute) && value instanceof String s) {
-      return o -> o.key().equals(s);
+  /** A column the listing knows, and its value as the filters' literals give it. */
+  private enum Column {
+    KEY,
+    SIZE,
+    ETAG,
+    LAST_MODIFIED;
+
+    static Column of(String attribute) {
+      return switch (attribute) {
+        case ObjectColumns.KEY -> KEY;
+        case ObjectColumns.SIZE -> SIZE;
+        case ObjectColumns.ETAG -> ETAG;
+        case ObjectColumns.LAST_MODIFIED -> LAST_MODIFIED;
+        default -> null;
+      };
     }
-    if (isSize(attribute) && whole(value)) {
-      long v = ((Number) value).longValue();
-      return o -> o.size() == v;
+
+    /** Returns the row's value: a String, or a Long (microseconds for times), or null. */
+    Object value(ListedObject o) {
+      return switch (this) {
+        case KEY -> o.key();
+        case SIZE -> o.size();
+        case ETAG -> o.eTag() == null ? null : ObjectColumns.unquoted(o.eTag());
+        case LAST_MODIFIED -> o.lastModifiedMillis() < 0 ? null : o.lastModifiedMillis() * 1000;
+      };
     }
-    return null;
+
+    /** Returns a literal as this column's values are, or null if it cannot be compared exactly. */
+    Object literal(Object v) {
+      return switch (this) {
+        case KEY, ETAG -> v instanceof String ? v : null;
+        case SIZE ->
+            v instanceof Long || v instanceof Integer || v instanceof Short || v instanceof Byte
+                ? ((Number) v).longValue()
+                : null;
+        case LAST_MODIFIED -> micros(v);
+      };
+    }
+  }
+
+  /** Whether the listing can order the column's values as Spark does. */
+  private static boolean ordered(String attribute) {
+    Column c = Column.of(attribute);
+    return c == Column.SIZE || c == Column.LAST_MODIFIED;
+  }
+
+  /** A comparison's outcome as the filter wants it. */
+  private interface Outcome extends Serializable {
+    boolean of(int comparison);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Test compare(String attribute, Object value, Outcome outcome) {
+    Column c = Column.of(attribute);
+    Object literal = c == null || value == null ? null : c.literal(value);
+    if (literal == null) {
+      return null;
+    }
+    Comparable<Object> wanted = (Comparable<Object>) literal;
+    return o -> {
+      Object v = c.value(o);
+      return v == null ? null : outcome.of(((Comparable<Object>) v).compareTo(wanted));
+    };
   }
 
   private static Test in(String attribute, Object[] values) {
-    if (isKey(attribute) && Arrays.stream(values).allMatch(v -> v instanceof String)) {
-      List<Object> keys = List.of(values);
-      return o -> keys.contains(o.key());
+    Column c = Column.of(attribute);
+    if (c == null) {
+      return null;
     }
-    if (isSize(attribute) && Arrays.stream(values).allMatch(ObjectFilters::whole)) {
-      long[] sizes = Arrays.stream(values).mapToLong(v -> ((Number) v).longValue()).toArray();
-      return o -> Arrays.stream(sizes).anyMatch(s -> s == o.size());
+    List<Object> literals = new ArrayList<>();
+    boolean nullListed = false;
+    for (Object v : values) {
+      if (v == null) {
+        nullListed = true;
+        continue;
+      }
+      Object literal = c.literal(v);
+      if (literal == null) {
+        return null;
+      }
+      literals.add(literal);
+    }
+    boolean unknownIfAbsent = nullListed;
+    return o -> {
+      Object v = c.value(o);
+      if (v == null) {
+        return null;
+      }
+      // As SQL: x IN (a, NULL) is true when x = a, else unknown.
+      return literals.contains(v) ? Boolean.TRUE : unknownIfAbsent ? null : Boolean.FALSE;
+    };
+  }
+
+  /** Returns a timestamp literal in microseconds since the epoch, or null if it is none. */
+  private static Long micros(Object v) {
+    if (v instanceof Timestamp t) {
+      return Math.floorDiv(t.getTime(), 1000L) * 1_000_000L + t.getNanos() / 1000;
+    }
+    if (v instanceof Instant i) {
+      return i.getEpochSecond() * 1_000_000L + i.getNano() / 1000;
     }
     return null;
+  }
+
+  private static Boolean and(Boolean l, Boolean r) {
+    if (Boolean.FALSE.equals(l) || Boolean.FALSE.equals(r)) {
+      return false;
+    }
+    return l == null || r == null ? null : Boolean.TRUE;
+  }
+
+  private static Boolean or(Boolean l, Boolean r) {
+    if (Boolean.TRUE.equals(l) || Boolean.TRUE.equals(r)) {
+      return true;
+    }
+    return l == null || r == null ? null : Boolean.FALSE;
+  }
+
+  private static Boolean not(Boolean b) {
+    return b == null ? null : !b;
   }
 
   /**
@@ -188,16 +303,5 @@ final class ObjectFilters {
 
   private static boolean isKey(String attribute) {
     return attribute.equals(ObjectColumns.KEY);
-  }
-
-  private static boolean isSize(String attribute) {
-    return attribute.equals(ObjectColumns.SIZE);
-  }
-
-  private static boolean whole(Object value) {
-    return value instanceof Long
-        || value instanceof Integer
-        || value instanceof Short
-        || value instanceof Byte;
   }
 }
