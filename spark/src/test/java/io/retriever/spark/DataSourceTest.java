@@ -179,6 +179,12 @@ class DataSourceTest {
             () -> reader().option("concurrency", "lots").load("s3://" + BUCKET + "/" + PREFIX))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("option 'concurrency' = 'lots': not a whole number");
+    assertThatThrownBy(() -> reader().option("content", "maybe").load("s3://" + BUCKET + "/"))
+        .hasMessage("option 'content' = 'maybe': give true or false");
+    assertThatThrownBy(() -> reader().option("regoin", "x").load("s3://" + BUCKET + "/"))
+        .hasMessageStartingWith("unknown option 'regoin'; the options are endpoint, region");
+    assertThatThrownBy(() -> reader().load())
+        .hasMessageStartingWith("give the objects to read: load(\"s3://bucket/prefix\")");
   }
 
   private DataFrameReader reader() {

@@ -31,9 +31,10 @@ final class ObjectReader implements PartitionReader<InternalRow> {
   private final ReadOptions options;
   private final ObjectColumns columns;
 
-  /** The objects of a read without bytes, or the batches still to start of one with them. */
+  /** The objects not yet read, when the query reads no bytes; else none. */
   private final Iterator<ListedObject> listed;
 
+  /** The batches not yet started, when the query reads the bytes; else none. */
   private final Iterator<List<ListedObject>> batches;
 
   /** The batch downloading next, or null. */
@@ -42,6 +43,7 @@ final class ObjectReader implements PartitionReader<InternalRow> {
   /** The fetched objects of the current batch whose rows are not handed out yet. */
   private final Deque<ObjectBytes> fetched = new ArrayDeque<>();
 
+  /** The row {@link #next} made, or null. */
   private InternalRow row;
 
   ObjectReader(ReadOptions options, ObjectColumns columns, ObjectPartition partition) {
