@@ -38,6 +38,8 @@ public final class ObjectTable implements SupportsRead {
     return "retriever " + options.uri();
   }
 
+  // Spark deprecates it for columns(), whose default is built from it.
+  @SuppressWarnings("deprecation")
   @Override
   public StructType schema() {
     return schema;
