@@ -8,6 +8,7 @@ import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.spark.SparkDownloadOptions;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -18,12 +19,22 @@ public final class ExecutorReads {
   private ExecutorReads() {}
 
   /**
-   * Lists the objects under {@code prefix} in key order, with the core's checks on every page,
-   * fetching pages as the iteration advances.
+   * Lists {@code ranges} of a read of {@code prefix} in {@code bucket} as Spark pulls the objects,
+   * with the core's checks on every page, keeping what the options' include and exclude rules take
+   * (relative to {@code prefix}) and leaving folder markers out.
    */
-  public static Iterable<ObjectInfo> list(
-      SparkDownloadOptions options, String bucket, String prefix) {
-    return ExecutorRetrievers.get(options).retriever().list(bucket, prefix);
+  public static Iterator<ListedObject> list(
+      SparkDownloadOptions options, String bucket, String prefix, Iterator<KeyRange> ranges) {
+    DownloadRequest rules = DownloadRequest.prefix(bucket, prefix).withFilter(options.filter());
+    return new RangeLister(ExecutorRetrievers.get(options).retriever(), bucket, rules, ranges);
+  }
+
+  /**
+   * Returns the error of a Spark job that failed, as one of Retriever's when a task failed with one
+   * on every attempt.
+   */
+  public static RuntimeException unwrap(Exception e) {
+    return DistributedDownload.unwrap(e);
   }
 
   /** Returns what an object of {@code size} bytes costs in a unit of work (see {@link Packing}). */

@@ -34,9 +34,10 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * compared) and on {@code etag} (equal, in) are applied to the listing before any GET, and a
  * required start of the key narrows the listed prefix.
  *
- * <p>The driver lists the prefix (with the core's checks on every page) and holds the metadata of
- * every object kept, about 250 bytes each, while it plans the partitions: four million objects take
- * about 1 GiB of its heap; more, and {@code RetrieverSpark.download} (which lists in tasks) is the
+ * <p>The key space is split on the driver as a distributed download's is, and the ranges are listed
+ * in a Spark job when there are several; the driver then holds the metadata of every object kept,
+ * about 250 bytes each, while it plans the partitions: four million objects take about 1 GiB of its
+ * heap. More than that, and {@code RetrieverSpark.download}, which never gathers the keys, is the
  * tool.
  */
 public final class RetrieverDataSource implements TableProvider, DataSourceRegister {

@@ -59,9 +59,10 @@ final class ObjectScan implements Scan, Batch {
       List<ObjectFilters.Test> tests =
           pushed.stream().map(f -> ObjectFilters.of(f).orElseThrow()).toList();
       Optional<String> prefix = ObjectFilters.listingPrefix(options.prefix(), pushed);
+      SparkSession spark = SparkSession.active();
       List<ListedObject> objects =
-          prefix.isEmpty() ? List.of() : ObjectListing.list(options, tests, prefix.get());
-      int slots = SparkSession.active().sparkContext().defaultParallelism();
+          prefix.isEmpty() ? List.of() : ObjectListing.list(spark, options, tests, prefix.get());
+      int slots = spark.sparkContext().defaultParallelism();
       int minPartitions = Math.max(1, slots * options.download().unitsPerSlot());
       partitions =
           ObjectPacking.pack(
