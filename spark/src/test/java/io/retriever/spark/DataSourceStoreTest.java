@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +19,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The data source against a server that flips a byte in some GETs' bodies: each object is checked
- * before its row is made, so the rows are still the stored bytes.
+ * The data source against a store that flips a byte in some GETs' bodies (each object is checked
+ * before its row is made, so the rows are still the stored bytes) and lists in pages of five keys
+ * (so that the listing runs past the driver's pages and the rest is listed in a Spark job).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DataSourceFaultsTest {
+class DataSourceStoreTest {
   private static final String BUCKET = "corrupting";
 
   /** The 2nd and the 30th GET each get one byte flipped. */
@@ -34,12 +37,34 @@ class DataSourceFaultsTest {
 
   @BeforeAll
   void start() {
-    s3 = LocalS3.builder().faults(faults).start();
+    s3 = LocalS3.builder().faults(faults).listPageSize(5).start();
     s3.createBucket(BUCKET);
     objects.addAll(s3.putMany(BUCKET, 40, 3000, i -> String.format("c/obj-%02d", i)));
     // Three chunks each: checked as a whole by its ETag's MD5.
     objects.add(s3.putRandom(BUCKET, "c/large-0", (5 << 19) + 3));
     objects.add(s3.putRandom(BUCKET, "c/large-1", (5 << 19) + 11));
+  }
+
+  @Test
+  void read_listingPastTheDriversPages_everyObjectOnce() {
+    List<String> keys = read().select("key").as(Encoders.STRING()).collectAsList();
+
+    assertThat(keys)
+        .doesNotHaveDuplicates()
+        .containsExactlyInAnyOrderElementsOf(objects.stream().map(TestObject::key).toList());
+  }
+
+  private Dataset<Row> read() {
+    return SharedSpark.session()
+        .read()
+        .format("retriever")
+        .option("endpoint", s3.endpoint().toString())
+        .option("region", s3.region())
+        .option("accessKeyId", s3.accessKey())
+        .option("secretAccessKey", s3.secretKey())
+        .option("pathStyle", "true")
+        .option("chunkSize", "1MiB")
+        .load("s3://" + BUCKET + "/c/");
   }
 
   @AfterAll
@@ -49,19 +74,7 @@ class DataSourceFaultsTest {
 
   @Test
   void read_corruptedBodies_rowsStillByteExact() {
-    List<Row> rows =
-        SharedSpark.session()
-            .read()
-            .format("retriever")
-            .option("endpoint", s3.endpoint().toString())
-            .option("region", s3.region())
-            .option("accessKeyId", s3.accessKey())
-            .option("secretAccessKey", s3.secretKey())
-            .option("pathStyle", "true")
-            .option("chunkSize", "1MiB")
-            .load("s3://" + BUCKET + "/c/")
-            .select("key", "content")
-            .collectAsList();
+    List<Row> rows = read().select("key", "content").collectAsList();
 
     assertThat(faults.injected(Faults.Kind.CORRUPT_BYTE)).isEqualTo(2);
     Map<String, String> hashes = new HashMap<>();
