@@ -16,10 +16,12 @@ import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.SparkPlan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * {@code spark.read().format("retriever")} on a local Spark against {@link LocalS3} (SigV4): every
@@ -68,6 +70,9 @@ class DataSourceTest {
         .containsExactly("key", "size", "etag", "last_modified", "content");
     assertThat(rows.rdd().getNumPartitions()).isGreaterThan(1);
     assertRowsAre(rows.collectAsList(), o -> true);
+    assertThat(metric(rows, "objectsFetched")).isEqualTo(objects.size());
+    assertThat(metric(rows, "bytesFetched"))
+        .isEqualTo(objects.values().stream().mapToLong(TestObject::size).sum());
   }
 
   @Test
@@ -114,7 +119,8 @@ class DataSourceTest {
     Dataset<Row> rows = reader().load("s3://" + BUCKET + "/" + PREFIX);
     long gets = s3.getRequests();
 
-    List<Row> listed = rows.select("key", "size", "etag", "last_modified").collectAsList();
+    Dataset<Row> metadata = rows.select("key", "size", "etag", "last_modified");
+    List<Row> listed = metadata.collectAsList();
     long count = rows.count();
     long large = rows.where("size > 1000").count();
 
@@ -127,6 +133,7 @@ class DataSourceTest {
       assertThat(row.getTimestamp(3)).isNotNull();
     }
     assertThat(s3.getRequests() - gets).isZero();
+    assertThat(metric(metadata, "objectsFetched")).isZero();
   }
 
   @Test
@@ -197,6 +204,17 @@ class DataSourceTest {
         .option("secretAccessKey", s3.secretKey())
         .option("pathStyle", "true")
         .option("chunkSize", "1MiB");
+  }
+
+  /** Returns the value of the scan's metric {@code name} after {@code read} ran. */
+  private static long metric(Dataset<Row> read, String name) {
+    SparkPlan plan = read.queryExecution().executedPlan();
+    for (SparkPlan leaf : CollectionConverters.asJava(plan.collectLeaves())) {
+      if (leaf.metrics().contains(name)) {
+        return leaf.metrics().apply(name).value();
+      }
+    }
+    throw new AssertionError("no metric " + name + " in " + plan);
   }
 
   /** Checks that the rows are exactly the objects {@code taken} keeps, each byte for byte. */

@@ -9,6 +9,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.PartitionReader;
 
 /*
@@ -45,6 +46,11 @@ final class ObjectReader implements PartitionReader<InternalRow> {
 
   /** The row {@link #next} made, or null. */
   private InternalRow row;
+
+  /** The objects and bytes fetched so far, for the read's metrics. */
+  private long objectsFetched;
+
+  private long bytesFetched;
 
   ObjectReader(ReadOptions options, ObjectColumns columns, ObjectPartition partition) {
     this.options = options;
@@ -108,6 +114,8 @@ final class ObjectReader implements PartitionReader<InternalRow> {
       next = start();
     }
     ObjectBytes o = fetched.poll();
+    objectsFetched++;
+    bytesFetched += o.bytes().length;
     row = columns.row(ListedObject.of(o.object()), o.bytes());
     return true;
   }
@@ -115,6 +123,11 @@ final class ObjectReader implements PartitionReader<InternalRow> {
   @Override
   public InternalRow get() {
     return row;
+  }
+
+  @Override
+  public CustomTaskMetric[] currentMetricsValues() {
+    return ReadMetrics.values(objectsFetched, bytesFetched);
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.retriever.spark.internal.ListedObject;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -46,6 +47,11 @@ final class ObjectScan implements Scan, Batch {
             : ", listing " + prefix.map(p -> "s3://" + options.bucket() + "/" + p).orElse("none"))
         + (pushed.isEmpty() ? "" : ", pushed " + pushed)
         + (new ObjectColumns(schema).readsContent() ? "" : ", metadata only");
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ReadMetrics.supported();
   }
 
   @Override
