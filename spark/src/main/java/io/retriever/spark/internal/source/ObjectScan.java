@@ -13,8 +13,8 @@ import org.apache.spark.sql.sources.Filter;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * One read's plan: lists the objects on the driver when Spark first asks for the partitions (once
- * per scan), and packs them into partitions by bytes.
+ * One read's plan: lists the objects (see {@link ObjectListing}) when Spark first asks for the
+ * partitions, once per scan, and packs them into partitions by bytes (see {@link ObjectPacking}).
  *
  * <p>Concurrency: Spark's planning thread.
  */
