@@ -2,10 +2,12 @@ package io.retriever.spark;
 
 import io.retriever.KeyFilter;
 import io.retriever.Retriever;
+import io.retriever.spark.internal.OptionMap;
 import java.io.Serializable;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -62,6 +64,20 @@ public record SparkDownloadOptions(
   /** Returns a builder with the defaults. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * Returns the options that string values give, by name in any case, as Spark's {@code
+   * option(name, value)} passes them: {@code endpoint}, {@code region}, {@code pathStyle}, {@code
+   * accessKeyId} with {@code secretAccessKey} (else the SDK's default chain), {@code anonymous},
+   * {@code concurrency}, {@code chunkSize} and {@code maxInFlightBytes} (sizes such as {@code
+   * 8MiB}), {@code include} and {@code exclude} (comma-separated globs; excludes apply first),
+   * {@code overwrite}, {@code unitsPerSlot}.
+   *
+   * @throws IllegalArgumentException that names the option, for a bad value or an unknown name
+   */
+  public static SparkDownloadOptions fromMap(Map<String, String> values) {
+    return OptionMap.parse(values);
   }
 
   /** Returns the defaults: AWS, the SDK's chains, sizes from each executor. */

@@ -1,0 +1,2 @@
+/** The internals of the {@code retriever} data source: its table, scan, partitions and reader. */
+package io.retriever.spark.internal.source;
