@@ -42,6 +42,7 @@ public final class OptionMap {
     add("include", (b, v) -> globs(v).forEach(b::include));
     add("overwrite", (b, v) -> b.overwrite(bool(v)));
     add("unitsPerSlot", (b, v) -> b.unitsPerSlot(integer(v)));
+    add("splitSize", (b, v) -> b.splitSize(Sizes.parse(v)));
   }
 
   private OptionMap() {}

@@ -59,7 +59,7 @@ public final class Planner {
       String greatest = before;
       String previous = before;
       for (CommonPrefix folder : page.commonPrefixes()) {
-        check(bucket, prefix, pages, previous, folder.prefix(), true);
+        check(bucket, prefix, pages, previous, folder.prefix());
         ranges.add(KeyRange.folder(folder.prefix()));
         lastFolder = folder.prefix();
         previous = folder.prefix();
@@ -68,7 +68,7 @@ public final class Planner {
       greatest = greater(greatest, previous);
       previous = before;
       for (S3Object o : page.contents()) {
-        check(bucket, prefix, pages, previous, o.key(), false);
+        check(bucket, prefix, pages, previous, o.key());
         direct.add(ListedObject.of(o));
         lastKey = o.key();
         previous = o.key();
@@ -104,23 +104,16 @@ public final class Planner {
   }
 
   /**
-   * Checks an entry of page {@code page} of the delimiter listing: under the prefix, a folder one
-   * level down or a key directly under it, and after the entry before it and every entry of the
-   * pages before. A page that repeats, reorders or strays would make two units of one key, or lose
-   * keys, without a word.
+   * Checks an entry of page {@code page} of the delimiter listing: under the prefix, and after the
+   * entry before it of its kind (folder or key) and every entry of the pages before. A page that
+   * repeats, reorders or strays would make two units of one key, or lose keys, without a word.
    *
    * @throws RetrieverException saying what is wrong with the listing
    */
-  private static void check(
-      String bucket, String prefix, int page, String previous, String entry, boolean folder) {
-    String rest = entry.startsWith(prefix) ? entry.substring(prefix.length()) : null;
+  private static void check(String bucket, String prefix, int page, String previous, String entry) {
     String problem = null;
-    if (rest == null) {
+    if (!entry.startsWith(prefix)) {
       problem = "'" + entry + "' is outside the prefix";
-    } else if (folder
-        ? !rest.endsWith("/") || rest.indexOf('/') != rest.length() - 1
-        : rest.contains("/")) {
-      problem = "'" + entry + "' is not one level below the prefix";
     } else if (previous != null && Keys.compare(entry, previous) <= 0) {
       problem = "'" + entry + "' comes after '" + previous + "' (keys repeated or out of order)";
     }
