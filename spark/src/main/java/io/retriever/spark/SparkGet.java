@@ -4,17 +4,23 @@ import io.retriever.Retriever;
 import io.retriever.RetrieverException;
 import io.retriever.S3Uri;
 import io.retriever.options.Sizes;
+import io.retriever.spark.internal.DistributedDownload;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.IntStream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import scala.Tuple2;
 
 /**
  * {@code retriever-spark get}: the distributed download as a command, for {@code spark-submit} or a
@@ -29,7 +35,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "retriever-spark",
     mixinStandardHelpOptions = true,
-    subcommands = SparkGet.Get.class,
+    subcommands = {SparkGet.Get.class, SparkGet.WarmUp.class},
     description = "Downloads from S3 across a Spark cluster.")
 public final class SparkGet {
   static final int OK = 0;
@@ -235,6 +241,44 @@ public final class SparkGet {
         builder.master("local[*]");
       }
       return builder.getOrCreate();
+    }
+  }
+
+  /**
+   * {@code warm-up}: runs a small job with a shuffle on a local Spark and exits. The launcher
+   * records its class-data archive from it, so that later runs start with Spark's classes already
+   * parsed.
+   */
+  @Command(name = "warm-up", hidden = true)
+  static final class WarmUp implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      SparkSession spark =
+          SparkSession.builder()
+              .appName("retriever-spark warm-up")
+              .master("local[2]")
+              .getOrCreate();
+      try {
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        List<Integer> numbers = IntStream.range(0, 64).boxed().toList();
+        long groups =
+            sc.parallelize(numbers, 4)
+                .mapToPair(i -> new Tuple2<>(i % 8, i))
+                .groupByKey(3)
+                .persist(StorageLevel.MEMORY_AND_DISK())
+                .count();
+        long rows =
+            spark
+                .createDataFrame(
+                    sc.parallelize(numbers, 2)
+                        .map(i -> RowFactory.create("k" + i, (long) i, "p", "failed", "e", i)),
+                    DistributedDownload.SCHEMA)
+                .filter("status = 'failed'")
+                .count();
+        return groups == 8 && rows == numbers.size() ? OK : FAILURE;
+      } finally {
+        spark.stop();
+      }
     }
   }
 }
