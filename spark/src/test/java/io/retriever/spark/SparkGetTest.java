@@ -79,6 +79,30 @@ class SparkGetTest {
     assertThat(result.err).containsIgnoringCase("chunk");
   }
 
+  @Test
+  void get_noCredentials_exitsOneSayingWhatToGive(@TempDir Path dir) {
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+    // No profile file either: the default chain finds nothing (the instance metadata is off).
+    System.setProperty("aws.sharedCredentialsFile", dir.resolve("none").toString());
+    System.setProperty("aws.configFile", dir.resolve("none").toString());
+    try {
+      Result result = run("s3://" + BUCKET + "/data/", dir.resolve("out").toString());
+
+      assertThat(result.code).isEqualTo(SparkGet.FAILURE);
+      assertThat(result.err.lines().filter(l -> l.startsWith("retriever-spark:")))
+          .singleElement()
+          .asString()
+          .startsWith("retriever-spark: no AWS credentials were found")
+          .contains("--no-sign-request");
+    } finally {
+      System.clearProperty("aws.sharedCredentialsFile");
+      System.clearProperty("aws.configFile");
+      System.setProperty("aws.accessKeyId", s3.accessKey());
+      System.setProperty("aws.secretAccessKey", s3.secretKey());
+    }
+  }
+
   private Result run(String... args) {
     String[] all = new String[args.length + 6];
     all[0] = "get";

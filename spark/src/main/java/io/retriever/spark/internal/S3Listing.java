@@ -111,6 +111,18 @@ public final class S3Listing implements AutoCloseable {
           "cannot list s3://" + bucket + "/" + prefix + " at " + endpointName + ": " + message(e),
           e);
     } catch (SdkClientException e) {
+      if (String.valueOf(e.getMessage()).startsWith("Unable to load credentials")) {
+        throw new RetrieverException(
+            Reason.ACCESS_DENIED,
+            "no AWS credentials were found to list s3://"
+                + bucket
+                + "/"
+                + prefix
+                + "; give them (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, an"
+                + " instance role), or send unsigned requests (--no-sign-request) for a public"
+                + " bucket",
+            e);
+      }
       throw new RetrieverException(
           Reason.UNREACHABLE,
           "cannot reach "
