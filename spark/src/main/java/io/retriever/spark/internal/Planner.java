@@ -79,15 +79,10 @@ public final class Planner {
       token = page.nextContinuationToken();
       if (truncated && (token == null || token.isEmpty())) {
         // Read as the last page, it would lose every key after it without a word.
-        throw new RetrieverException(
-            Reason.UNREACHABLE,
-            "the listing of s3://"
-                + bucket
-                + "/"
-                + prefix
-                + " is broken: page "
-                + pages
-                + " says more keys follow but gives no token to read them; check the store");
+        throw broken(
+            bucket,
+            prefix,
+            "page " + pages + " says more keys follow but gives no token to read them");
       }
     } while (truncated && pages < maxPages);
     if (!direct.isEmpty()) {
@@ -118,18 +113,20 @@ public final class Planner {
       problem = "'" + entry + "' comes after '" + previous + "' (keys repeated or out of order)";
     }
     if (problem != null) {
-      throw new RetrieverException(
-          Reason.UNREACHABLE,
-          "the listing of s3://"
-              + bucket
-              + "/"
-              + prefix
-              + " is broken: on page "
-              + page
-              + ", "
-              + problem
-              + "; check the store");
+      throw broken(bucket, prefix, "on page " + page + ", " + problem);
     }
+  }
+
+  private static RetrieverException broken(String bucket, String prefix, String what) {
+    return new RetrieverException(
+        Reason.UNREACHABLE,
+        "the listing of s3://"
+            + bucket
+            + "/"
+            + prefix
+            + " is broken: "
+            + what
+            + "; check the store");
   }
 
   private static String greater(String a, String b) {
