@@ -9,6 +9,7 @@ import java.util.List;
  * @param securityGroupIds security groups deleted
  * @param instanceProfiles instance profiles deleted
  * @param roles IAM roles deleted
+ * @param stagedObjects the staged jar and signals deleted from S3
  * @param failures what could not be removed, one line each
  */
 public record Cleanup(
@@ -16,6 +17,7 @@ public record Cleanup(
     List<String> securityGroupIds,
     List<String> instanceProfiles,
     List<String> roles,
+    List<String> stagedObjects,
     List<String> failures) {
 
   public Cleanup {
@@ -23,6 +25,7 @@ public record Cleanup(
     securityGroupIds = List.copyOf(securityGroupIds);
     instanceProfiles = List.copyOf(instanceProfiles);
     roles = List.copyOf(roles);
+    stagedObjects = List.copyOf(stagedObjects);
     failures = List.copyOf(failures);
   }
 
@@ -31,6 +34,7 @@ public record Cleanup(
     return instanceIds.isEmpty()
         && securityGroupIds.isEmpty()
         && instanceProfiles.isEmpty()
-        && roles.isEmpty();
+        && roles.isEmpty()
+        && stagedObjects.isEmpty();
   }
 }

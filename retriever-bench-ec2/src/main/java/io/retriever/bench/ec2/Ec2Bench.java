@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -163,7 +164,7 @@ public final class Ec2Bench implements AutoCloseable {
         instanceProfile == null,
         keyName,
         timeLimit,
-        clock.instant().plus(timeLimit).plus(Duration.ofHours(1)),
+        clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(timeLimit).plus(Duration.ofHours(1)),
         bench,
         parallelMeasure);
   }
@@ -225,7 +226,9 @@ public final class Ec2Bench implements AutoCloseable {
           .s3()
           .putObject(
               b -> b.bucket(layout.bucket()).key(layout.jarKey()), RequestBody.fromFile(jar));
-      record(resources.addStagedKey(layout.jarKey()));
+      record(
+          resources.addStagedKey(layout.jarKey()),
+          () -> clients.s3().deleteObject(b -> b.bucket(layout.bucket()).key(layout.jarKey())));
       log.println("Staged " + plan.jar());
     }
     if (plan.createsInstanceProfile()) {
@@ -242,7 +245,9 @@ public final class Ec2Bench implements AutoCloseable {
                         .vpcId(plan.vpcId())
                         .tagSpecifications(tagged(ResourceType.SECURITY_GROUP, tags, null)))
             .groupId();
-    record(resources.addSecurityGroup(group));
+    record(
+        resources.addSecurityGroup(group),
+        () -> clients.ec2().deleteSecurityGroup(b -> b.groupId(group)));
     log.println("Created security group " + group);
 
     Map<String, String> instances = launchAll(plan, group, tags);
@@ -302,7 +307,7 @@ public final class Ec2Bench implements AutoCloseable {
                     .assumeRolePolicyDocument(TRUST_POLICY)
                     .description("retriever bench ec2 run " + runId)
                     .tags(tags));
-    record(resources.addRole(name));
+    record(resources.addRole(name), () -> clients.iam().deleteRole(b -> b.roleName(name)));
     clients
         .iam()
         .putRolePolicy(b -> b.roleName(name).policyName(POLICY_NAME).policyDocument(policy(plan)));
@@ -310,7 +315,9 @@ public final class Ec2Bench implements AutoCloseable {
     clients
         .iam()
         .createInstanceProfile(b -> b.instanceProfileName(name).path(Tags.IAM_PATH).tags(tags));
-    record(resources.addInstanceProfile(name));
+    record(
+        resources.addInstanceProfile(name),
+        () -> clients.iam().deleteInstanceProfile(b -> b.instanceProfileName(name)));
     clients.iam().addRoleToInstanceProfile(b -> b.instanceProfileName(name).roleName(name));
     log.println("Created IAM role and instance profile " + name);
   }
@@ -431,10 +438,9 @@ public final class Ec2Bench implements AutoCloseable {
                 .instances()
                 .get(0);
         String id = launched.instanceId();
-        if (!resources.addInstance(id)) {
-          clients.ec2().terminateInstances(b -> b.instanceIds(id));
-          throw new RetrieverException(Reason.CANCELLED, "the run was stopped");
-        }
+        record(
+            resources.addInstance(id),
+            () -> clients.ec2().terminateInstances(b -> b.instanceIds(id)));
         log.println("Launched " + type + " as " + id + " in " + zone);
         return id;
       } catch (Ec2Exception e) {
@@ -462,7 +468,9 @@ public final class Ec2Bench implements AutoCloseable {
         .s3()
         .putObject(
             b -> b.bucket(layout.bucket()).key(layout.goKey(type)), RequestBody.fromString(runId));
-    resources.addStagedKey(layout.goKey(type));
+    record(
+        resources.addStagedKey(layout.goKey(type)),
+        () -> clients.s3().deleteObject(b -> b.bucket(layout.bucket()).key(layout.goKey(type))));
   }
 
   /** Waits until the type's results are in; returns why they never will be, or null. */
@@ -558,9 +566,12 @@ public final class Ec2Bench implements AutoCloseable {
 
   /**
    * Finds by tag what runs left behind (one run's, or every run's when {@code runId} is null),
-   * terminates the instances and deletes the security groups, instance profiles and roles.
+   * terminates the instances and deletes the security groups, instance profiles and roles; with the
+   * results location the run was given, and a run id, also the jar it staged and its signals.
+   *
+   * @param results {@code s3://bucket/prefix} as given to the run, or null to leave S3 alone
    */
-  public Cleanup cleanup(String runId) {
+  public Cleanup cleanup(String runId, String results) {
     Filter byRun =
         runId == null
             ? Filter.builder().name("tag-key").values(Tags.RUN).build()
@@ -603,13 +614,33 @@ public final class Ec2Bench implements AutoCloseable {
         roles.add(r.roleName());
       }
     }
-    Resources.Snapshot found =
-        new Resources.Snapshot(instances, groups, profiles, roles, List.of());
+    List<String> staged = new ArrayList<>();
+    Layout run = runId == null || results == null ? null : Layout.of(results, runId);
+    if (run != null) {
+      clients
+          .s3()
+          .listObjectsV2Paginator(b -> b.bucket(run.bucket()).prefix(run.prefix()))
+          .contents()
+          .forEach(
+              o -> {
+                if (o.key().equals(run.jarKey()) || o.key().startsWith(run.prefix() + "go/")) {
+                  staged.add(o.key());
+                }
+              });
+    }
+    Resources.Snapshot found = new Resources.Snapshot(instances, groups, profiles, roles, staged);
     List<String> failures =
         found.isEmpty()
             ? List.of()
-            : new Teardown(clients, null, terminationWait, poll, log).remove(found);
-    return new Cleanup(instances, groups, profiles, roles, failures);
+            : new Teardown(clients, run == null ? null : run.bucket(), terminationWait, poll, log)
+                .remove(found);
+    return new Cleanup(
+        instances,
+        groups,
+        profiles,
+        roles,
+        staged.stream().map(k -> "s3://" + run.bucket() + "/" + k).toList(),
+        failures);
   }
 
   private void checkNotAborted() {
@@ -618,9 +649,13 @@ public final class Ec2Bench implements AutoCloseable {
     }
   }
 
-  /** Removes right away what was created after teardown began, then stops. */
-  private void record(boolean recorded) {
+  /**
+   * Stops when what was just created could not be recorded because teardown has begun, removing it
+   * first: teardown no longer sees it.
+   */
+  private void record(boolean recorded, Runnable remove) {
     if (!recorded) {
+      remove.run();
       throw new RetrieverException(Reason.CANCELLED, "the run was stopped");
     }
   }

@@ -51,7 +51,7 @@ final class Moto {
         .log(log);
   }
 
-  /** A print stream whose text a test can read. */
+  /** A print stream whose text a test can read; it is also copied to standard output. */
   static final class Log extends PrintStream {
     private final ByteArrayOutputStream bytes;
 
@@ -60,12 +60,40 @@ final class Moto {
     }
 
     private Log(ByteArrayOutputStream bytes) {
-      super(bytes, true, StandardCharsets.UTF_8);
+      super(new TeeOutputStream(bytes, System.out), true, StandardCharsets.UTF_8);
       this.bytes = bytes;
     }
 
     String text() {
       return bytes.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  private static final class TeeOutputStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeOutputStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public synchronized void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      a.flush();
+      b.flush();
     }
   }
 

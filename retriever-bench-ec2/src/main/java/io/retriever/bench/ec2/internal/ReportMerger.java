@@ -57,18 +57,30 @@ public final class ReportMerger {
                     runs.get(0).path("impl").asText(),
                     settingsOf.get(key),
                     runs.size(),
-                    median(runs, "throughput_gbps"),
+                    median(runs.stream().mapToDouble(ReportMerger::gbps).toArray()),
                     instance.nicPeakGbps(),
-                    median(runs, "cpu_s_per_gib"),
-                    median(runs, "peak_rss_mib"))));
+                    median(
+                        runs.stream()
+                            .mapToDouble(r -> r.path("cpu_s_per_gib").asDouble())
+                            .toArray()),
+                    median(
+                        runs.stream()
+                            .mapToDouble(r -> r.path("peak_rss_mib").asDouble())
+                            .toArray()))));
     rows.sort(
         Comparator.comparing((ReportRow r) -> !r.impl().startsWith("retriever"))
             .thenComparing(ReportRow::impl));
     return rows;
   }
 
-  private static double median(List<JsonNode> runs, String field) {
-    double[] values = runs.stream().mapToDouble(r -> r.path(field).asDouble()).sorted().toArray();
+  /** Returns a run's Gbit/s from its bytes and wall time: the rounded rate loses small runs. */
+  private static double gbps(JsonNode run) {
+    double wall = run.path("wall_s").asDouble();
+    return wall <= 0 ? 0 : run.path("bytes").asLong() * 8 / wall / 1e9;
+  }
+
+  private static double median(double[] values) {
+    java.util.Arrays.sort(values);
     int n = values.length;
     return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
   }
