@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -59,7 +60,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * thread (a shutdown hook), and {@link #cleanup} finds by tag what a killed run left behind.
  *
  * <p>Nothing is created before {@link #run}, and {@code run} refuses to start unless the builder
- * was told the plan is {@linkplain Builder#confirmed confirmed}.
+ * printed the plan and its {@linkplain Builder#confirmation confirmation} said yes.
  *
  * <p>Thread safety: {@link #run} once, from one thread; {@link #abort} from any thread.
  */
@@ -86,7 +87,7 @@ public final class Ec2Bench implements AutoCloseable {
   private final String runId;
   private final Duration poll;
   private final Duration terminationWait;
-  private final boolean confirmed;
+  private final Predicate<Plan> confirmation;
   private final Path out;
   private final PrintStream log;
   private final Clock clock;
@@ -113,7 +114,7 @@ public final class Ec2Bench implements AutoCloseable {
     this.runId = b.runId != null ? b.runId : newRunId(b.clock);
     this.poll = b.poll;
     this.terminationWait = b.terminationWait;
-    this.confirmed = b.confirmed;
+    this.confirmation = b.confirmation;
     this.out = b.out;
     this.log = b.log;
     this.clock = b.clock;
@@ -173,16 +174,19 @@ public final class Ec2Bench implements AutoCloseable {
    * Creates what the plan says, runs the benchmark on every instance, and returns the merged
    * report; removes everything it created before returning or throwing.
    *
+   * <p>It prints the plan first and creates nothing unless the confirmation then says yes.
+   *
    * @throws IllegalStateException when the plan was not confirmed, or this was run already
    * @throws RetrieverException (CANCELLED) when {@link #abort} was called
    */
   public Ec2Report run(Plan plan) throws InterruptedException, IOException {
-    if (!confirmed) {
-      throw new IllegalStateException(
-          "the plan is not confirmed: nothing is created without it (--yes)");
-    }
     if (resources.sealed()) {
       throw new IllegalStateException("this run is over; build another Ec2Bench");
+    }
+    plan.describe().forEach(log::println);
+    if (!confirmation.test(plan)) {
+      throw new IllegalStateException(
+          "the plan is not confirmed, so nothing was created: pass --yes to create it");
     }
     try {
       return execute(plan);
@@ -218,7 +222,6 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   private Ec2Report execute(Plan plan) throws InterruptedException, IOException {
-    plan.describe().forEach(log::println);
     List<Tag> tags = List.of(tag(Tags.RUN, runId), tag(Tags.EXPIRES, plan.expires().toString()));
     if (jarUrl == null) {
       checkNotAborted();
@@ -707,7 +710,7 @@ public final class Ec2Bench implements AutoCloseable {
     private String runId;
     private Duration poll = Duration.ofSeconds(10);
     private Duration terminationWait = Duration.ofMinutes(10);
-    private boolean confirmed;
+    private Predicate<Plan> confirmation = plan -> false;
     private Path out;
     private PrintStream log = System.out;
     private Clock clock = Clock.systemUTC();
@@ -825,9 +828,20 @@ public final class Ec2Bench implements AutoCloseable {
       return this;
     }
 
-    /** Confirms the plan: without it, {@link Ec2Bench#run} creates nothing and refuses. */
+    /** Confirms every plan ahead (as {@code --yes} does), or none. */
     public Builder confirmed(boolean confirmed) {
-      this.confirmed = confirmed;
+      return confirmation(plan -> confirmed);
+    }
+
+    /**
+     * Sets what {@link Ec2Bench#run} asks, after printing the plan, before it creates anything
+     * (e.g. a question on the terminal); default: no, so nothing is ever created.
+     */
+    public Builder confirmation(Predicate<Plan> confirmation) {
+      if (confirmation == null) {
+        throw new IllegalArgumentException("confirmation == null");
+      }
+      this.confirmation = confirmation;
       return this;
     }
 
