@@ -8,6 +8,7 @@ import io.retriever.S3Uri;
 import io.retriever.bench.ec2.internal.Clients;
 import io.retriever.bench.ec2.internal.Discovery;
 import io.retriever.bench.ec2.internal.Layout;
+import io.retriever.bench.ec2.internal.ReportCharts;
 import io.retriever.bench.ec2.internal.ReportMerger;
 import io.retriever.bench.ec2.internal.Resources;
 import io.retriever.bench.ec2.internal.Tags;
@@ -281,9 +282,21 @@ public final class Ec2Bench implements AutoCloseable {
         .putObject(
             b -> b.bucket(layout.bucket()).key(layout.reportKey()),
             RequestBody.fromString(markdown));
+    Map<String, byte[]> charts =
+        report.rows().isEmpty() ? Map.of() : ReportCharts.render(report.rows());
+    charts.forEach(
+        (name, png) ->
+            clients
+                .s3()
+                .putObject(
+                    b -> b.bucket(layout.bucket()).key(layout.prefix() + name),
+                    RequestBody.fromBytes(png)));
     if (out != null) {
       Files.createDirectories(out);
       Files.writeString(out.resolve("report.md"), markdown);
+      for (Map.Entry<String, byte[]> chart : charts.entrySet()) {
+        Files.write(out.resolve(chart.getKey()), chart.getValue());
+      }
     }
     return report;
   }

@@ -23,7 +23,10 @@ public record Ec2Report(
     failures = Map.copyOf(failures);
   }
 
-  /** Returns the report as a Markdown page: the table, then the types that gave no results. */
+  /**
+   * Returns the report as a Markdown page: the table, its charts ({@code throughput.png} and {@code
+   * cpu.png} beside the page), then the types that gave no results.
+   */
   public String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# retriever bench ec2: run ").append(runId).append("\n\n");
@@ -67,6 +70,10 @@ public record Ec2Report(
               best <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2f×", row.gbps() / best),
               row.cpuSecondsPerGib(),
               row.peakRssMib()));
+    }
+    if (!rows.isEmpty()) {
+      md.append("\n![Effective throughput](throughput.png)\n\n");
+      md.append("![CPU seconds per GiB](cpu.png)\n");
     }
     if (!failures.isEmpty()) {
       md.append("\nNo results:\n\n");

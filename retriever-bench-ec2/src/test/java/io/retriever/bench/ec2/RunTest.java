@@ -241,6 +241,8 @@ class RunTest {
                 assertThat(row.peakRssMib()).isPositive();
               });
       String markdown = Files.readString(dir.resolve("out/report.md"));
+      assertThat(dir.resolve("out/throughput.png")).isNotEmptyFile();
+      assertThat(dir.resolve("out/cpu.png")).isNotEmptyFile();
       assertThat(markdown)
           .contains("| instance type | NIC |")
           .contains("| m5n.2xlarge | Up to 25 Gigabit | getobject |")
@@ -255,7 +257,8 @@ class RunTest {
           .contains(
               "object results/runs/" + runId + "/m5n.2xlarge/results.jsonl",
               "object results/runs/" + runId + "/m5n.2xlarge/summary.json",
-              "object results/runs/" + runId + "/c6in.2xlarge/results.jsonl");
+              "object results/runs/" + runId + "/c6in.2xlarge/results.jsonl",
+              "object results/runs/" + runId + "/throughput.png");
 
       // The first zone had no capacity: the type went to the next zone that offers it.
       assertThat(noCapacity.refused).isNotEmpty();
@@ -320,6 +323,8 @@ class RunTest {
     Process runner =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-cp",
                 System.getProperty(
                     "surefire.test.class.path", System.getProperty("java.class.path")),
