@@ -127,6 +127,10 @@ class RunTest {
    * as the bench writes them, which is much quicker.
    */
   private Future<Integer> play(Instance instance) {
+    return play(instance, instance.instanceTypeAsString().equals(TYPES.get(0)));
+  }
+
+  private Future<Integer> play(Instance instance, boolean realBench) {
     String userData =
         new String(
             Base64.getDecoder()
@@ -160,7 +164,7 @@ class RunTest {
                   assertThat(benchArgs)
                       .startsWith("bench", "--source", "s3://source/data/", "--region", REGION)
                       .endsWith("--impl", "getobject", "--runs", "1");
-                  if (type.equals(TYPES.get(0))) {
+                  if (realBench) {
                     Target target =
                         new Target(
                             moto.endpoint(), REGION, "source", "data/", "a", "b", false, null);
@@ -361,5 +365,39 @@ class RunTest {
         .allSatisfy(i -> assertThat(i.state().name()).isEqualTo(InstanceStateName.TERMINATED));
     assertThat(Moto.everything(clients).keySet())
         .noneMatch(k -> k.contains("retriever-bench-" + runId));
+  }
+
+  @Test
+  void parallelMeasure_signalsEveryType_andAnInstanceThatDiesIsReportedWithoutResults()
+      throws Exception {
+    String runId = "parallel";
+    try (Ec2Bench bench = bench(runId).parallelMeasure(true).build()) {
+      Plan plan = bench.plan();
+      Future<Ec2Report> run = threads.submit(() -> bench.run(plan));
+      List<Instance> instances = awaitRunning(runId, TYPES.size());
+      Instance lives =
+          instances.stream()
+              .filter(i -> i.instanceTypeAsString().equals(TYPES.get(1)))
+              .findFirst()
+              .orElseThrow();
+      Instance dies =
+          instances.stream()
+              .filter(i -> i.instanceTypeAsString().equals(TYPES.get(0)))
+              .findFirst()
+              .orElseThrow();
+      Future<Integer> played = play(lives, false);
+      assertThat(played.get(20, TimeUnit.SECONDS)).isZero();
+      clients.ec2().terminateInstances(b -> b.instanceIds(dies.instanceId()));
+
+      Ec2Report report = run.get(20, TimeUnit.SECONDS);
+      assertThat(report.rows()).extracting(ReportRow::instanceType).containsExactly(TYPES.get(1));
+      assertThat(report.failures())
+          .containsOnlyKeys(TYPES.get(0))
+          .hasValueSatisfying(
+              new org.assertj.core.api.Condition<>(
+                  why -> why.contains("left no results"), "says it left no results"));
+      assertThat(report.markdown()).contains("- m5n.2xlarge: the instance is");
+    }
+    assertNothingLeft(runId);
   }
 }
