@@ -235,6 +235,12 @@ public final class Ec2Bench implements AutoCloseable {
           () -> clients.s3().deleteObject(b -> b.bucket(layout.bucket()).key(layout.jarKey())));
       log.println("Staged " + plan.jar());
     }
+    // The plan stays with the results: what ran where, and each type's NIC rating.
+    clients
+        .s3()
+        .putObject(
+            b -> b.bucket(layout.bucket()).key(layout.planKey()),
+            RequestBody.fromString(String.join("\n", plan.describe()) + "\n"));
     if (plan.createsInstanceProfile()) {
       createInstanceProfile(plan);
     }

@@ -262,7 +262,8 @@ class RunTest {
               "object results/runs/" + runId + "/m5n.2xlarge/results.jsonl",
               "object results/runs/" + runId + "/m5n.2xlarge/summary.json",
               "object results/runs/" + runId + "/c6in.2xlarge/results.jsonl",
-              "object results/runs/" + runId + "/throughput.png");
+              "object results/runs/" + runId + "/throughput.png",
+              "object results/runs/" + runId + "/plan.txt");
 
       // The first zone had no capacity: the type went to the next zone that offers it.
       assertThat(noCapacity.refused).isNotEmpty();

@@ -50,6 +50,10 @@ public record Layout(String bucket, String prefix) {
     return typePrefix(instanceType) + "results.jsonl";
   }
 
+  public String planKey() {
+    return prefix + "plan.txt";
+  }
+
   public String reportKey() {
     return prefix + "report.md";
   }
