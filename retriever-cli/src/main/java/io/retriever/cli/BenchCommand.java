@@ -44,6 +44,7 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     sortOptions = false,
+    subcommands = Ec2Command.class,
     description = {
       "Benchmarks Retriever against its peers, side by side, every byte verified.",
       "Implementations: retriever, getobject (one plain GetObject per object), tm-java and"

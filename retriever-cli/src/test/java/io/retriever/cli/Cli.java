@@ -73,6 +73,17 @@ final class Cli {
         args);
   }
 
+  /** Starts {@code retriever ARGS} with these AWS variables, SIGINT handled as on a terminal. */
+  static Process startInterruptible(Map<String, String> awsEnvironment, String... args)
+      throws IOException {
+    return start(List.of("env", "--default-signal=INT"), awsEnvironment, args);
+  }
+
+  /** Waits for a process {@link #start}ed here to end, and returns what it printed. */
+  static Result finish(Process process) throws IOException, InterruptedException {
+    return finish(process, "(started)");
+  }
+
   /**
    * Starts {@code retriever ARGS} with credentials for {@code s3}, its files limited to {@code
    * maxFileKiB} KiB (writes beyond fail as on a full disk).

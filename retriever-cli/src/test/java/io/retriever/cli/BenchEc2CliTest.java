@@ -1,0 +1,181 @@
+package io.retriever.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.retriever.testkit.MotoServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Instance;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/** {@code retriever bench ec2} against moto on 127.0.0.1, the test playing the instances. */
+class BenchEc2CliTest {
+  private static final String REGION = "us-east-1";
+  private static final Map<String, String> AWS =
+      Map.of("AWS_ACCESS_KEY_ID", "a", "AWS_SECRET_ACCESS_KEY", "b");
+  private static MotoServer moto;
+  private static Ec2Client ec2;
+  private static S3Client s3;
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    moto = MotoServer.start();
+    assertThat(moto.endpoint().getHost()).isEqualTo("127.0.0.1");
+    ec2 =
+        Ec2Client.builder()
+            .endpointOverride(moto.endpoint())
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+            .build();
+    s3 = moto.newS3Client();
+    s3.createBucket(b -> b.bucket("source"));
+    s3.createBucket(b -> b.bucket("results"));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    ec2.close();
+    s3.close();
+    moto.close();
+  }
+
+  private String[] command(String... more) throws Exception {
+    Path jar = Files.writeString(dir.resolve("retriever.jar"), "the jar");
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "bench",
+                "ec2",
+                "--instance-types",
+                "m5n.2xlarge,c6gn.8xlarge",
+                "--source",
+                "s3://source/data/",
+                "--results",
+                "s3://results/runs",
+                "--region",
+                REGION,
+                "--endpoint-url",
+                moto.endpoint().toString(),
+                "--jar",
+                jar.toString(),
+                "--runs",
+                "1",
+                "--poll-seconds",
+                "0.05",
+                "--out",
+                dir.toString()));
+    args.addAll(List.of(more));
+    return args.toArray(String[]::new);
+  }
+
+  /** Returns what moto holds that a run could create. */
+  private static Map<String, String> state() {
+    Map<String, String> all = new TreeMap<>();
+    ec2.describeInstances()
+        .reservations()
+        .forEach(
+            r -> r.instances().forEach(i -> all.put(i.instanceId(), i.state().nameAsString())));
+    ec2.describeSecurityGroups().securityGroups().forEach(g -> all.put(g.groupId(), g.groupName()));
+    s3.listObjectsV2(b -> b.bucket("results")).contents().forEach(o -> all.put(o.key(), o.eTag()));
+    return all;
+  }
+
+  private static List<Instance> running() {
+    List<Instance> running = new ArrayList<>();
+    ec2.describeInstances(
+            b ->
+                b.filters(
+                    Filter.builder().name("tag-key").values("retriever:run").build(),
+                    Filter.builder().name("instance-state-name").values("running").build()))
+        .reservations()
+        .forEach(r -> running.addAll(r.instances()));
+    return running;
+  }
+
+  private static List<Instance> awaitRunning(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (running().size() < count) {
+      assertThat(System.nanoTime()).as("instances running").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    return running();
+  }
+
+  private static String runId(Instance instance) {
+    return instance.tags().stream()
+        .filter(t -> t.key().equals("retriever:run"))
+        .findFirst()
+        .orElseThrow()
+        .value();
+  }
+
+  @Test
+  void dryRun_printsThePlan_andWithoutYes_nothingIsCreated() throws Exception {
+    Map<String, String> before = state();
+    Cli.Result dry = Cli.run(AWS, command("--dry-run"));
+    assertThat(dry.exitCode()).as(dry.stderr()).isZero();
+    assertThat(dry.out())
+        .contains("Instances (2):", "m5n.2xlarge", "c6gn.8xlarge", "arm64", "Up to 25 Gigabit")
+        .contains("no inbound rules", "Cost: at most", "Dry run: nothing was created.");
+    assertThat(state()).isEqualTo(before);
+
+    Cli.Result refused = Cli.run(AWS, command());
+    assertThat(refused.exitCode()).isEqualTo(ExitCode.FAILURE);
+    assertThat(refused.out()).contains("Instances (2):");
+    assertThat(refused.stderr()).contains("nothing was created: pass --yes");
+    assertThat(state()).isEqualTo(before);
+  }
+
+  @Test
+  void ctrlC_whileInstancesRun_terminatesThem_andExits130() throws Exception {
+    Process cli = Cli.startInterruptible(AWS, command("--yes"));
+    List<Instance> instances = awaitRunning(2);
+    new ProcessBuilder("kill", "-INT", Long.toString(cli.pid())).start().waitFor();
+    Cli.Result r = Cli.finish(cli);
+    assertThat(r.exitCode()).as(r.stderr()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(r.stderr()).contains("interrupted; terminated the instances and removed what run");
+    for (Instance instance : instances) {
+      assertThat(
+              ec2.describeInstances(b -> b.instanceIds(instance.instanceId()))
+                  .reservations()
+                  .get(0)
+                  .instances()
+                  .get(0)
+                  .state()
+                  .name())
+          .isEqualTo(InstanceStateName.TERMINATED);
+    }
+    Cli.Result cleanup =
+        Cli.run(
+            AWS,
+            "bench",
+            "ec2",
+            "cleanup",
+            "--run",
+            runId(instances.get(0)),
+            "--region",
+            REGION,
+            "--endpoint-url",
+            moto.endpoint().toString());
+    assertThat(cleanup.exitCode()).as(cleanup.stderr()).isZero();
+    assertThat(cleanup.out()).contains("Nothing left by run " + runId(instances.get(0)));
+  }
+}
