@@ -23,7 +23,7 @@ import java.util.Objects;
  * @param accessKeyId static credentials, or {@code null} for the SDK's default chain
  * @param secretAccessKey the secret of {@code accessKeyId}
  * @param anonymous whether requests go unsigned (public buckets)
- * @param concurrency GETs in flight per executor, or 0 for 16 per core
+ * @param concurrency GETs in flight per executor, or 0 for 16 per core (at least 64, at most 256)
  * @param chunkSize bytes per ranged GET
  * @param maxInFlightBytes the in-flight byte budget per executor, or 0 for a quarter of its heap
  * @param rules include and exclude rules in order, each {@code +GLOB} or {@code -GLOB}
@@ -181,7 +181,8 @@ public record SparkDownloadOptions(
     public Builder concurrency(int concurrency) {
       if (concurrency < 0) {
         throw new IllegalArgumentException(
-            "concurrency must be at least 1 (or 0 for 16 per core), got " + concurrency);
+            "concurrency must be at least 1 (or 0 for 16 per core, at least 64), got "
+                + concurrency);
       }
       this.concurrency = concurrency;
       return this;

@@ -139,7 +139,8 @@ public final class SparkGet {
     @Option(
         names = {"-c", "--concurrency"},
         paramLabel = "N",
-        description = "GET requests in flight per executor (default: 16 per core).")
+        description =
+            "GET requests in flight per executor (default: 16 per core, at least 64, at most 256).")
     int concurrency;
 
     @Option(
@@ -239,6 +240,11 @@ public final class SparkGet {
         builder.master(master);
       } else if (!conf.contains("spark.master")) {
         builder.master("local[*]");
+      }
+      String effective = master != null ? master : conf.get("spark.master", "local[*]");
+      if (effective.startsWith("local") && !conf.contains("spark.ui.enabled")) {
+        // A local run of one command has nobody to show a web UI to: skip starting one.
+        builder.config("spark.ui.enabled", "false");
       }
       return builder.getOrCreate();
     }

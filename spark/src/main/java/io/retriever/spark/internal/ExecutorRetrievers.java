@@ -19,8 +19,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * executor: one in-flight byte budget, one pool of downloader workers and one connection pool, so
  * that the executor's tasks share them fairly instead of each starting its own.
  *
- * <p>Sized from the executor: 16 GETs in flight per core, and a quarter of the heap as the budget,
- * unless the options say otherwise.
+ * <p>Sized from the executor: 16 GETs in flight per core (at least 64, as one process has, at most
+ * 256), and a quarter of the heap as the budget, unless the options say otherwise.
  *
  * <p>Concurrency: any task thread may ask; the first to ask for a setting builds it. They live as
  * long as the JVM (their threads are daemons) and are closed when it shuts down.
@@ -72,7 +72,10 @@ public final class ExecutorRetrievers {
   private static Shared open(SparkDownloadOptions o) {
     int cores = executorCores();
     long heap = Runtime.getRuntime().maxMemory();
-    int concurrency = o.concurrency() > 0 ? o.concurrency() : Math.min(256, 16 * cores);
+    int concurrency =
+        o.concurrency() > 0
+            ? o.concurrency()
+            : Math.min(256, Math.max(Retriever.DEFAULT_CONCURRENCY, 16 * cores));
     long budget =
         o.maxInFlightBytes() > 0
             ? o.maxInFlightBytes()
