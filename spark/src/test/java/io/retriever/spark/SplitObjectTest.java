@@ -169,6 +169,24 @@ class SplitObjectTest {
   }
 
   @Test
+  void someoneElsesFileInTheWay_splitObjectFailedAndNamedFileKept(@TempDir Path dir)
+      throws IOException {
+    Path mine = dir.resolve("large.bin");
+    Files.writeString(mine, "not the object");
+
+    SparkDownload download = RetrieverSpark.download(spark, BUCKET, "data/large", dir, options());
+
+    assertThat(download.summary().failed()).isEqualTo(1);
+    assertThat(download.summary().firstFailures())
+        .singleElement()
+        .asString()
+        .startsWith("data/large.bin: ")
+        .contains("allow overwriting");
+    assertThat(Files.readString(mine)).isEqualTo("not the object");
+    assertThat(leftovers(dir)).isEmpty();
+  }
+
+  @Test
   void again_largeObjectUpToDate(@TempDir Path dir) throws IOException {
     RetrieverSpark.download(spark, BUCKET, "data/large", dir, options());
     SparkDownload again = RetrieverSpark.download(spark, BUCKET, "data/large", dir, options());

@@ -114,6 +114,7 @@ final class SplitObject {
         delete(temporary);
         return new UnitDownloader(job).wholeObjects(unit, List.of(info), shared).get(0);
       }
+      delete(temporary);
       return failed(object, target, e.getMessage(), unit);
     }
   }
