@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param unitsPerSlot work units per task slot, so that fast executors pull more
  * @param splitSize the fewest bytes of one object a work unit takes when an object is split across
  *     units in byte ranges; 0 keeps every object whole
+ * @param profile a profile of the shared AWS config and credentials files (on every executor) whose
+ *     credentials and region to use, or {@code null}
  */
 public record SparkDownloadOptions(
     String endpoint,
@@ -45,7 +47,8 @@ public record SparkDownloadOptions(
     List<String> rules,
     boolean overwrite,
     int unitsPerSlot,
-    long splitSize)
+    long splitSize,
+    String profile)
     implements Serializable {
 
   /** The default {@link #splitSize}: 64 MiB. */
@@ -72,7 +75,7 @@ public record SparkDownloadOptions(
    * accessKeyId} with {@code secretAccessKey} (else the SDK's default chain), {@code anonymous},
    * {@code concurrency}, {@code chunkSize} and {@code maxInFlightBytes} (sizes such as {@code
    * 8MiB}), {@code include} and {@code exclude} (comma-separated globs; excludes apply first),
-   * {@code overwrite}, {@code unitsPerSlot}.
+   * {@code overwrite}, {@code unitsPerSlot}, {@code splitSize}, {@code profile}.
    *
    * @throws IllegalArgumentException that names the option, for a bad value or an unknown name
    */
@@ -107,7 +110,9 @@ public record SparkDownloadOptions(
         + ", credentials="
         + (anonymous
             ? "anonymous"
-            : accessKeyId == null ? "default chain" : "static " + accessKeyId)
+            : accessKeyId != null
+                ? "static " + accessKeyId
+                : profile != null ? "profile " + profile : "default chain")
         + ", concurrency="
         + concurrency
         + ", chunkSize="
@@ -140,6 +145,7 @@ public record SparkDownloadOptions(
     private boolean overwrite;
     private int unitsPerSlot = 3;
     private long splitSize = DEFAULT_SPLIT_SIZE;
+    private String profile;
 
     private Builder() {}
 
@@ -166,6 +172,19 @@ public record SparkDownloadOptions(
       this.accessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
       this.secretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
       this.anonymous = false;
+      this.profile = null;
+      return this;
+    }
+
+    /**
+     * Signs with the credentials of this profile of the shared AWS config and credentials files,
+     * and takes its region unless one is set; every executor reads its own files.
+     */
+    public Builder profile(String profile) {
+      this.profile = Objects.requireNonNull(profile, "profile");
+      this.anonymous = false;
+      this.accessKeyId = null;
+      this.secretAccessKey = null;
       return this;
     }
 
@@ -174,6 +193,7 @@ public record SparkDownloadOptions(
       this.anonymous = true;
       this.accessKeyId = null;
       this.secretAccessKey = null;
+      this.profile = null;
       return this;
     }
 
@@ -266,7 +286,8 @@ public record SparkDownloadOptions(
           rules,
           overwrite,
           unitsPerSlot,
-          splitSize);
+          splitSize,
+          profile);
     }
   }
 }

@@ -130,6 +130,14 @@ public final class SparkGet {
     @Option(names = "--region", description = "Region of the bucket.")
     String region;
 
+    @Option(
+        names = "--profile",
+        paramLabel = "PROFILE",
+        description =
+            "Use the credentials (and region) of this profile of the AWS config files, on every"
+                + " executor.")
+    String profile;
+
     @Option(names = "--no-sign-request", description = "Send unsigned requests (public buckets).")
     boolean anonymous;
 
@@ -197,6 +205,9 @@ public final class SparkGet {
       }
       if (region != null) {
         options.region(region);
+      }
+      if (profile != null) {
+        options.profile(profile);
       }
       if (anonymous) {
         options.anonymous();

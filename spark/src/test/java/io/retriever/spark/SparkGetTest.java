@@ -10,6 +10,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -95,6 +96,40 @@ class SparkGetTest {
           .asString()
           .startsWith("retriever-spark: no AWS credentials were found")
           .contains("--no-sign-request");
+    } finally {
+      System.clearProperty("aws.sharedCredentialsFile");
+      System.clearProperty("aws.configFile");
+      System.setProperty("aws.accessKeyId", s3.accessKey());
+      System.setProperty("aws.secretAccessKey", s3.secretKey());
+    }
+  }
+
+  @Test
+  void get_profile_signsWithItsCredentialsAndRegion(@TempDir Path dir) throws IOException {
+    Path credentials = dir.resolve("credentials");
+    Files.writeString(
+        credentials,
+        "[other]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n\n[local]\n"
+            + "aws_access_key_id = "
+            + s3.accessKey()
+            + "\naws_secret_access_key = "
+            + s3.secretKey()
+            + "\n");
+    Path config = dir.resolve("config");
+    Files.writeString(config, "[profile local]\nregion = " + s3.region() + "\n");
+    System.clearProperty("aws.accessKeyId");
+    System.clearProperty("aws.secretAccessKey");
+    System.setProperty("aws.sharedCredentialsFile", credentials.toString());
+    System.setProperty("aws.configFile", config.toString());
+    try {
+      Result result =
+          run("--profile", "local", "s3://" + BUCKET + "/data/", dir.resolve("out").toString());
+
+      assertThat(result.code).as(result.err).isZero();
+      for (TestObject o : objects) {
+        assertThat(TestData.sha256(dir.resolve("out").resolve(o.key().substring(5))))
+            .isEqualTo(o.sha256());
+      }
     } finally {
       System.clearProperty("aws.sharedCredentialsFile");
       System.clearProperty("aws.configFile");

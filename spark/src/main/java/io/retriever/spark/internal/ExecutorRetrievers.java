@@ -61,7 +61,8 @@ public final class ExecutorRetrievers {
         List.of(),
         false,
         1,
-        0);
+        0,
+        o.profile());
   }
 
   /** Returns this JVM's shared retriever for {@code options}, building it on first use. */
@@ -91,13 +92,14 @@ public final class ExecutorRetrievers {
     if (o.endpoint() != null) {
       builder.endpoint(URI.create(o.endpoint()));
     }
-    if (o.region() != null) {
-      builder.region(o.region());
+    String region = S3Listing.region(o);
+    if (region != null) {
+      builder.region(region);
     }
     if (o.anonymous()) {
       builder.anonymous();
-    } else if (o.accessKeyId() != null) {
-      builder.credentials(o.accessKeyId(), o.secretAccessKey());
+    } else if (o.accessKeyId() != null || o.profile() != null) {
+      builder.credentials(S3Listing.credentials(o));
     }
     int rangeGets = Math.max(4, concurrency / 2);
     S3Client client = S3Listing.client(o, rangeGets);

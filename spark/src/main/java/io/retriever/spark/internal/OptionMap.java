@@ -43,6 +43,7 @@ public final class OptionMap {
     add("overwrite", (b, v) -> b.overwrite(bool(v)));
     add("unitsPerSlot", (b, v) -> b.unitsPerSlot(integer(v)));
     add("splitSize", (b, v) -> b.splitSize(Sizes.parse(v)));
+    add("profile", SparkDownloadOptions.Builder::profile);
   }
 
   private OptionMap() {}

@@ -7,11 +7,14 @@ import java.net.URI;
 import java.time.Duration;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.EncodingType;
@@ -53,17 +56,11 @@ public final class S3Listing implements AutoCloseable {
                     .socketTimeout(Duration.ofSeconds(30))
                     .build())
             .forcePathStyle(options.pathStyle());
-    if (options.anonymous()) {
-      builder.credentialsProvider(AnonymousCredentialsProvider.create());
-    } else if (options.accessKeyId() != null) {
-      builder.credentialsProvider(
-          StaticCredentialsProvider.create(
-              AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey())));
-    } else {
-      builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
-    }
-    if (options.region() != null) {
-      builder.region(Region.of(options.region()));
+    builder.credentialsProvider(
+        options.anonymous() ? AnonymousCredentialsProvider.create() : credentials(options));
+    String region = region(options);
+    if (region != null) {
+      builder.region(Region.of(region));
     }
     if (options.endpoint() != null) {
       builder.endpointOverride(URI.create(options.endpoint()));
@@ -71,6 +68,40 @@ public final class S3Listing implements AutoCloseable {
       builder.crossRegionAccessEnabled(true);
     }
     return builder.build();
+  }
+
+  /**
+   * Returns the credentials {@code options} name: static ones, a profile's, or the SDK's default
+   * chain (environment, profile, container, instance role).
+   */
+  static AwsCredentialsProvider credentials(SparkDownloadOptions options) {
+    if (options.accessKeyId() != null) {
+      return StaticCredentialsProvider.create(
+          AwsBasicCredentials.create(options.accessKeyId(), options.secretAccessKey()));
+    }
+    if (options.profile() != null) {
+      return ProfileCredentialsProvider.create(options.profile());
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  /**
+   * Returns the region {@code options} set, else their profile's, else null (the SDK's region
+   * chain).
+   */
+  static String region(SparkDownloadOptions options) {
+    if (options.region() != null || options.profile() == null) {
+      return options.region();
+    }
+    try {
+      return DefaultAwsRegionProviderChain.builder()
+          .profileName(options.profile())
+          .build()
+          .getRegion()
+          .id();
+    } catch (SdkClientException e) {
+      return null;
+    }
   }
 
   /**
