@@ -99,17 +99,11 @@ final class Leftovers {
               });
     }
     Resources.Snapshot found = new Resources.Snapshot(instances, groups, profiles, roles, staged);
+    String bucket = run == null ? null : run.bucket();
     List<String> failures =
         found.isEmpty()
             ? List.of()
-            : new Teardown(clients, run == null ? null : run.bucket(), terminationWait, poll, log)
-                .remove(found);
-    return new Cleanup(
-        instances,
-        groups,
-        profiles,
-        roles,
-        staged.stream().map(k -> "s3://" + run.bucket() + "/" + k).toList(),
-        failures);
+            : new Teardown(clients, bucket, terminationWait, poll, log).remove(found);
+    return new Cleanup(found, bucket, failures);
   }
 }
