@@ -34,6 +34,7 @@ public final class Resources {
       stagedKeys = List.copyOf(stagedKeys);
     }
 
+    /** Returns whether there is nothing to remove. */
     public boolean isEmpty() {
       return instanceIds.isEmpty()
           && securityGroupIds.isEmpty()

@@ -1,5 +1,11 @@
 package io.retriever.bench.ec2.internal;
 
+import java.util.ArrayList;
+import java.util.List;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
 /** The tags and names that mark what a run created, so that cleanup can find it again. */
 public final class Tags {
   /** The tag whose value is the run id. */
@@ -19,5 +25,19 @@ public final class Tags {
   /** Returns the name of the run's security group, role and instance profile. */
   public static String name(String runId) {
     return NAME_PREFIX + runId;
+  }
+
+  /** Returns an EC2 tag. */
+  public static Tag tag(String key, String value) {
+    return Tag.builder().key(key).value(value).build();
+  }
+
+  /** Returns the tags of a resource created with them: the run's, and {@code extra} if not null. */
+  public static TagSpecification tagged(ResourceType type, List<Tag> tags, Tag extra) {
+    List<Tag> all = new ArrayList<>(tags);
+    if (extra != null) {
+      all.add(extra);
+    }
+    return TagSpecification.builder().resourceType(type).tags(all).build();
   }
 }
