@@ -223,8 +223,7 @@ final class Fetcher {
     scope.metrics().requests.incrementAndGet();
     try {
       String now = s3.head(task.object().bucket(), task.object().key()).eTag();
-      return now != null
-          && Responses.bareETag(now).equals(Responses.bareETag(task.object().eTag()));
+      return now != null && S3Access.sameETag(task.object().eTag(), now);
     } catch (RuntimeException headFailed) {
       return false;
     }

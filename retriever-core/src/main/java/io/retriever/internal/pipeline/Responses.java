@@ -1,6 +1,7 @@
 package io.retriever.internal.pipeline;
 
 import io.retriever.ChunkTask;
+import io.retriever.internal.s3.S3Access;
 import java.io.IOException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
@@ -66,7 +67,7 @@ final class Responses {
   static void checkVersion(ChunkTask task, GetObjectResponse response) throws UnexpectedResponse {
     String listed = task.object().eTag();
     String got = response.eTag();
-    if (listed != null && got != null && !bareETag(listed).equals(bareETag(got))) {
+    if (!S3Access.sameETag(listed, got)) {
       throw new UnexpectedResponse(
           "server sent "
               + task.object().uri()
@@ -76,11 +77,5 @@ final class Responses {
               + listed
               + " was listed (another version)");
     }
-  }
-
-  /** Returns an ETag without quotes and weakness mark, to compare. */
-  static String bareETag(String eTag) {
-    String bare = eTag.startsWith("W/") ? eTag.substring(2) : eTag;
-    return bare.replace("\"", "");
   }
 }

@@ -2,6 +2,7 @@ package io.retriever.internal.s3;
 
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import io.retriever.internal.Settings;
 import java.net.URI;
 import java.util.ArrayList;
@@ -126,20 +127,33 @@ public final class S3Access implements AutoCloseable {
    * Returns a HEAD in checksum mode of exactly this version of the object (conditional on its
    * ETag), with what it says of the object's checksums and encryption.
    *
-   * @throws RetrieverException if the object is gone or changed, or the HEAD fails
+   * @throws RetrieverException if the HEAD fails, the object is gone, or the store answers for
+   *     another version (its ETag or size not the listed ones, as a store that ignores {@code
+   *     If-Match} would)
    */
   public HeadObjectResponse headVersion(ObjectInfo object) {
+    HeadObjectResponse r;
     try {
-      return client.headObject(
-          b -> {
-            b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
-            if (object.eTag() != null) {
-              b.ifMatch(object.eTag());
-            }
-          });
+      r = headInChecksumMode(object);
     } catch (RuntimeException e) {
       throw describe(e, object.bucket(), object.key());
     }
+    boolean otherETag = r.eTag() != null && !sameETag(object.eTag(), r.eTag());
+    if (otherETag || (r.contentLength() != null && r.contentLength() != object.size())) {
+      throw new RetrieverException(
+          Reason.CHANGED,
+          object.uri()
+              + " is no longer the version listed (ETag "
+              + object.eTag()
+              + ", "
+              + object.size()
+              + " bytes): the store now answers ETag "
+              + r.eTag()
+              + ", "
+              + r.contentLength()
+              + " bytes; download it again");
+    }
+    return r;
   }
 
   /**
@@ -149,25 +163,47 @@ public final class S3Access implements AutoCloseable {
   private HeadObjectResponse fullObjectChecksums(ObjectInfo object) {
     HeadObjectResponse r;
     try {
-      r =
-          client.headObject(
-              b -> {
-                b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
-                if (object.eTag() != null) {
-                  b.ifMatch(object.eTag());
-                }
-              });
+      r = headInChecksumMode(object);
     } catch (RuntimeException e) {
       return null;
     }
-    // A checksum is of the whole object only when the store says so, or, when it says nothing, for
-    // an object uploaded in one part: a multipart upload's checksum without a stated type is a
-    // checksum of its parts' checksums, whatever its form.
-    boolean fullObject =
-        r.checksumType() == null
-            ? !isMultipart(object.eTag())
-            : r.checksumType() == ChecksumType.FULL_OBJECT;
-    return fullObject ? r : null;
+    return fullObject(r, object) ? r : null;
+  }
+
+  /** Sends a HEAD in checksum mode, conditional on the object's ETag when it has one. */
+  private HeadObjectResponse headInChecksumMode(ObjectInfo object) {
+    return client.headObject(
+        b -> {
+          b.bucket(object.bucket()).key(object.key()).checksumMode(ChecksumMode.ENABLED);
+          if (object.eTag() != null) {
+            b.ifMatch(object.eTag());
+          }
+        });
+  }
+
+  /**
+   * Returns whether the checksums a HEAD in checksum mode gave are of the whole object: when the
+   * store says so, or, when it says nothing, for an object uploaded in one part (a multipart
+   * upload's checksum without a stated type is a checksum of its parts' checksums, whatever its
+   * form).
+   */
+  public static boolean fullObject(HeadObjectResponse r, ObjectInfo object) {
+    return r.checksumType() == null
+        ? !isMultipart(object.eTag())
+        : r.checksumType() == ChecksumType.FULL_OBJECT;
+  }
+
+  /**
+   * Returns whether two ETags name the same version, quotes and a weakness mark ({@code W/}) aside;
+   * true when the listed one is unknown (null), as there is nothing to tell them apart by.
+   */
+  public static boolean sameETag(String listed, String answered) {
+    return listed == null || answered == null || bare(listed).equals(bare(answered));
+  }
+
+  private static String bare(String eTag) {
+    String bare = eTag.startsWith("W/") ? eTag.substring(2) : eTag;
+    return bare.replace("\"", "");
   }
 
   /** Returns whether an ETag is that of a multipart upload ({@code "...-N"}). */
@@ -223,9 +259,7 @@ public final class S3Access implements AutoCloseable {
                     b.partNumberMarker(from);
                   }
                 });
-        if (r.eTag() != null
-            && object.eTag() != null
-            && !object.eTag().replace("\"", "").equals(r.eTag().replace("\"", ""))) {
+        if (r.eTag() != null && !sameETag(object.eTag(), r.eTag())) {
           return null;
         }
         GetObjectAttributesParts parts = r.objectParts();

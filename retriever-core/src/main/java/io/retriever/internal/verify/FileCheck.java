@@ -40,10 +40,11 @@ public final class FileCheck {
         throw corrupt(object, "size", object.size() + " bytes", channel.size() + " bytes");
       }
       HeadObjectResponse head = s3.headVersion(object);
-      S3Access.WholeChecksum whole = S3Access.wholeChecksum(asGet(head));
+      S3Access.WholeChecksum whole =
+          S3Access.fullObject(head, object) ? S3Access.wholeChecksum(asGet(head)) : null;
       if (whole != null && whole.hash() == null) {
         Checksum crc = Crcs.newChecksum(whole.algorithm());
-        read(channel, (b, n) -> crc.update(b, 0, n));
+        read(channel, 0, object.size(), crc::update);
         compare(object, whole.algorithm(), whole.crc(), crc.getValue());
         return whole.algorithm();
       }
@@ -69,7 +70,7 @@ public final class FileCheck {
       FileChannel channel, ObjectInfo object, String algorithm, byte[] expected)
       throws IOException {
     MessageDigest digest = Hashes.newDigest(algorithm);
-    read(channel, (b, n) -> digest.update(b, 0, n));
+    read(channel, 0, object.size(), digest::update);
     byte[] actual = digest.digest();
     if (!MessageDigest.isEqual(expected, actual)) {
       HexFormat hex = HexFormat.of();
@@ -80,43 +81,37 @@ public final class FileCheck {
 
   private static void checkParts(
       FileChannel channel, ObjectInfo object, S3Access.ExpectedCrcs parts) throws IOException {
-    long[] sizes = parts.partSizes();
     Checksum crc = Crcs.newChecksum(parts.algorithm());
-    int part = 0;
-    long left = sizes[0];
-    ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
     long position = 0;
-    while (part < sizes.length) {
-      buffer.clear().limit((int) Math.min(BUFFER, left));
-      int n = channel.read(buffer, position);
-      if (n < 0) {
-        throw new IOException("the file ended before its size");
-      }
-      crc.update(buffer.array(), 0, n);
-      position += n;
-      left -= n;
-      if (left == 0) {
-        compare(
-            object,
-            parts.algorithm() + " of part " + (part + 1),
-            parts.values()[part],
-            crc.getValue());
-        crc.reset();
-        part++;
-        left = part < sizes.length ? sizes[part] : 0;
-      }
+    for (int part = 0; part < parts.partSizes().length; part++) {
+      crc.reset();
+      read(channel, position, parts.partSizes()[part], crc::update);
+      position += parts.partSizes()[part];
+      compare(
+          object,
+          parts.algorithm() + " of part " + (part + 1),
+          parts.values()[part],
+          crc.getValue());
     }
   }
 
   private interface Bytes {
-    void accept(byte[] bytes, int length);
+    void accept(byte[] bytes, int offset, int length);
   }
 
-  private static void read(FileChannel channel, Bytes bytes) throws IOException {
+  /**
+   * Reads exactly {@code length} bytes from {@code from} into {@code bytes}, a buffer at a time.
+   */
+  private static void read(FileChannel channel, long from, long length, Bytes bytes)
+      throws IOException {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
-    long position = 0;
-    for (int n; (n = channel.read(buffer.clear(), position)) > 0; ) {
-      bytes.accept(buffer.array(), n);
+    for (long position = from, end = from + length; position < end; ) {
+      buffer.clear().limit((int) Math.min(BUFFER, end - position));
+      int n = channel.read(buffer, position);
+      if (n < 0) {
+        throw new IOException("the file ended at byte " + position + ", before its size");
+      }
+      bytes.accept(buffer.array(), 0, n);
       position += n;
     }
   }
