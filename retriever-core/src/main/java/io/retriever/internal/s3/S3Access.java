@@ -236,6 +236,9 @@ public final class S3Access implements AutoCloseable {
     }
   }
 
+  /** Most pages of parts read for one object: S3 allows 10,000 parts, 1,000 a page. */
+  static final int MAX_PART_PAGES = 10;
+
   /**
    * Returns the CRC of each part of a multipart object, from GetObjectAttributes, or null when it
    * cannot be had (no such checksum, the object changed, the request failed).
@@ -246,7 +249,10 @@ public final class S3Access implements AutoCloseable {
     String algorithm = object.checksumAlgorithm();
     Integer marker = null;
     try {
-      while (true) {
+      for (int page = 1; ; page++) {
+        if (page > MAX_PART_PAGES) {
+          return null; // More pages than 10,000 parts fill: a store that loops.
+        }
         Integer from = marker;
         GetObjectAttributesResponse r =
             client.getObjectAttributes(
@@ -285,6 +291,9 @@ public final class S3Access implements AutoCloseable {
           break;
         }
         marker = parts.nextPartNumberMarker();
+        if (marker == null || (from != null && marker <= from)) {
+          return null; // A page that does not move on would be asked for forever.
+        }
       }
     } catch (RuntimeException e) {
       return null;
