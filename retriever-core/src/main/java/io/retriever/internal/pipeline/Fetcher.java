@@ -272,7 +272,6 @@ final class Fetcher {
       scope.inFlight().add(body);
       try {
         Responses.check(task, body.response(), whole, first, last);
-        Responses.checkVersion(task, body.response());
         Verifier.WholeGet plan =
             cursor.position == 0 && task.wholeObject()
                 ? scope.verifier().wholeGet(task.object(), body.response())

@@ -2,6 +2,7 @@ package io.retriever.spark.internal;
 
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
+import io.retriever.internal.s3.RangeAnswers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -24,9 +25,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * work units: ranged GETs of at most a chunk each, several at once on the executor's range pool,
  * every one conditional on the listed ETag ({@code If-Match}), so that the pieces written by
  * different tasks are of one version. A response that is not the range asked for (status, {@code
- * Content-Range}, length, ETag) is a fault, asked for again; a GET cut off part-way goes on from
- * where it stopped. Writing the same range twice (a retried or speculative task) writes the same
- * bytes.
+ * Content-Range}, length, ETag: the core's rule, {@link RangeAnswers}) is a fault, asked for again;
+ * a GET cut off part-way goes on from where it stopped. Writing the same range twice (a retried or
+ * speculative task) writes the same bytes.
  *
  * <p>Memory: one buffer of {@link #BUFFER} bytes per GET in flight.
  */
@@ -85,7 +86,18 @@ final class RangeWriter {
     ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
     for (int attempt = 1; ; attempt++) {
       try (ResponseInputStream<GetObjectResponse> in = get(bucket, object, position, b)) {
-        check(bucket, object, position, b, in.response());
+        String problem =
+            RangeAnswers.problem(
+                uri(bucket, object),
+                object.size(),
+                object.eTag(),
+                in.response(),
+                false,
+                position,
+                b - 1);
+        if (problem != null) {
+          throw new Fault(problem);
+        }
         position = copy(in, buffer, channel, position, b);
         if (position == b) {
           return null;
@@ -145,36 +157,6 @@ final class RangeWriter {
         });
   }
 
-  /** Checks that a response is the range asked for, of the listed version. */
-  private static void check(
-      String bucket, ListedObject object, long a, long b, GetObjectResponse response) {
-    String expected = "bytes " + a + "-" + (b - 1) + "/" + object.size();
-    if (!expected.equals(response.contentRange())) {
-      throw new Fault(
-          uri(bucket, object)
-              + ": asked for "
-              + expected
-              + ", the store answered Content-Range "
-              + response.contentRange());
-    }
-    if (response.contentLength() == null || response.contentLength() != b - a) {
-      throw new Fault(
-          uri(bucket, object)
-              + ": asked for "
-              + (b - a)
-              + " bytes, the store sent Content-Length "
-              + response.contentLength());
-    }
-    if (object.eTag() != null && !bare(object.eTag()).equals(bare(response.eTag()))) {
-      throw new Fault(
-          uri(bucket, object)
-              + ": asked for ETag "
-              + object.eTag()
-              + ", the store sent "
-              + response.eTag());
-    }
-  }
-
   /** Copies the response into the channel at {@code position}; returns where it ended. */
   private static long copy(
       InputStream in, ByteBuffer buffer, FileChannel channel, long position, long end)
@@ -194,10 +176,6 @@ final class RangeWriter {
       throw new Fault("the store sent more bytes than the range holds");
     }
     return position;
-  }
-
-  private static String bare(String eTag) {
-    return eTag == null ? "" : eTag.replace("\"", "");
   }
 
   private static String uri(String bucket, ListedObject object) {
