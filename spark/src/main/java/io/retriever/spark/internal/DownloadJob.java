@@ -1,9 +1,11 @@
 package io.retriever.spark.internal;
 
 import io.retriever.DownloadRequest;
+import io.retriever.ObjectInfo;
 import io.retriever.spark.ObjectOutcome;
 import io.retriever.spark.SparkDownloadOptions;
 import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.Iterator;
 import scala.Tuple2;
 
@@ -33,6 +35,15 @@ record DownloadJob(
     NODE_LOCAL,
     /** A Hadoop FileSystem directory. */
     HADOOP
+  }
+
+  /**
+   * Returns where {@code object} lands below the destination directory (shared or node-local).
+   *
+   * @throws io.retriever.RetrieverException if its key is not safe as a path there
+   */
+  Path pathOf(ObjectInfo object) {
+    return DownloadRequest.prefix(bucket, prefix).pathIn(Path.of(destination), object);
   }
 
   /** Lists {@code ranges} on this executor, keeping what the filter takes. */

@@ -1,6 +1,5 @@
 package io.retriever.spark.internal;
 
-import io.retriever.DownloadRequest;
 import io.retriever.ObjectInfo;
 import io.retriever.Retriever;
 import io.retriever.RetrieverException;
@@ -40,7 +39,7 @@ final class SplitObject {
       throws InterruptedException {
     ObjectInfo info = piece.object().toObjectInfo(job.bucket());
     try {
-      Path target = target(job, info);
+      Path target = job.pathOf(info);
       if (shared.retriever().isCurrent(target, info)) {
         return Done.inPlace(piece, unit);
       }
@@ -73,7 +72,7 @@ final class SplitObject {
     int unit = pieces.get(0).unit();
     Path target;
     try {
-      target = target(job, info);
+      target = job.pathOf(info);
     } catch (RetrieverException e) {
       return failed(object, Path.of(job.destination(), object.key()), e.getMessage(), unit);
     }
@@ -136,11 +135,6 @@ final class SplitObject {
     return next == object.size() && pieces.size() == pieces.get(0).piece().pieces()
         ? null
         : "only " + pieces.size() + " of its " + pieces.get(0).piece().pieces() + " pieces came";
-  }
-
-  private static Path target(DownloadJob job, ObjectInfo info) {
-    return DownloadRequest.prefix(job.bucket(), job.prefix())
-        .pathIn(Path.of(job.destination()), info);
   }
 
   private static Path temporary(DownloadJob job, Path target) {

@@ -75,26 +75,18 @@ final class UnitDownloader {
   /** Downloads whole objects with the executor's retriever; returns one outcome per object. */
   List<ObjectOutcome> wholeObjects(
       int unit, List<ObjectInfo> objects, ExecutorRetrievers.Shared shared) {
-    DownloadRequest request = DownloadRequest.prefix(job.bucket(), job.prefix());
-    return switch (job.kind()) {
-      case SHARED -> {
-        Path destination = Path.of(job.destination());
-        yield toDirectory(
-            unit, objects, shared, destination, f -> f.path().toString(), o -> where(request, o));
-      }
-      case NODE_LOCAL -> {
-        String host = host() + ":";
-        Path destination = Path.of(job.destination());
-        yield toDirectory(
-            unit,
-            objects,
-            shared,
-            destination,
-            f -> host + f.path(),
-            o -> host + where(request, o));
-      }
-      case HADOOP -> toHadoop(unit, objects, shared);
-    };
+    if (job.kind() == DownloadJob.Kind.HADOOP) {
+      return toHadoop(unit, objects, shared);
+    }
+    // On each node's own disk, where an object landed names the node.
+    String host = job.kind() == DownloadJob.Kind.NODE_LOCAL ? host() + ":" : "";
+    return toDirectory(
+        unit,
+        objects,
+        shared,
+        Path.of(job.destination()),
+        f -> host + f.path(),
+        o -> host + where(o));
   }
 
   /**
@@ -228,9 +220,9 @@ final class UnitDownloader {
   }
 
   /** Returns where an object lands below the job's directory, or its key if it cannot. */
-  private String where(DownloadRequest request, ObjectInfo o) {
+  private String where(ObjectInfo o) {
     try {
-      return request.pathIn(Path.of(job.destination()), o).toString();
+      return job.pathOf(o).toString();
     } catch (RetrieverException e) {
       return Path.of(job.destination(), o.key()).toString();
     }
