@@ -4,7 +4,6 @@ import io.retriever.DownloadRequest;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -94,10 +93,8 @@ final class HadoopFiles {
           && status.getLen() == object.size()
           && object.lastModified() != null
           && status.getModificationTime() == object.lastModified().toEpochMilli();
-    } catch (FileNotFoundException e) {
-      return false;
     } catch (IOException | RetrieverException e) {
-      return false;
+      return false; // Not there (FileNotFoundException), unreadable, or a key no path can hold.
     }
   }
 
