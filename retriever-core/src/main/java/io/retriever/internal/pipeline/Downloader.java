@@ -74,6 +74,10 @@ final class Downloader {
         Work next = null;
         try {
           next = work.take();
+          if (!next.claim()) {
+            next = null; // Withdrawn by its failed download as this worker took it.
+            continue;
+          }
           run(next);
         } finally {
           limit.release();

@@ -130,14 +130,9 @@ public final class Engine implements AutoCloseable {
   /** Takes a failed download's chunks that no worker has started out of the queue. */
   List<Work> withdraw(Failures download) {
     List<Work> taken = new ArrayList<>();
-    work.removeIf(
-        w -> {
-          if (w.scope().failures() == download) {
-            taken.add(w);
-            return true;
-          }
-          return false;
-        });
+    // The queue tests each element outside its lock and unlinks it after: a worker may take one in
+    // between. The claim decides who has it, so that its lease is released once.
+    work.removeIf(w -> w.scope().failures() == download && w.claim() && taken.add(w));
     return taken;
   }
 
