@@ -8,10 +8,20 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** What an object's ETag and S3's hash names say about how its bytes can be checked. */
 public final class Hashes {
+  /**
+   * Whether MD5s are computed by {@link Md5} rather than the JDK's: in a JVM without C2 (the
+   * launcher's {@code -XX:TieredStopAtLevel=1}), where the JDK's has no intrinsic. The system
+   * property {@code io.retriever.md5} ({@code jdk} or {@code portable}) decides instead when set.
+   */
+  private static final boolean PORTABLE_MD5 = portableMd5();
+
   private Hashes() {}
 
   /** Returns a new digest for {@code MD5} or S3's name of a hash ({@code SHA1}, {@code SHA256}). */
-  static MessageDigest newDigest(String algorithm) {
+  public static MessageDigest newDigest(String algorithm) {
+    if ("MD5".equals(algorithm) && PORTABLE_MD5) {
+      return new Md5();
+    }
     String name =
         switch (algorithm) {
           case "MD5" -> "MD5";
@@ -24,6 +34,27 @@ public final class Hashes {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("this JVM lacks " + name, e);
     }
+  }
+
+  /** Returns whether this JVM's command line leaves C2 out (C1 or the interpreter alone). */
+  private static boolean portableMd5() {
+    String chosen = System.getProperty("io.retriever.md5");
+    if (chosen != null) {
+      return chosen.equalsIgnoreCase("portable");
+    }
+    String[] arguments = ProcessHandle.current().info().arguments().orElse(new String[0]);
+    boolean withoutC2 = false;
+    for (String argument : arguments) {
+      // The last of these wins, as it does for the JVM.
+      if (argument.startsWith("-XX:TieredStopAtLevel=")) {
+        withoutC2 = !argument.endsWith("=4");
+      } else if (argument.equals("-XX:CompilationMode=quick-only") || argument.equals("-Xint")) {
+        withoutC2 = true;
+      } else if (argument.startsWith("-XX:CompilationMode=")) {
+        withoutC2 = false;
+      }
+    }
+    return withoutC2;
   }
 
   /** Returns whether S3 names a hash (SHA-1 or SHA-256) rather than a CRC. */
