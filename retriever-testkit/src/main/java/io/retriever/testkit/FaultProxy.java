@@ -146,6 +146,9 @@ final class FaultProxy implements AutoCloseable {
           return;
         }
         response = withChecksum(request, response);
+        if (method.equals("HEAD") && target.contains("partNumber=")) {
+          response = partAnswer(target, response);
+        }
         if (method.equals("GET") && target.contains("list-type=2")) {
           Faults.ListFault listFault = faults.decideList();
           if (faults.listedChecksum() != null || faults.listFaultsScheduled()) {
@@ -230,6 +233,54 @@ final class FaultProxy implements AutoCloseable {
     return new Head(bytes, response.firstLine(), response.headers());
   }
 
+  private static final Pattern PART_NUMBER = Pattern.compile("[?&]partNumber=([0-9]+)");
+
+  /**
+   * Answers a HEAD of one part as S3 does for an object presented as a multipart upload: {@code
+   * 206}, the part's length and range, and the number of parts in {@code x-amz-mp-parts-count}.
+   * S3Proxy ignores {@code partNumber} and answers for the whole object, as this does for any other
+   * object, or when the plan says the store does not answer part numbers.
+   */
+  private Head partAnswer(String target, Head response) {
+    Matcher number = PART_NUMBER.matcher(target);
+    String path = target.substring(0, target.indexOf('?'));
+    int second = path.indexOf('/', 1);
+    if (!number.find()
+        || second < 0
+        || !faults.answersPartNumbers()
+        || !response.firstLine().contains(" 200")) {
+      return response;
+    }
+    Faults.Parts parts =
+        faults.multipart(
+            path.substring(1, second),
+            URLDecoder.decode(path.substring(second + 1), StandardCharsets.UTF_8));
+    int part = Integer.parseInt(number.group(1));
+    if (parts == null || part < 1 || part > parts.sizes().length) {
+      return response;
+    }
+    long start = 0;
+    for (int i = 0; i < part - 1; i++) {
+      start += parts.sizes()[i];
+    }
+    long total = 0;
+    for (long size : parts.sizes()) {
+      total += size;
+    }
+    long length = parts.sizes()[part - 1];
+    Map<String, String> headers = new TreeMap<>(response.headers());
+    headers.put("content-length", String.valueOf(length));
+    headers.put("content-range", "bytes " + start + "-" + (start + length - 1) + "/" + total);
+    headers.put("x-amz-mp-parts-count", String.valueOf(parts.sizes().length));
+    StringBuilder head = new StringBuilder("HTTP/1.1 206 Partial Content\r\n");
+    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    head.append("\r\n");
+    return new Head(
+        head.toString().getBytes(StandardCharsets.ISO_8859_1),
+        "HTTP/1.1 206 Partial Content",
+        headers);
+  }
+
   /** Returns the parts of the object a GetObjectAttributes request names, if presented as such. */
   private Faults.Parts partsOf(String target) {
     String path = target.substring(0, target.indexOf('?'));
@@ -257,13 +308,17 @@ final class FaultProxy implements AutoCloseable {
           .append(i + 1)
           .append("</PartNumber><Size>")
           .append(parts.sizes()[i])
-          .append("</Size><")
-          .append(element)
-          .append('>')
-          .append(parts.values()[i])
-          .append("</")
-          .append(element)
-          .append("></Part>");
+          .append("</Size>");
+      if (parts.algorithm() != null) {
+        xml.append('<')
+            .append(element)
+            .append('>')
+            .append(parts.values()[i])
+            .append("</")
+            .append(element)
+            .append('>');
+      }
+      xml.append("</Part>");
     }
     xml.append("</ObjectParts></GetObjectAttributesResponse>");
     byte[] bytes = xml.toString().getBytes(StandardCharsets.UTF_8);
@@ -339,7 +394,7 @@ final class FaultProxy implements AutoCloseable {
       }
       Faults.Parts parts = faults.multipart(bucket, key);
       String extra =
-          parts != null
+          parts != null && parts.algorithm() != null
               ? "<ChecksumAlgorithm>"
                   + parts.algorithm()
                   + "</ChecksumAlgorithm><ChecksumType>COMPOSITE</ChecksumType>"

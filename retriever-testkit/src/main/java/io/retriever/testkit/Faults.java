@@ -212,8 +212,31 @@ public final class Faults {
     return listedChecksum;
   }
 
-  /** The per-part checksums of an object LocalS3 presents as a multipart upload. */
+  /**
+   * An object LocalS3 presents as a multipart upload: its parts' sizes, and their checksums when it
+   * has a composite one.
+   *
+   * @param algorithm the checksum's algorithm, or null when the parts have none
+   * @param values each part's checksum in base64, or null
+   */
   record Parts(String algorithm, long[] sizes, String[] values) {}
+
+  /** Whether a HEAD of one part ({@code ?partNumber=N}) is answered as S3 does. */
+  private volatile boolean answersPartNumbers = true;
+
+  /**
+   * Makes the server answer a HEAD of one part of a multipart upload ({@code ?partNumber=N}) for
+   * the whole object, as S3Proxy and some S3-compatible stores do, when {@code answers} is false.
+   * By default it answers as S3 does: the part's length and the number of parts.
+   */
+  public Faults answersPartNumbers(boolean answers) {
+    this.answersPartNumbers = answers;
+    return this;
+  }
+
+  boolean answersPartNumbers() {
+    return answersPartNumbers;
+  }
 
   /** Objects presented as multipart uploads, by "bucket/key". */
   private final Map<String, Parts> multipart = new ConcurrentHashMap<>();

@@ -33,7 +33,11 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.BlobStoreContext;
 import org.jclouds.blobstore.domain.Blob;
+import org.jclouds.blobstore.domain.MultipartPart;
+import org.jclouds.blobstore.domain.MultipartUpload;
+import org.jclouds.blobstore.options.PutOptions;
 import org.jclouds.filesystem.reference.FilesystemConstants;
+import org.jclouds.io.Payloads;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -274,6 +278,65 @@ public final class LocalS3 implements AutoCloseable {
     faults()
         .multipart(bucket, key, new Faults.Parts(algorithm, sizes, values.toArray(String[]::new)));
     return putRandom(bucket, key, size, Map.of());
+  }
+
+  /**
+   * Stores random bytes as {@link #putRandom} does, uploaded in parts of {@code partSize} bytes
+   * (the last one shorter), as the AWS CLI and the SDKs upload large objects: its ETag is then the
+   * MD5 of its parts' MD5s and their number ({@code "<md5>-N"}). When this server was built with
+   * {@link Builder#faults}, a HEAD of one part ({@code ?partNumber=N}) is answered as S3 does
+   * (unless {@link Faults#answersPartNumbers} says otherwise); without, as S3Proxy does, for the
+   * whole object.
+   */
+  public TestObject putRandomInParts(String bucket, String key, long size, long partSize) {
+    return putRandomInParts(bucket, key, size, partSize, null);
+  }
+
+  /**
+   * Stores random bytes uploaded in parts as {@link #putRandomInParts(String, String, long, long)}
+   * does, with a full-object checksum of {@code algorithm} ({@code CRC64NVME}, ...) as {@link
+   * #putRandomWithChecksum} gives one, unless {@code algorithm} is null.
+   */
+  public TestObject putRandomInParts(
+      String bucket, String key, long size, long partSize, String algorithm) {
+    if (partSize < 1 || partSize > Integer.MAX_VALUE || size < 1) {
+      throw new IllegalArgumentException(
+          "parts of 1 byte to 2 GiB, of an object of 1 byte or more; got "
+              + partSize
+              + " and "
+              + size);
+    }
+    Map<String, String> metadata =
+        algorithm == null
+            ? Map.of()
+            : Map.of(
+                "retriever-checksum-" + algorithm.toLowerCase(Locale.ROOT),
+                checksums(key, size, size, algorithm).get(0));
+    BlobStore blobs = blobStore();
+    MultipartUpload upload =
+        blobs.initiateMultipartUpload(
+            bucket,
+            blobs.blobBuilder(key).userMetadata(metadata).build().getMetadata(),
+            PutOptions.NONE);
+    List<MultipartPart> parts = new ArrayList<>();
+    long[] sizes = new long[(int) ((size + partSize - 1) / partSize)];
+    try (DigestInputStream in =
+        new DigestInputStream(
+            TestData.randomStream(size, seed(key, size)), MessageDigest.getInstance("SHA-256"))) {
+      for (int part = 0; part < sizes.length; part++) {
+        sizes[part] = Math.min(partSize, size - part * partSize);
+        byte[] bytes = in.readNBytes((int) sizes[part]);
+        parts.add(blobs.uploadMultipartPart(upload, part + 1, Payloads.newByteArrayPayload(bytes)));
+      }
+      blobs.completeMultipartUpload(upload, parts);
+      if (faults != null) {
+        faults.multipart(bucket, key, new Faults.Parts(null, sizes, null));
+      }
+      return new TestObject(
+          bucket, key, size, HexFormat.of().formatHex(in.getMessageDigest().digest()));
+    } catch (IOException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot store " + key, e);
+    }
   }
 
   /**
