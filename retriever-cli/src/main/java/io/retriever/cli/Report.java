@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.DownloadSummary;
 import io.retriever.options.Sizes;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -54,29 +53,13 @@ final class Report {
   /** How many unverified objects the line for people names. */
   private static final int NAMED = 3;
 
-  /** Names the objects delivered without a check, if any. */
+  /** Names the objects delivered without a check, if any, and why each went unchecked. */
   private static String unverified(DownloadSummary s) {
     if (s.objectsUnverified() == 0) {
       return "";
     }
-    StringBuilder line =
-        new StringBuilder(
-            String.format(
-                Locale.ROOT,
-                "; %,d %s unverified (the store offers no check for %s: ",
-                s.objectsUnverified(),
-                s.objectsUnverified() == 1 ? "object" : "objects",
-                s.objectsUnverified() == 1 ? "it" : "them"));
-    List<String> named = s.unverified().subList(0, Math.min(NAMED, s.unverified().size()));
-    line.append(String.join(", ", named));
-    if (s.objectsUnverified() > named.size()) {
-      line.append(
-          String.format(
-              Locale.ROOT,
-              " and %,d more; --json lists up to 100",
-              s.objectsUnverified() - named.size()));
-    }
-    return line.append(')').toString();
+    String line = "; " + s.describeUnverified(NAMED);
+    return s.objectsUnverified() > NAMED ? line + "; --json lists up to 100" : line;
   }
 
   /** Says where the bytes came from when not all of them came from S3 in this run. */
@@ -117,6 +100,7 @@ final class Report {
     fields.put("bytes_resumed", s.bytesResumed());
     fields.put("objects_unverified", s.objectsUnverified());
     fields.put("unverified", s.unverified());
+    fields.put("unverified_reasons", s.unverifiedReasons());
     return fields;
   }
 

@@ -53,6 +53,20 @@ class GetCommandTest {
   }
 
   @Test
+  void get_multipartUploadNoCheckCovers_exitsZeroNamingItAndWhy(@TempDir Path dir)
+      throws Exception {
+    // 7 MiB parts, which the store (S3Proxy) does not state and no uploader uses by default.
+    TestObject seven = s3.putRandomInParts(BUCKET, "odd/seven.bin", (14 << 20) + 1, 7 << 20);
+    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/odd/", dir.toString()));
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(TestData.sha256(dir.resolve("seven.bin"))).isEqualTo(seven.sha256());
+    assertThat(r.out() + r.stderr())
+        .contains(
+            "1 object unverified: s3://cli/odd/seven.bin (uploaded in 3 parts whose size the store"
+                + " does not state");
+  }
+
+  @Test
   void get_prefixWithoutSlash_isTreatedAsPrefix(@TempDir Path dir) throws Exception {
     Cli.Result r = Cli.run(s3, at(s3, "get", "s3://cli/set", dir.toString(), "-q"));
     assertThat(r.exitCode()).as(r.stderr()).isZero();

@@ -12,5 +12,13 @@ import java.time.Duration;
  * @param file where it landed, or {@code null} when not written to a file
  * @param bytesFetched bytes fetched from S3 for it in this download (0 when served from a cache)
  * @param elapsed from {@link ObjectStarted} to now
+ * @param unverified why its bytes could not be checked as a whole, for people, or {@code null} when
+ *     they were (or came from a local copy, or verification is off)
  */
-public record ObjectCompleted(ObjectInfo object, Path file, long bytesFetched, Duration elapsed) {}
+public record ObjectCompleted(
+    ObjectInfo object, Path file, long bytesFetched, Duration elapsed, String unverified) {
+  /** Describes an object whose bytes were checked. */
+  public ObjectCompleted(ObjectInfo object, Path file, long bytesFetched, Duration elapsed) {
+    this(object, file, bytesFetched, elapsed, null);
+  }
+}

@@ -216,8 +216,7 @@ class WrongAnswersTest {
   }
 
   @Test
-  void multipartUpload_withoutChecksums_isDeliveredAndNamedUnverified(@TempDir Path dir)
-      throws Exception {
+  void multipartUpload_withoutChecksums_isCheckedByItsEtag(@TempDir Path dir) throws Exception {
     try (LocalS3 s3 = LocalS3.start()) {
       s3.createBucket("mpu");
       byte[] first = TestData.randomStream(5 << 20, 1).readAllBytes();
@@ -257,8 +256,9 @@ class WrongAnswersTest {
       System.arraycopy(second, 0, whole, first.length, second.length);
       assertThat(TestData.sha256(dir.resolve("parts.bin"))).isEqualTo(TestData.sha256(whole));
       assertThat(TestData.sha256(dir.resolve("plain.bin"))).isEqualTo(plain.sha256());
-      assertThat(summary.objectsUnverified()).isEqualTo(1);
-      assertThat(summary.unverified()).containsExactly("s3://mpu/parts.bin");
+      // S3Proxy does not say how the object was cut, but 5 MiB parts are the one uploaders' size
+      // that makes it: the MD5 of the parts' MD5s is its ETag.
+      assertThat(summary.objectsUnverified()).isZero();
     }
   }
 }

@@ -61,6 +61,21 @@ class SparkGetTest {
   }
 
   @Test
+  void get_multipartUploadNoCheckCovers_exitsZeroNamingItAsGetDoes(@TempDir Path dir)
+      throws IOException {
+    // 7 MiB parts, which the store (S3Proxy) does not state and no uploader uses by default.
+    TestObject seven = s3.putRandomInParts(BUCKET, "odd/seven.bin", (14 << 20) + 1, 7 << 20);
+    Result result = run("s3://" + BUCKET + "/odd/", dir.toString());
+
+    assertThat(result.code).as(result.err).isZero();
+    assertThat(TestData.sha256(dir.resolve("seven.bin"))).isEqualTo(seven.sha256());
+    assertThat(result.out)
+        .contains(
+            "1 object unverified: s3://spark-get/odd/seven.bin (uploaded in 3 parts whose size the"
+                + " store does not state");
+  }
+
+  @Test
   void get_missingBucket_exitsOneWithOneLine(@TempDir Path dir) {
     Result result = run("s3://no-such-bucket/data/", dir.toString());
 

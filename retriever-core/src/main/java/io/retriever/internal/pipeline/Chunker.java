@@ -10,9 +10,13 @@ import io.retriever.hook.ChunkLayout;
 import io.retriever.hook.ChunkPlanner;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.flow.Clock;
+import io.retriever.internal.verify.PartLayout;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,6 +31,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Chunker {
   /** How long the chunker waits for an object before it looks for one to fetch again. */
   private static final long IDLE_POLL_MILLIS = 20;
+
+  /**
+   * The longest the chunker waits for a multipart upload's part layout (one HEAD, bounded by the
+   * client's own timeouts); past it, the object is cut uniformly and named unverified.
+   */
+  private static final long PARTS_WAIT_SECONDS = 120;
 
   /** Marks the end of the listing in the chunker's input. */
   static final PlannedObject END_OF_LISTING =
@@ -88,7 +98,11 @@ final class Chunker {
   private long plan(Refetch refetch, long sequence) throws InterruptedException {
     PlannedObject planned = refetch.planned();
     ObjectInfo object = planned.object();
-    ChunkLayout layout = refetch.layout() != null ? refetch.layout() : layout(object);
+    List<PartLayout> parts = parts(planned);
+    ChunkLayout layout =
+        refetch.layout() != null
+            ? refetch.layout()
+            : layout(object, parts.isEmpty() ? null : parts.get(0));
     if (layout == null) {
       return sequence;
     }
@@ -109,6 +123,7 @@ final class Chunker {
     }
     target.origin(planned, refetch.attempt(), clock.nanoTime());
     target.localSource(planned.localSource());
+    target.check().parts(parts);
     int resumed = 0;
     for (int i = 0; i < count; i++) {
       resumed += target.resumed(i) ? 1 : 0;
@@ -203,12 +218,31 @@ final class Chunker {
   }
 
   /**
-   * Returns how the planner cuts the object, checked; null when the planner failed it (it threw, or
-   * its layout does not cover the object in chunks of at most the chunk size).
+   * Returns how the object may have been uploaded in parts, the likeliest first, once the verifier
+   * has learned it; empty when its check needs no part layout or none could be had in time.
    */
-  private ChunkLayout layout(ObjectInfo object) throws InterruptedException {
+  private static List<PartLayout> parts(PlannedObject planned) throws InterruptedException {
+    if (planned.parts() == null) {
+      return List.of();
+    }
+    try {
+      return planned.parts().get(PARTS_WAIT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Returns how the planner cuts the object, checked; null when the planner failed it (it threw, or
+   * its layout does not cover the object in chunks of at most the chunk size). The default planner
+   * cuts a multipart upload whose parts are known along them.
+   */
+  private ChunkLayout layout(ObjectInfo object, PartLayout parts) throws InterruptedException {
     if (planner == ChunkPlanner.UNIFORM) {
-      return ChunkLayout.uniform(object.size(), chunkSize); // Right by construction.
+      // Right by construction.
+      return parts != null
+          ? parts.chunks(chunkSize)
+          : ChunkLayout.uniform(object.size(), chunkSize);
     }
     ChunkLayout[] layout = new ChunkLayout[1];
     boolean ok =

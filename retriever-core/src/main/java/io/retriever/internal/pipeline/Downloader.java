@@ -265,6 +265,9 @@ final class Downloader {
     if (done.crc != null) {
       check.chunkCrc(task.index(), done.crc.getValue());
     }
+    if (done.partMd5 != null) {
+      check.partMd5(done.part, done.partMd5.digest());
+    }
     if (done.checkedWhole) {
       check.checkedWhole();
     }

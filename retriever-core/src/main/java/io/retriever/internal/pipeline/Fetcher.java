@@ -87,6 +87,14 @@ final class Fetcher {
     /** The CRC of the chunk's bytes so far, kept to check the whole object against S3's. */
     Checksum crc;
 
+    /**
+     * The MD5 of the bytes so far of the multipart upload's part the chunk holds whole; or null.
+     */
+    MessageDigest partMd5;
+
+    /** Which part that is, from 0; -1 when none. */
+    int part = -1;
+
     /** Whether the whole object's bytes were checked: here, or by the SDK. */
     boolean checkedWhole;
 
@@ -104,6 +112,9 @@ final class Fetcher {
       position = 0;
       if (digest != null) {
         digest.reset();
+      }
+      if (partMd5 != null) {
+        partMd5.reset();
       }
       if (crc != null) {
         crc.reset();
@@ -136,6 +147,10 @@ final class Fetcher {
     if (check.crcAlgorithm() != null && Crcs.combinable(check.crcAlgorithm())) {
       cursor.crc = Crcs.newChecksum(check.crcAlgorithm());
       cursor.previousCrc = check.previousCrc(task.index());
+    }
+    cursor.part = check.streamedPart(task.index());
+    if (cursor.part >= 0) {
+      cursor.partMd5 = Hashes.newDigest("MD5");
     }
     String uri = task.object().uri();
     for (int attempt = 1; ; attempt++) {
@@ -289,9 +304,8 @@ final class Fetcher {
           cursor.encrypted = true;
         }
         InputStream in =
-            cursor.digest != null
-                ? CheckingStream.digesting(body, cursor.digest)
-                : cursor.crc != null ? CheckingStream.crc(body, cursor.crc) : body;
+            CheckingStream.of(
+                body, cursor.digest != null ? cursor.digest : cursor.partMd5, cursor.crc);
         while (cursor.position < task.length()) {
           int n =
               writer.readFrom(

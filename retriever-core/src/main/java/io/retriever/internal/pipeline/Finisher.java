@@ -115,6 +115,11 @@ final class Finisher {
       return false;
     }
     Verifier.Verdict verdict = scope.verifier().check(object);
+    if (verdict.mismatch() != null && verdict.inferred() && object.attempt() > 1) {
+      // Two fetches agreed chunk by chunk (each chunk of this one is kept only when its CRC agrees
+      // with another fetch of it): the bytes are the store's, and the part layout was wrong.
+      verdict = new Verifier.Verdict(false, null, verdict.unverified(), false);
+    }
     if (verdict.mismatch() != null) {
       object.markFailed(Verifier.corrupt(object, verdict.mismatch()));
       object.discard();
@@ -136,9 +141,9 @@ final class Finisher {
           Reason.LOCAL_IO, "cannot complete " + object.object().uri() + ": " + e, e);
     }
     if (!verdict.verified() && object.localSource() == null) {
-      scope.metrics().unverified(object.object().uri());
+      scope.metrics().unverified(object.object().uri(), verdict.unverified());
     }
-    deliver(object);
+    deliver(object, object.localSource() == null ? verdict.unverified() : null);
     return false;
   }
 
@@ -161,8 +166,12 @@ final class Finisher {
     return true;
   }
 
-  /** Runs the post-download hooks of a completed object, then reports it completed. */
-  private void deliver(ObjectSink object) throws InterruptedException {
+  /**
+   * Runs the post-download hooks of a completed object, then reports it completed.
+   *
+   * @param unverified why its bytes could not be checked, or null
+   */
+  private void deliver(ObjectSink object, String unverified) throws InterruptedException {
     String uri = object.object().uri();
     boolean delivered =
         scope
@@ -191,7 +200,8 @@ final class Finisher {
                           object.localSource() != null
                               ? 0
                               : object.object().size() - object.resumedBytes(),
-                          Duration.ofNanos(clock.nanoTime() - object.startNanos()));
+                          Duration.ofNanos(clock.nanoTime() - object.startNanos()),
+                          unverified);
                   scope.invoker().tell("objectCompleted", uri, l -> l.objectCompleted(event));
                 });
     if (!delivered) {

@@ -124,7 +124,12 @@ final class Lister {
     } else if (plan instanceof ObjectPlan.FromFile local) {
       emit(new PlannedObject(object, local.target(), local.source()));
     } else {
-      emit(new PlannedObject(object, ((ObjectPlan.Download) plan).target(), null));
+      emit(
+          new PlannedObject(
+              object,
+              ((ObjectPlan.Download) plan).target(),
+              null,
+              scope.verifier().learnParts(object)));
     }
   }
 

@@ -5,7 +5,9 @@ import io.retriever.internal.s3.S3Access;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -40,6 +42,9 @@ public final class Metrics {
   /** The first {@link #UNVERIFIED_NAMED} objects delivered without a check, by address. */
   private final List<String> unverified = Collections.synchronizedList(new ArrayList<>());
 
+  /** Why each of those went unchecked, by address. Guarded by {@link #unverified}. */
+  private final Map<String, String> unverifiedReasons = new LinkedHashMap<>();
+
   Metrics(Engine.Totals totals) {
     this.totals = totals;
   }
@@ -55,12 +60,15 @@ public final class Metrics {
     totals.slowDowns().incrementAndGet();
   }
 
-  /** Counts an object delivered without a check the store offers. */
-  void unverified(String uri) {
+  /** Counts an object delivered without a check the store offers, and says why. */
+  void unverified(String uri, String reason) {
     objectsUnverified.incrementAndGet();
     synchronized (unverified) {
       if (unverified.size() < UNVERIFIED_NAMED) {
         unverified.add(uri);
+        if (reason != null) {
+          unverifiedReasons.put(uri, reason);
+        }
       }
     }
   }
@@ -78,7 +86,14 @@ public final class Metrics {
         objectsSkipped.get(),
         bytesResumed.get(),
         objectsUnverified.get(),
-        List.copyOf(unverified));
+        List.copyOf(unverified),
+        unverifiedReasons());
+  }
+
+  private Map<String, String> unverifiedReasons() {
+    synchronized (unverified) {
+      return new LinkedHashMap<>(unverifiedReasons);
+    }
   }
 
   /** Makes the SDK's own retries on this thread count as this download's requests. */

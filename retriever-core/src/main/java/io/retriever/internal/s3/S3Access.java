@@ -236,6 +236,39 @@ public final class S3Access implements AutoCloseable {
     }
   }
 
+  /**
+   * What a HEAD of a multipart upload's first part says.
+   *
+   * @param length the part's length
+   * @param parts the number of parts the store states ({@code x-amz-mp-parts-count})
+   */
+  public record FirstPart(long length, int parts) {}
+
+  /**
+   * Returns the length of the object's first part and its number of parts, from a HEAD of part 1 of
+   * this version; null when the store does not say (it ignores {@code partNumber}, as some
+   * S3-compatible stores do, and answers for the whole object), or the HEAD fails.
+   */
+  public FirstPart firstPart(ObjectInfo object) {
+    HeadObjectResponse r;
+    try {
+      r =
+          client.headObject(
+              b -> {
+                b.bucket(object.bucket()).key(object.key()).partNumber(1);
+                if (object.eTag() != null) {
+                  b.ifMatch(object.eTag());
+                }
+              });
+    } catch (RuntimeException e) {
+      return null;
+    }
+    if (r.partsCount() == null || r.contentLength() == null || !sameETag(object.eTag(), r.eTag())) {
+      return null;
+    }
+    return new FirstPart(r.contentLength(), r.partsCount());
+  }
+
   /** Most pages of parts read for one object: S3 allows 10,000 parts, 1,000 a page. */
   static final int MAX_PART_PAGES = 10;
 
@@ -343,6 +376,9 @@ public final class S3Access implements AutoCloseable {
    * match).
    */
   public static WholeChecksum wholeChecksum(GetObjectResponse response) {
+    if (response.checksumType() == ChecksumType.COMPOSITE) {
+      return null;
+    }
     String[][] crcs = {
       {"CRC32C", response.checksumCRC32C()},
       {"CRC32", response.checksumCRC32()},
@@ -410,12 +446,16 @@ public final class S3Access implements AutoCloseable {
 
   /**
    * Sends a GET as {@link #get(ObjectInfo, String)} does, with extra headers, which are signed. A
-   * whole object comes with its checksum, when it has one, for the caller to check: a multipart
-   * upload's may be a checksum of its parts' checksums, which a store need not label as such.
+   * whole object comes with its checksum, when it has one, for the caller to check; a multipart
+   * upload's only when its listing says the checksum is of the whole object: a store need not label
+   * a checksum of its parts' checksums as such.
    */
   public ResponseInputStream<GetObjectResponse> get(
       ObjectInfo object, String range, Map<String, String> headers) {
-    boolean checksum = range == null && verify && !isMultipart(object.eTag());
+    boolean checksum =
+        range == null
+            && verify
+            && (!isMultipart(object.eTag()) || "FULL_OBJECT".equals(object.checksumType()));
     if (lean != null) {
       Map<String, String> all = new LinkedHashMap<>(headers);
       if (object.eTag() != null) {

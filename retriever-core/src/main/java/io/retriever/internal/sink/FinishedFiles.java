@@ -78,6 +78,9 @@ final class FinishedFiles implements DownloadListener {
     if (file == null) {
       return;
     }
+    if (event.unverified() != null) {
+      file = new DownloadedFile(file.object(), file.path(), file.bytes(), event.unverified());
+    }
     lock.lock();
     try {
       while (queue.size() >= capacity && !released) {

@@ -43,6 +43,20 @@ final class OrderedReader {
     }
   }
 
+  /**
+   * Waits for chunk {@code index} of {@code object}; for its last, also until the object is
+   * checked.
+   *
+   * @throws RetrieverException why the object or the download failed
+   */
+  Chunk takeChecked(Planned object, int index) {
+    try {
+      return sink.takeChecked(object, index);
+    } catch (InterruptedException e) {
+      throw interrupted(e);
+    }
+  }
+
   /** Gives a chunk's bytes back to the budget. */
   void release(Chunk chunk) {
     sink.release(chunk);

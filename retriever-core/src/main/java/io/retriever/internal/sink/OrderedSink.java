@@ -4,6 +4,7 @@ import io.retriever.Chunk;
 import io.retriever.ChunkTask;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import io.retriever.hook.ChunkLayout;
 import io.retriever.internal.flow.Budget;
 import io.retriever.internal.pipeline.BufferPool;
@@ -18,7 +19,11 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The sink for ordered consumers (streams of objects, iterators of chunks): each chunk is read into
@@ -30,11 +35,22 @@ import java.util.concurrent.LinkedBlockingQueue;
  * #nextObject}, {@link #take} and {@link #release}.
  */
 public final class OrderedSink implements Sink {
-  /** An object as the consumer sees it: its chunks are sequence numbers from the first. */
-  public record Planned(ObjectInfo object, int chunks, long firstSequence) {}
+  /**
+   * An object as the consumer sees it: its chunks are sequence numbers from the first.
+   *
+   * @param checked done once the object is checked as a whole (failed with why, when its bytes
+   *     proved wrong): its last chunk is handed over only then
+   */
+  public record Planned(
+      ObjectInfo object, int chunks, long firstSequence, CompletableFuture<Void> checked) {}
 
-  private static final Planned END = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
-  private static final Planned FAILED = new Planned(new ObjectInfo("", "", 0, null, null), 0, -1);
+  private static final Planned END =
+      new Planned(new ObjectInfo("", "", 0, null, null), 0, -1, new CompletableFuture<>());
+  private static final Planned FAILED =
+      new Planned(new ObjectInfo("", "", 0, null, null), 0, -1, new CompletableFuture<>());
+
+  /** How long a consumer waits for an object's check before it looks at the download again. */
+  private static final long CHECK_POLL_MILLIS = 50;
 
   private final Sequencer sequencer = new Sequencer();
 
@@ -62,7 +78,8 @@ public final class OrderedSink implements Sink {
 
   @Override
   public ObjectSink open(ObjectInfo object, Path target, ChunkLayout layout, long firstSequence) {
-    order.add(new Planned(object, layout.count(), firstSequence));
+    CompletableFuture<Void> checked = new CompletableFuture<>();
+    order.add(new Planned(object, layout.count(), firstSequence, checked));
     return new ObjectSink(object, layout) {
       @Override
       public ChunkWriter writer(ChunkTask task, long sequence, Budget.Lease lease) {
@@ -70,7 +87,19 @@ public final class OrderedSink implements Sink {
       }
 
       @Override
-      public void complete() {}
+      public void complete() {
+        checked.complete(null);
+      }
+
+      @Override
+      public void discard() {
+        RetrieverException why = failure();
+        checked.completeExceptionally(
+            why != null
+                ? why
+                : new RetrieverException(
+                    Reason.SERVER, object.uri() + " failed before it could be checked"));
+      }
     };
   }
 
@@ -119,6 +148,36 @@ public final class OrderedSink implements Sink {
   /** Waits for the chunk with this sequence number. */
   public Chunk take(long sequence) throws InterruptedException {
     return sequencer.take(sequence);
+  }
+
+  /**
+   * Waits for chunk {@code index} of {@code object}, and for the last one also until the object is
+   * checked as a whole: a consumer reaches the end of an object only once its bytes are known
+   * right.
+   *
+   * @throws RetrieverException why the object or the download failed
+   */
+  public Chunk takeChecked(Planned object, int index) throws InterruptedException {
+    Chunk chunk = take(object.firstSequence() + index);
+    if (index == object.chunks() - 1) {
+      while (true) {
+        try {
+          object.checked().get(CHECK_POLL_MILLIS, TimeUnit.MILLISECONDS);
+          break;
+        } catch (ExecutionException e) {
+          release(chunk);
+          throw e.getCause() instanceof RetrieverException r
+              ? r
+              : new RetrieverException(Reason.SERVER, String.valueOf(e.getCause()), e);
+        } catch (TimeoutException e) {
+          if (failure != null) {
+            release(chunk);
+            throw failure;
+          }
+        }
+      }
+    }
+    return chunk;
   }
 
   /** Gives a taken chunk's bytes back to the budget. */

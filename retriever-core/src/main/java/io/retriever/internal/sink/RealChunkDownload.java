@@ -48,7 +48,7 @@ public final class RealChunkDownload extends RealDownload implements ChunkDownlo
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        previous = reader.take(object, index++);
+        previous = reader.takeChecked(object, index++);
         return previous;
       }
     };

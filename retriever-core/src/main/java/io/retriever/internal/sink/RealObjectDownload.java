@@ -126,7 +126,7 @@ public final class RealObjectDownload extends RealDownload implements ObjectDown
           return false;
         }
         try {
-          chunk = reader.take(object, nextIndex++);
+          chunk = reader.takeChecked(object, nextIndex++);
         } catch (RetrieverException e) {
           throw new IOException(e.getMessage(), e);
         }

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.security.MessageDigest;
 import java.util.zip.Checksum;
 
-/** Feeds the bytes read through it to a digest or a CRC, on their way to the sink. */
+/** Feeds the bytes read through it to a digest, a CRC or both, on their way to the sink. */
 public final class CheckingStream extends FilterInputStream {
   private final MessageDigest digest;
   private final Checksum crc;
@@ -17,14 +17,12 @@ public final class CheckingStream extends FilterInputStream {
     this.crc = crc;
   }
 
-  /** Returns {@code in}, feeding what is read to {@code digest}. */
-  public static InputStream digesting(InputStream in, MessageDigest digest) {
-    return new CheckingStream(in, digest, null);
-  }
-
-  /** Returns {@code in}, feeding what is read to {@code crc}. */
-  public static InputStream crc(InputStream in, Checksum crc) {
-    return new CheckingStream(in, null, crc);
+  /**
+   * Returns {@code in}, feeding what is read to {@code digest} and {@code crc}, either of which may
+   * be null; {@code in} itself when both are.
+   */
+  public static InputStream of(InputStream in, MessageDigest digest, Checksum crc) {
+    return digest == null && crc == null ? in : new CheckingStream(in, digest, crc);
   }
 
   @Override
@@ -33,7 +31,8 @@ public final class CheckingStream extends FilterInputStream {
     if (b >= 0) {
       if (digest != null) {
         digest.update((byte) b);
-      } else {
+      }
+      if (crc != null) {
         crc.update(b);
       }
     }
@@ -46,7 +45,8 @@ public final class CheckingStream extends FilterInputStream {
     if (n > 0) {
       if (digest != null) {
         digest.update(b, off, n);
-      } else {
+      }
+      if (crc != null) {
         crc.update(b, off, n);
       }
     }

@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.zip.Checksum;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -19,7 +20,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 /**
  * Checks a local file that should hold an object's bytes, written by someone other than a download
  * (ranges of the object fetched by several processes, say), by the first of what the store keeps
- * for it: a full-object CRC or hash, each part's CRC, or the MD5 its ETag is. Reads the file once.
+ * for it: a full-object CRC or hash, each part's CRC, the MD5 its ETag is, or the MD5 of its parts'
+ * MD5s a multipart upload's ETag is. Reads the file once (a multipart upload whose part size is
+ * inferred, once for each size its size allows until one matches).
  */
 public final class FileCheck {
   private static final int BUFFER = 1 << 20;
@@ -62,8 +65,43 @@ public final class FileCheck {
       if (md5 != null && !Hashes.encryptedWithKey(asGet(head))) {
         return digest(channel, object, "MD5", HexFormat.of().parseHex(md5));
       }
+      Hashes.MultipartEtag etag = Hashes.multipartMd5(object.eTag());
+      if (etag != null && !Hashes.encryptedWithKey(asGet(head))) {
+        List<PartLayout> layouts = PartLayout.learn(s3, object, etag.parts());
+        for (PartLayout parts : layouts) {
+          if (checkPartMd5s(channel, object, parts, etag)) {
+            return "MD5 of each part";
+          }
+        }
+        if (!layouts.isEmpty()) {
+          // With a layout inferred, the bytes or the layout may be wrong: fetching the object
+          // again, and comparing, tells which.
+          throw corrupt(
+              object,
+              "ETag, the MD5 of its parts' MD5s ("
+                  + (layouts.get(0).learned()
+                      ? layouts.get(0).describe()
+                      : "for every part size its size allows")
+                  + ")",
+              etag.md5() + "-" + etag.parts(),
+              "another");
+        }
+      }
       return null;
     }
+  }
+
+  /** Returns whether the file matches a multipart upload's ETag with the parts of {@code parts}. */
+  private static boolean checkPartMd5s(
+      FileChannel channel, ObjectInfo object, PartLayout parts, Hashes.MultipartEtag etag)
+      throws IOException {
+    MessageDigest part = Hashes.newDigest("MD5");
+    MessageDigest ofParts = Hashes.newDigest("MD5");
+    for (int i = 0; i < parts.count(); i++) {
+      read(channel, parts.offset(i), parts.length(i), part::update);
+      ofParts.update(part.digest());
+    }
+    return HexFormat.of().formatHex(ofParts.digest()).equals(etag.md5());
   }
 
   private static String digest(

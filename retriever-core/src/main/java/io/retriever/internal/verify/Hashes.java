@@ -3,11 +3,16 @@ package io.retriever.internal.verify;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /** What an object's ETag and S3's hash names say about how its bytes can be checked. */
 public final class Hashes {
+  /** A multipart upload's ETag: the MD5 of its parts' MD5s, a dash, and the number of parts. */
+  private static final Pattern MULTIPART = Pattern.compile("([0-9a-f]{32})-([0-9]{1,5})");
+
   /**
    * Whether MD5s are computed by {@link Md5} rather than the JDK's: in a JVM without C2 (the
    * launcher's {@code -XX:TieredStopAtLevel=1}), where the JDK's has no intrinsic. The system
@@ -72,6 +77,32 @@ public final class Hashes {
     }
     String bare = eTag.replace("\"", "").toLowerCase(Locale.ROOT);
     return bare.matches("[0-9a-f]{32}") ? bare : null;
+  }
+
+  /**
+   * What a multipart upload's ETag states: the MD5 of its parts' MD5s, and how many parts.
+   *
+   * @param md5 32 lower-case hex digits
+   * @param parts the number of parts, from 1
+   */
+  public record MultipartEtag(String md5, int parts) {}
+
+  /**
+   * Returns what a multipart upload's ETag ({@code "<md5>-N"}) states, or null when the ETag is not
+   * of that form or names more parts than S3 allows.
+   */
+  public static MultipartEtag multipartMd5(String eTag) {
+    if (eTag == null) {
+      return null;
+    }
+    Matcher m = MULTIPART.matcher(eTag.replace("\"", "").toLowerCase(Locale.ROOT));
+    if (!m.matches()) {
+      return null;
+    }
+    int parts = Integer.parseInt(m.group(2));
+    return parts >= 1 && parts <= PartLayout.MAX_PARTS
+        ? new MultipartEtag(m.group(1), parts)
+        : null;
   }
 
   /**

@@ -1,12 +1,16 @@
 package io.retriever.internal.verify;
 
 import io.retriever.internal.s3.S3Access;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
 /**
  * What checking one object as a whole needs while its chunks download: the chunks' CRCs, the
- * answers S3 is asked for, the in-order digest, and what the responses showed.
+ * answers S3 is asked for, the in-order digest or the MD5 of each part, and what the responses
+ * showed.
  *
  * <p>Concurrency: the {@link Verifier} plans it on the chunker thread before any chunk is fetched;
  * downloader workers then record what they see, for different chunks at once; the thread that
@@ -39,6 +43,21 @@ public final class ObjectCheck {
 
   /** Whether the object's one GET was checked as a whole. */
   private volatile boolean checkedWhole;
+
+  /** How the object may have been uploaded in parts, the likeliest first; empty when not known. */
+  private List<PartLayout> parts = List.of();
+
+  /** The MD5 of each part, as they are hashed; null when the parts are not hashed. */
+  private byte[][] partMd5s;
+
+  /** For each chunk, the part it holds whole and which its worker hashes as it arrives, or -1. */
+  private int[] chunkPart;
+
+  /** The in-order digests of the parts hashed by reading them back; null for the others. */
+  private OrderedDigest[] partDigests;
+
+  /** Why the object cannot be checked, once that is known before its bytes are in; or null. */
+  private String uncheckable;
 
   /**
    * Makes room for the chunks' CRCs and takes the answer S3's full-object CRC will come in; called
@@ -125,6 +144,87 @@ public final class ObjectCheck {
     if (digest != null) {
       digest.chunkDone(index);
     }
+    if (partDigests != null && chunkPart[index] < 0) {
+      for (OrderedDigest part : partDigests) {
+        if (part != null && part.covers(index)) {
+          part.chunkDone(index);
+        }
+      }
+    }
+  }
+
+  /**
+   * Records how the object may have been uploaded in parts, the likeliest first (the one the store
+   * states, or those its size allows), before the verifier plans its check.
+   */
+  public void parts(List<PartLayout> layouts) {
+    this.parts = List.copyOf(layouts);
+  }
+
+  /** Returns the likeliest layout of the object's parts, or null when none is known. */
+  public PartLayout parts() {
+    return parts.isEmpty() ? null : parts.get(0);
+  }
+
+  /** Returns the layouts the object's parts may have but the likeliest. */
+  List<PartLayout> otherParts() {
+    return parts.size() <= 1 ? List.of() : parts.subList(1, parts.size());
+  }
+
+  /**
+   * Hashes each part of a multipart upload to check the MD5 of their MD5s: the parts whose chunk
+   * {@code chunkPart} names by the worker that fetches it, the others by {@code readBack}.
+   */
+  void hashParts(int[] chunkPart, OrderedDigest[] readBack) {
+    this.chunkPart = chunkPart;
+    this.partDigests = readBack;
+    this.partMd5s = new byte[readBack.length][];
+  }
+
+  /**
+   * Returns the part chunk {@code index} holds whole, whose MD5 its worker computes as the bytes
+   * arrive; -1 when it holds none.
+   */
+  public int streamedPart(int index) {
+    return chunkPart == null ? -1 : chunkPart[index];
+  }
+
+  /** Records the MD5 of part {@code part}, computed by the worker that fetched it. */
+  public void partMd5(int part, byte[] md5) {
+    partMd5s[part] = md5;
+  }
+
+  /** Returns whether the parts are hashed for the check. */
+  boolean hashesParts() {
+    return partMd5s != null;
+  }
+
+  /**
+   * Returns the MD5 of each part, waiting for those read back; called once every chunk is in.
+   *
+   * @throws IOException when a part could not be read back
+   */
+  byte[][] partMd5s() throws IOException, InterruptedException {
+    byte[][] all = Arrays.copyOf(partMd5s, partMd5s.length);
+    for (int part = 0; part < all.length; part++) {
+      if (partDigests[part] != null) {
+        all[part] = partDigests[part].await();
+      }
+      if (all[part] == null) {
+        throw new IOException("part " + (part + 1) + " was never hashed");
+      }
+    }
+    return all;
+  }
+
+  /** Records why the object cannot be checked, found before its bytes are in. */
+  void uncheckable(String reason) {
+    this.uncheckable = reason;
+  }
+
+  /** Returns why the object cannot be checked, when found before its bytes were in; or null. */
+  String uncheckable() {
+    return uncheckable;
   }
 
   /** Records that a response showed the ETag is not the object's MD5 (it is encrypted). */

@@ -13,17 +13,20 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /*
- * Hashes an object fetched in ranges, in order, while its chunks are still arriving: a hash such as
- * MD5 or SHA-256 cannot be combined from pieces, so the bytes are read back from where the sink put
- * them (the temporary file, through the page cache, or the object's array) as soon as the chunks
- * before them are in.
+ * Hashes a range of an object fetched in chunks (the whole object, or one part of a multipart
+ * upload), in order, while its chunks are still arriving: a hash such as MD5 or SHA-256 cannot be
+ * combined from pieces, so the bytes are read back from where the sink put them (the temporary
+ * file, through the page cache, or the object's array) as soon as the chunks before them are in.
  *
  * Concurrency: workers call chunkDone for different chunks at once. At most one drain runs at a
  * time, on the given executor: `pending` counts the notices not yet looked at, and the thread that
  * raises it from 0 starts a drain, which runs until it has seen them all. Chunks are hashed by that
  * drain alone, so the digest needs no lock; `done` is guarded by `this`.
  */
-/** Hashes an object's bytes in order as its chunks complete, reading them back from its sink. */
+/**
+ * Hashes a range of an object's bytes in order as its chunks complete, reading them back from its
+ * sink.
+ */
 final class OrderedDigest {
   /**
    * Bytes read back at a time: no more than the JDK keeps a temporary direct buffer for per thread
@@ -34,8 +37,19 @@ final class OrderedDigest {
   private final ObjectSink sink;
   private final MessageDigest digest;
   private final ChunkLayout layout;
-  private final int chunks;
   private final Executor executor;
+
+  /** The first byte of the object hashed. */
+  private final long start;
+
+  /** The byte after the last one hashed. */
+  private final long end;
+
+  /** The first chunk holding bytes of the range. */
+  private final int first;
+
+  /** The chunk after the last one holding bytes of the range. */
+  private final int chunks;
 
   /** Chunks whose bytes are all written. Guarded by {@code this}. */
   private final BitSet done = new BitSet();
@@ -49,12 +63,42 @@ final class OrderedDigest {
   /** The digest of the whole object, or why it could not be had. */
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
 
+  /** Hashes the whole object. */
   OrderedDigest(ObjectSink sink, MessageDigest digest, Executor executor) {
+    this(sink, digest, executor, 0, sink.object().size());
+  }
+
+  /** Hashes bytes {@code [start, end)} of the object, a range of at least one byte. */
+  OrderedDigest(ObjectSink sink, MessageDigest digest, Executor executor, long start, long end) {
     this.sink = sink;
     this.digest = digest;
     this.layout = sink.layout();
-    this.chunks = layout.count();
     this.executor = executor;
+    this.start = start;
+    this.end = end;
+    this.first = start == end ? 0 : chunkAt(layout, start);
+    this.chunks = start == end ? 0 : chunkAt(layout, end - 1) + 1;
+    this.next = first;
+  }
+
+  /** Returns the chunk that holds byte {@code position} of the object. */
+  static int chunkAt(ChunkLayout layout, long position) {
+    int low = 0;
+    int high = layout.count() - 1;
+    while (low < high) {
+      int middle = (low + high + 1) >>> 1;
+      if (layout.offset(middle) <= position) {
+        low = middle;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return low;
+  }
+
+  /** Returns whether chunk {@code index} holds bytes of the range. */
+  boolean covers(int index) {
+    return index >= first && index < chunks;
   }
 
   /** Records that chunk {@code index} is written, and hashes what is now in order. */
@@ -72,7 +116,7 @@ final class OrderedDigest {
   }
 
   private void drain() {
-    ByteBuffer buffer = ByteBuffer.allocate(READ_SIZE);
+    ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(READ_SIZE, Math.max(1, end - start)));
     try {
       do {
         while (next < chunks && isDone(next)) {
@@ -94,8 +138,8 @@ final class OrderedDigest {
   }
 
   private void hash(int index, ByteBuffer buffer) throws IOException {
-    long position = layout.offset(index);
-    long end = position + layout.length(index);
+    long position = Math.max(start, layout.offset(index));
+    long end = Math.min(this.end, layout.offset(index) + layout.length(index));
     while (position < end) {
       buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
       int n = sink.readBack(position, buffer);

@@ -158,7 +158,8 @@ public final class DistributedDownload {
               });
       Dataset<Row> rows = spark.createDataFrame(outcomes.map(DistributedDownload::row), SCHEMA);
       SparkDownloadSummary summary =
-          tally.summary(unitBytes, ranges.size(), Duration.ofNanos(System.nanoTime() - start));
+          tally.summary(
+              job.bucket(), unitBytes, ranges.size(), Duration.ofNanos(System.nanoTime() - start));
       return new SparkDownload(rows, summary);
     } catch (Exception e) {
       // Spark's jobs throw SparkException, which Scala does not declare: catch it as Exception.

@@ -98,7 +98,8 @@ final class SplitObject {
           ObjectOutcome.DOWNLOADED,
           checkedBy.isPresent()
               ? null
-              : "not verified: the store keeps no checksum of it and its ETag is not an MD5",
+              : ObjectOutcome.NOT_VERIFIED
+                  + "the store keeps no checksum for it and its ETag is not an MD5",
           unit);
     } catch (RetrieverException e) {
       if (retriever.isCurrent(target, info)) {

@@ -160,6 +160,7 @@ final class UnitDownloader {
     DownloadRequest request = DownloadRequest.prefix(job.bucket(), job.prefix());
     Map<String, String> done = new HashMap<>();
     Map<String, String> failed = new HashMap<>();
+    Map<String, String> unverified = new HashMap<>();
     shared.lister().register(request, objects);
     FileOptions options =
         FileOptions.defaults().withIterate(true).withOverwrite(job.options().overwrite());
@@ -167,6 +168,9 @@ final class UnitDownloader {
       for (DownloadedFile file : download) {
         try {
           done.put(file.object().key(), landing.land(file));
+          if (file.unverified() != null) {
+            unverified.put(file.object().key(), file.unverified());
+          }
         } catch (IOException e) {
           failed.put(file.object().key(), e.getMessage());
         }
@@ -181,7 +185,7 @@ final class UnitDownloader {
     }
     List<ObjectOutcome> outcomes = new ArrayList<>(objects.size());
     for (ObjectInfo o : objects) {
-      outcomes.add(outcome(unit, o, directory, request, done, failed, pathOf));
+      outcomes.add(outcome(unit, o, directory, request, done, failed, unverified, pathOf));
     }
     return outcomes;
   }
@@ -193,10 +197,18 @@ final class UnitDownloader {
       DownloadRequest request,
       Map<String, String> done,
       Map<String, String> failed,
+      Map<String, String> unverified,
       Function<ObjectInfo, String> pathOf) {
     String landed = done.get(o.key());
     if (landed != null) {
-      return new ObjectOutcome(o.key(), o.size(), landed, ObjectOutcome.DOWNLOADED, null, unit);
+      String why = unverified.get(o.key());
+      return new ObjectOutcome(
+          o.key(),
+          o.size(),
+          landed,
+          ObjectOutcome.DOWNLOADED,
+          why == null ? null : ObjectOutcome.NOT_VERIFIED + why,
+          unit);
     }
     String error = failed.get(o.key());
     if (error != null) {
