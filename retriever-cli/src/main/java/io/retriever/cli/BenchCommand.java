@@ -220,7 +220,8 @@ final class BenchCommand implements Callable<Integer> {
     try (LocalS3 local = server.apply(LocalS3.builder().directory(storage)).start()) {
       log.printf(
           Locale.ROOT, "Generating %s into %s ...%n", String.join(",", objects), local.endpoint());
-      List<TestObject> expected = Dataset.generate(local, BUCKET, "data/", objects, checksum);
+      List<TestObject> expected =
+          Dataset.generate(local, BUCKET, "data/", objects, checksum, server.partSize());
       Target target =
           new Target(
               local.endpoint(),

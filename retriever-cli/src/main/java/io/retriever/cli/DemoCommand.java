@@ -137,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private List<TestObject> generate(LocalS3 s3, String checksum) {
     try {
-      return Dataset.generate(s3, BUCKET, "data/", specs, checksum);
+      return Dataset.generate(s3, BUCKET, "data/", specs, checksum, server.partSize());
     } catch (IllegalArgumentException e) {
       throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
     }

@@ -1,5 +1,7 @@
 package io.retriever.cli;
 
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import io.retriever.options.Sizes;
 import io.retriever.testkit.Faults;
 import io.retriever.testkit.LocalS3;
@@ -63,6 +65,16 @@ final class ServerOptions {
               + " ETags only). The server then answers through a proxy that adds the checksums.")
   String checksum;
 
+  @Option(
+      names = "--part-size",
+      paramLabel = "SIZE",
+      converter = Sizes.class,
+      description =
+          "Upload generated objects larger than SIZE in parts of SIZE, as the AWS CLI does with"
+              + " 8MiB: their ETags are then the MD5 of their parts' MD5s. The server then answers"
+              + " through a proxy that states a part's size, as S3 does (default: one part).")
+  Long partSize;
+
   /** The checksums --checksum takes. */
   private static final java.util.List<String> CHECKSUMS =
       java.util.List.of("CRC64NVME", "CRC32C", "CRC32", "SHA256", "SHA1");
@@ -107,11 +119,23 @@ final class ServerOptions {
     return checksum;
   }
 
-  /** Applies the latency, speed and checksums to a server about to start. */
+  /** Returns the size of the parts larger objects are uploaded in, or 0 for one part. */
+  long partSize() {
+    return partSize == null ? 0 : partSize;
+  }
+
+  /** Applies the latency, speed, checksums and parts to a server about to start. */
   LocalS3.Builder apply(LocalS3.Builder builder) {
+    if (partSize != null && (partSize < 1 || partSize > Integer.MAX_VALUE)) {
+      throw new RetrieverException(
+          Reason.INVALID,
+          "--part-size must be from 1 byte to 2 GiB, got " + Sizes.format(partSize));
+    }
     builder.firstByteLatency(Duration.ofMillis(latency())).streamBytesPerSecond(speed());
     if (checksum != null) {
       builder.faults(Faults.none().listChecksums(checksum));
+    } else if (partSize != null) {
+      builder.faults(Faults.none());
     }
     return builder;
   }
@@ -124,6 +148,7 @@ final class ServerOptions {
         store,
         latency(),
         speed() > 0 ? Sizes.format(speed()) + "/s per request" : "no speed cap",
-        checksum == null ? "" : ", objects with " + checksum + " checksums");
+        (checksum == null ? "" : ", objects with " + checksum + " checksums")
+            + (partSize == null ? "" : ", uploaded in parts of " + Sizes.format(partSize)));
   }
 }

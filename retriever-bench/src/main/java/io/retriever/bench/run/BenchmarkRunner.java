@@ -2,6 +2,7 @@ package io.retriever.bench.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.retriever.DownloadSummary;
 import io.retriever.bench.FileTrees;
 import io.retriever.bench.profile.Sampler;
 import io.retriever.bench.profile.SystemProbe;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -105,6 +107,9 @@ public final class BenchmarkRunner {
 
   private void row(String run, Implementation impl, RunResult r) {
     log.printf(Locale.ROOT, "%-10s %-28s %s%n", run, impl.name(), describe(r));
+    if (!r.unverifiedNote().isEmpty()) {
+      log.printf(Locale.ROOT, "%-10s %-28s %s%n", "", "", r.unverifiedNote());
+    }
     if (samplingWarning != null) {
       log.printf(Locale.ROOT, "%-10s %-28s %s%n", "", "", samplingWarning);
     }
@@ -200,10 +205,14 @@ public final class BenchmarkRunner {
     }
     long requests = -1;
     long retries = -1;
+    long unverified = -1;
+    String unverifiedNote = "";
     JsonNode report = parseLastJson(stdout.join());
     if (report != null) {
       requests = report.path("requests").asLong(-1);
       retries = report.path("retries").asLong(-1);
+      unverified = report.path("objects_unverified").asLong(-1);
+      unverifiedNote = unverifiedNote(report, unverified);
     }
     long[] verified;
     try {
@@ -229,7 +238,27 @@ public final class BenchmarkRunner {
         requests,
         retries,
         out.relativize(profile).toString(),
-        impl.settings());
+        impl.settings(),
+        unverified,
+        unverifiedNote);
+  }
+
+  /**
+   * Names the objects a Retriever run delivered unverified as {@code retriever get} does, from its
+   * JSON summary; empty when there are none.
+   */
+  private static String unverifiedNote(JsonNode report, long unverified) {
+    if (unverified <= 0) {
+      return "";
+    }
+    List<String> named = new ArrayList<>();
+    report.path("unverified").forEach(n -> named.add(n.asText()));
+    Map<String, String> reasons = new LinkedHashMap<>();
+    report
+        .path("unverified_reasons")
+        .fields()
+        .forEachRemaining(e -> reasons.put(e.getKey(), e.getValue().asText()));
+    return DownloadSummary.describeUnverified(unverified, named, reasons, 3);
   }
 
   private RunResult failed(Implementation impl, int run, String error, Path profile) {

@@ -45,6 +45,21 @@ public final class Dataset {
    */
   public static List<TestObject> generate(
       LocalS3 s3, String bucket, String prefix, List<String> specs, String checksum) {
+    return generate(s3, bucket, prefix, specs, checksum, 0);
+  }
+
+  /**
+   * Generates the shapes as {@link #generate(LocalS3, String, String, List, String)} does, each
+   * object larger than {@code partSize} (unless it is 0) uploaded in parts of that size, as the AWS
+   * CLI uploads large objects: its ETag is then the MD5 of its parts' MD5s.
+   */
+  public static List<TestObject> generate(
+      LocalS3 s3,
+      String bucket,
+      String prefix,
+      List<String> specs,
+      String checksum,
+      long partSize) {
     s3.createBucket(bucket);
     List<TestObject> objects = new ArrayList<>();
     for (String spec : specs) {
@@ -58,10 +73,14 @@ public final class Dataset {
         String folder =
             folders == 0 ? "" : String.format(Locale.ROOT, "folder-%03d/", i / perFolder);
         String key = String.format(Locale.ROOT, "%s%s/%sobject-%05d.bin", prefix, label, folder, i);
-        objects.add(
-            checksum == null
-                ? s3.putRandom(bucket, key, size)
-                : s3.putRandomWithChecksum(bucket, key, size, checksum));
+        if (partSize > 0 && size > partSize) {
+          objects.add(s3.putRandomInParts(bucket, key, size, partSize, checksum));
+        } else {
+          objects.add(
+              checksum == null
+                  ? s3.putRandom(bucket, key, size)
+                  : s3.putRandomWithChecksum(bucket, key, size, checksum));
+        }
       }
     }
     objects.sort(Comparator.comparing(TestObject::key));

@@ -161,6 +161,7 @@ public final class PeerMain implements Callable<Integer> {
     long bytes = 0;
     long requests = 0;
     long retries = 0;
+    DownloadSummary last = null;
     try (Sampler sampler =
             profile == null ? null : new Sampler(null, probe, interval, profile, System.err);
         Retriever retriever = transfer.build(builder)) {
@@ -176,12 +177,18 @@ public final class PeerMain implements Callable<Integer> {
         bytes += s.bytes();
         requests += s.requests();
         retries += s.retries();
+        last = s;
       }
     }
     result.put("objects", objects);
     result.put("bytes", bytes);
     result.put("requests", requests);
     result.put("retries", retries);
+    if (last != null) {
+      result.put("objects_unverified", last.objectsUnverified());
+      result.put("unverified", last.unverified());
+      result.put("unverified_reasons", last.unverifiedReasons());
+    }
   }
 
   private void getObjectLoop(Map<String, Object> result) throws Exception {

@@ -20,6 +20,10 @@ import java.util.Map;
  * @param retries retries, when the implementation reports them (else -1)
  * @param profile the file of this run's samples
  * @param settings the swept settings of the implementation
+ * @param unverified objects Retriever named unverified (no check the store offers applied), when
+ *     the implementation reports them (else -1)
+ * @param unverifiedNote those objects as Retriever names them, with why each went unchecked; empty
+ *     when there are none
  */
 public record RunResult(
     String impl,
@@ -35,7 +39,44 @@ public record RunResult(
     long requests,
     long retries,
     String profile,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    long unverified,
+    String unverifiedNote) {
+
+  /** Describes a run of an implementation that reports no unverified objects. */
+  public RunResult(
+      String impl,
+      int run,
+      boolean ok,
+      String error,
+      long objects,
+      long bytes,
+      double wallSeconds,
+      double cpuSeconds,
+      double systemCpuSeconds,
+      double peakRssMib,
+      long requests,
+      long retries,
+      String profile,
+      Map<String, String> settings) {
+    this(
+        impl,
+        run,
+        ok,
+        error,
+        objects,
+        bytes,
+        wallSeconds,
+        cpuSeconds,
+        systemCpuSeconds,
+        peakRssMib,
+        requests,
+        retries,
+        profile,
+        settings,
+        -1,
+        "");
+  }
 
   /** Returns MiB per second over the process's wall time. */
   public double mibPerSecond() {
@@ -76,6 +117,7 @@ public record RunResult(
     f.put("peak_rss_mib", round(peakRssMib));
     f.put("requests", requests);
     f.put("retries", retries);
+    f.put("objects_unverified", unverified);
     f.put("profile", profile);
     settings.forEach((k, v) -> f.put("setting_" + k, v));
     return f;
