@@ -70,8 +70,31 @@ public final class BenchmarkRunner {
     this.timeout = timeout;
   }
 
+  /**
+   * Runs of more files than this keep them until the last run is over. On a file system that
+   * checks recently deleted inodes before it reuses one (ext4 without a journal, as on this
+   * project's machines), creating thousands of files within half a minute of deleting thousands
+   * costs every run a scan per file; deleting a run's files only after the last run keeps that cost
+   * out of every implementation's figures alike.
+   */
+  static final int KEEP_FILES_ABOVE = 100;
+
+  /** The downloaded trees kept until the last run is over. */
+  private final List<Path> kept = new ArrayList<>();
+
   /** Runs every implementation {@code warmups + runs} times and returns the measured runs. */
   public List<RunResult> run() throws IOException, InterruptedException {
+    try {
+      return runAll();
+    } finally {
+      for (Path dest : kept) {
+        FileTrees.delete(dest);
+      }
+      kept.clear();
+    }
+  }
+
+  private List<RunResult> runAll() throws IOException, InterruptedException {
     Files.createDirectories(out.resolve("profiles"));
     log.println(HEADER);
     for (int w = 1; w <= warmups; w++) {
@@ -218,8 +241,12 @@ public final class BenchmarkRunner {
     try {
       verified = verify(dest);
     } catch (IllegalStateException e) {
+      FileTrees.delete(dest);
       return failed(impl, run, e.getMessage(), profile);
-    } finally {
+    }
+    if (verified[0] > KEEP_FILES_ABOVE) {
+      kept.add(dest);
+    } else {
       FileTrees.delete(dest);
     }
     // A process that downloaded the data several times delivered it that many times.
