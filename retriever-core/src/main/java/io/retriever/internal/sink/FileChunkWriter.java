@@ -44,6 +44,12 @@ final class FileChunkWriter implements ChunkWriter {
   /** How far into the chunk the journal last recorded its bytes as in. */
   private long recorded;
 
+  /** A read that failed after others had brought bytes, thrown by the next call; or null. */
+  private IOException failure;
+
+  /** The body that read came from. */
+  private InputStream failedBody;
+
   FileChunkWriter(
       FileObject file, ChunkTask task, byte[] bytes, long chunkStart, Budget.Lease lease) {
     this.file = file;
@@ -54,11 +60,40 @@ final class FileChunkWriter implements ChunkWriter {
     this.recorded = task.offset() - chunkStart;
   }
 
+  /**
+   * Reads as much of {@code max} bytes as the body gives before it ends, then writes them at once:
+   * a socket read brings at most 128 KiB (the JDK's largest temporary buffer for it), and each
+   * write to the file takes the file's lock, which the other chunks' writers wait for.
+   */
   @Override
   public int readFrom(InputStream body, int position, int max) throws IOException {
     byte[] buffer = bytes != null ? bytes : SCRATCH.get();
     int start = bytes != null ? (int) task.offset() + position : 0;
-    int n = body.read(buffer, start, Math.min(max, buffer.length - start));
+    if (failure != null) {
+      IOException e = failure;
+      failure = null;
+      if (body == failedBody) {
+        throw e;
+      }
+    }
+    int want = Math.min(max, buffer.length - start);
+    int n = body.read(buffer, start, want);
+    while (n > 0 && n < want) {
+      int more;
+      try {
+        more = body.read(buffer, start + n, want - n);
+      } catch (IOException e) {
+        // The bytes read so far were seen (and hashed) on their way: they are written and counted
+        // now, and the failure is the next read's.
+        failure = e;
+        failedBody = body;
+        break;
+      }
+      if (more < 0) {
+        break;
+      }
+      n += more;
+    }
     if (n > 0) {
       file.write(ByteBuffer.wrap(buffer, start, n), task.offset() + position);
       long reached = task.offset() + position + n - chunkStart;
