@@ -71,11 +71,11 @@ public final class BenchmarkRunner {
   }
 
   /**
-   * Runs of more files than this keep them until the last run is over. On a file system that
-   * checks recently deleted inodes before it reuses one (ext4 without a journal, as on this
-   * project's machines), creating thousands of files within half a minute of deleting thousands
-   * costs every run a scan per file; deleting a run's files only after the last run keeps that cost
-   * out of every implementation's figures alike.
+   * Runs of more files than this keep them until the last run is over. On a file system that checks
+   * recently deleted inodes before it reuses one (ext4 without a journal, as on this project's
+   * machines), creating thousands of files within half a minute of deleting thousands costs every
+   * run a scan per file; deleting a run's files only after the last run keeps that cost out of
+   * every implementation's figures alike.
    */
   static final int KEEP_FILES_ABOVE = 100;
 

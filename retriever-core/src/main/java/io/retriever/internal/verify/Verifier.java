@@ -105,8 +105,8 @@ public final class Verifier {
   /**
    * Starts learning how a multipart upload was cut into parts, so that the chunker can cut it along
    * them and its parts' MD5s check it against its ETag: a HEAD of part 1, or, where the store does
-   * not answer that, the one part size uploaders use that fits its size. Returns null for an object
-   * that needs none: not a multipart upload, or one with a full-object checksum.
+   * not answer that, the part sizes uploaders use that fit its size, the likeliest first. Returns
+   * null for an object that needs none: not a multipart upload, or one with a full-object checksum.
    */
   public Future<List<PartLayout>> learnParts(ObjectInfo object) {
     Hashes.MultipartEtag etag = Hashes.multipartMd5(object.eTag());
@@ -171,13 +171,13 @@ public final class Verifier {
       planParts(sink, etag);
       return;
     }
-    // Read back, the bytes are what chunk interceptors made of them, not what the store sent.
-    if (!sink.canReadBack() || transformsBytes) {
-      check.uncheckable(cannotReadBack(sink));
-      return;
-    }
     String hash = hashable ? algorithm : Hashes.plainMd5(object.eTag()) != null ? "MD5" : null;
     if (hash == null) {
+      return;
+    }
+    // Read back, the bytes are what chunk interceptors made of them, not what the store sent.
+    if (!sink.canReadBack() || transformsBytes) {
+      check.uncheckable(cannotReadBack());
       return;
     }
     // The chunks' CRC-32Cs (nearly free) let a fetch after a mismatch confirm chunk by chunk.
@@ -230,7 +230,7 @@ public final class Verifier {
             new OrderedDigest(sink, Hashes.newDigest("MD5"), hashingPool(), start, start + length);
       } else {
         check.uncheckable(
-            "its parts are not fetched one per GET and " + cannotReadBack(sink).substring(4));
+            "its parts are not each fetched in one GET, and " + cannotReadBack());
         return;
       }
     }
@@ -242,8 +242,8 @@ public final class Verifier {
     }
   }
 
-  /** Says why an object's bytes cannot be read back to be hashed in order, after "it is". */
-  private String cannotReadBack(ObjectSink sink) {
+  /** Says why an object's bytes cannot be read back to be hashed in order. */
+  private String cannotReadBack() {
     return transformsBytes
         ? "its bytes are changed by a chunk interceptor before they could be read back to be hashed"
         : "its bytes are handed over in order, never read back to be hashed as a whole";
