@@ -1,6 +1,7 @@
 package io.retriever.bench.micro;
 
 import io.retriever.internal.verify.Crcs;
+import io.retriever.internal.verify.Hashes;
 import java.security.MessageDigest;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -16,10 +17,11 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Checking one 64 KiB object's bytes the ways Retriever can: against its MD5 ETag, S3's CRC-64/NVME
- * (Retriever's own implementation) or a CRC-32C (the JDK's), in the JIT the {@code retriever}
- * launcher uses (C1 only, which has no MD5 intrinsic); {@code -jvmArgsAppend
- * -XX:TieredStopAtLevel=4} measures the JVM's default JIT instead.
+ * Checking one 64 KiB object's bytes the ways Retriever can: against its MD5 ETag (with the MD5
+ * Retriever picks for the JVM, its own under C1; and the JDK's), S3's CRC-64/NVME (Retriever's own
+ * implementation) or a CRC-32C (the JDK's), in the JIT the {@code retriever} launcher uses (C1
+ * only, which has no MD5 intrinsic); {@code -jvmArgsAppend -XX:TieredStopAtLevel=4} measures the
+ * JVM's default JIT instead.
  *
  * <pre>
  * java -cp retriever-cli/target/retriever.jar org.openjdk.jmh.Main VerifyBenchmark -f 1 -wi 3 -i 5 -w 1s -r 1s
@@ -30,7 +32,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Fork(jvmArgsAppend = "-XX:TieredStopAtLevel=1")
 public class VerifyBenchmark {
-  @Param({"MD5", "CRC64NVME", "CRC32C"})
+  @Param({"MD5", "MD5-JDK", "CRC64NVME", "CRC32C"})
   public String check;
 
   private final byte[] body = new byte[64 << 10];
@@ -40,8 +42,8 @@ public class VerifyBenchmark {
   @Setup
   public void setUp() throws Exception {
     new Random(1).nextBytes(body);
-    md5 = MessageDigest.getInstance("MD5");
-    crc = check.equals("MD5") ? null : Crcs.newChecksum(check);
+    md5 = check.equals("MD5-JDK") ? MessageDigest.getInstance("MD5") : Hashes.newDigest("MD5");
+    crc = check.startsWith("MD5") ? null : Crcs.newChecksum(check);
   }
 
   /** Returns the check's value over the body, read in 8 KiB pieces as from a socket. */
