@@ -99,8 +99,10 @@ class HooksCliTest {
     Cli.Result kept = Cli.run(s3, at(s3, "get", "s3://again/d/", dir.resolve("two").toString()));
     assertThat(kept.exitCode()).isEqualTo(1);
     assertThat(kept.stderr())
-        .contains(edited + " already exists and is not a copy of s3://")
-        .contains("that Retriever wrote; to replace it, allow overwriting (--overwrite)");
+        .contains(
+            edited
+                + " was changed locally since Retriever downloaded s3://again/d/o3 to it, so it is"
+                + " kept; overwriting (--overwrite) replaces it");
     assertThat(Files.readAllBytes(edited)).isEqualTo(new byte[50_000]);
   }
 
