@@ -124,7 +124,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    S3Uri uri = S3Uri.parse(source);
+    S3Uri uri = UsageError.source(spec, source);
     boolean toStdout = "-".equals(destination);
     PrintStream report = toStdout ? System.err : System.out;
     Retriever.Builder builder = transfer.apply(s3.builder());

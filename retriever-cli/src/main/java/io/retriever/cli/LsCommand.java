@@ -13,8 +13,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code retriever ls}: lists the objects under a prefix. */
 @Command(
@@ -38,9 +40,11 @@ final class LsCommand implements Callable<Integer> {
 
   @Mixin S3Options s3;
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() {
-    S3Uri uri = S3Uri.parse(source);
+    S3Uri uri = UsageError.source(spec, source);
     PrintStream out = System.out;
     long count = 0;
     long bytes = 0;

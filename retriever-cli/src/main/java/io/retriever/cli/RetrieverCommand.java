@@ -30,24 +30,13 @@ final class RetrieverCommand implements Runnable {
         spec.commandLine(), "give a command: get, ls, demo or bench");
   }
 
-  /** Returns the command line with Retriever's error handling: one line, exit 1. */
+  /**
+   * Returns the command line with Retriever's error handling: one line, exit 1 for a failure and 2
+   * for a usage error.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RetrieverCommand());
-    cli.setParameterExceptionHandler(
-        (error, args) -> {
-          CommandLine command = error.getCommandLine();
-          PrintWriter err = command.getErr();
-          String message = error.getMessage().strip();
-          err.println(
-              "retriever: "
-                  + message
-                  + (message.endsWith(".") ? " " : "; ")
-                  + "'"
-                  + command.getCommandSpec().qualifiedName()
-                  + " --help' lists the options");
-          err.flush();
-          return ExitCode.USAGE;
-        });
+    cli.setParameterExceptionHandler(new UsageError());
     cli.setExecutionExceptionHandler(
         (error, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

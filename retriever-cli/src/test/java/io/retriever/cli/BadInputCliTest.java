@@ -35,12 +35,13 @@ class BadInputCliTest {
   }
 
   @Test
-  void get_malformedUri_exit1(@TempDir Path dir) throws Exception {
+  void get_malformedUri_isAUsageError_exit2(@TempDir Path dir) throws Exception {
     assertOneLineFailure(
         Cli.run(s3, at(s3, "get", "bad-cli/dir/", dir.toString())),
-        1,
+        2,
         "malformed S3 URI",
-        "s3://bucket/key-or-prefix");
+        "s3://bucket/key-or-prefix",
+        "'retriever get --help' lists the options");
   }
 
   @Test
@@ -198,7 +199,7 @@ class BadInputCliTest {
     assertOneLineFailure(
         Cli.run(s3, at(s3, "get", "s3://bad-cli/dir/", dir.toString(), "--bogus")),
         2,
-        "retriever: Unknown option: '--bogus'; 'retriever get --help' lists the options");
+        "retriever: unknown option '--bogus'; 'retriever get --help' lists the options");
     try (var files = Files.list(dir)) {
       assertThat(files).isEmpty();
     }
