@@ -3,6 +3,9 @@ package io.retriever.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.DownloadSummary;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.Setting;
+import io.retriever.event.ObjectFailed;
 import io.retriever.options.Sizes;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,6 +43,47 @@ final class Report {
     line.append("); ").append(count(s.requests(), "request"));
     line.append(", ").append(count(s.retries(), "retry", "retries"));
     return line + origin(s) + unverified(s);
+  }
+
+  /**
+   * Returns the last line of a download some of whose objects failed: how many of how many, and
+   * what to do about them. A rerun retries what can go better the next time; a file that exists and
+   * is kept needs {@code --overwrite}; a key refused as a path needs neither.
+   */
+  static String failed(DownloadSummary s, List<ObjectFailed> failures) {
+    long total = s.objects() + s.objectsSkipped() + failures.size();
+    int kept = 0;
+    int retryable = 0;
+    for (ObjectFailed failure : failures) {
+      String message = String.valueOf(failure.error().getMessage());
+      if (message.contains(Setting.OVERWRITE.apiName())) {
+        kept++;
+      } else if (failure.error().reason() != Reason.INVALID) {
+        retryable++;
+      }
+    }
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%,d of %s failed (%s named above)",
+            failures.size(),
+            count(total, "object"),
+            failures.size() == 1 ? "it is" : "each is");
+    if (retryable > 0 && kept > 0) {
+      return line
+          + "; rerun the command to retry them, with --overwrite to replace the files that are"
+          + " kept";
+    }
+    if (kept > 0) {
+      return line
+          + (kept == 1 ? "; its file is kept" : "; their files are kept")
+          + ": rerun with --overwrite to replace "
+          + (kept == 1 ? "it" : "them");
+    }
+    if (retryable > 0) {
+      return line + "; rerun the command to retry " + (failures.size() == 1 ? "it" : "them");
+    }
+    return line;
   }
 
   /** Returns "1 object", "2 objects": a count and its noun. */

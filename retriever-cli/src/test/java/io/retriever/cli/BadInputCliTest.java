@@ -62,13 +62,6 @@ class BadInputCliTest {
   }
 
   @Test
-  void get_emptyPrefix_exit0WithZeroObjects(@TempDir Path dir) throws Exception {
-    Cli.Result r = Cli.run(s3, at(s3, "get", "s3://bad-cli/empty/", dir.toString()));
-    assertThat(r.exitCode()).as(r.stderr()).isZero();
-    assertThat(r.out()).contains("0 objects");
-  }
-
-  @Test
   void get_wrongCredentials_exit1(@TempDir Path dir) throws Exception {
     assertOneLineFailure(
         Cli.run("AKNOTAKEY", "not-the-secret", at(s3, "get", "s3://bad-cli/dir/", dir.toString())),
