@@ -97,8 +97,8 @@ final class DemoCommand implements Callable<Integer> {
       long total = objects.stream().mapToLong(TestObject::size).sum();
       say(
           out,
-          "Generated %,d objects (%s) in %.1f s",
-          objects.size(),
+          "Generated %s (%s) in %.1f s",
+          Report.count(objects.size(), "object"),
           Sizes.format(total),
           (System.nanoTime() - started) / 1e9);
 
@@ -128,8 +128,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       say(
           out,
-          "Verified %,d objects byte for byte (SHA-256)%s.",
-          objects.size(),
+          "Verified %s byte for byte (SHA-256)%s.",
+          Report.count(objects.size(), "object"),
           runs > 1 ? " in every run" : "");
       report(out, ours, plain);
     } finally {

@@ -27,22 +27,33 @@ final class Report {
           count(s.objectsSkipped(), "object"),
           s.wallTime().toNanos() / 1e9);
     }
+    // The objects' size: what came in this run and what an interrupted run had left on disk.
     StringBuilder line =
         new StringBuilder(
             String.format(
                 Locale.ROOT,
                 "Downloaded %s (%s) in %.2f s: %s/s (%.2f Gbit/s",
                 count(s.objects(), "object"),
-                Sizes.format(s.bytes()),
+                Sizes.format(s.bytes() + s.bytesResumed()),
                 s.wallTime().toNanos() / 1e9,
                 Sizes.format(s.bytesPerSecond()),
                 s.gbitPerSecond()));
     if (s.objects() > 1) {
-      line.append(String.format(Locale.ROOT, ", %,.0f objects/s", s.objectsPerSecond()));
+      line.append(", ").append(rate(s.objectsPerSecond(), "object"));
     }
     line.append("); ").append(count(s.requests(), "request"));
     line.append(", ").append(count(s.retries(), "retry", "retries"));
     return line + origin(s) + unverified(s);
+  }
+
+  /**
+   * Returns "2.5 objects/s", "120 objects/s": a rate with a decimal below 10, so that a slow rate
+   * never reads "1 objects/s" or "0 objects/s".
+   */
+  static String rate(double perSecond, String noun) {
+    return perSecond < 9.95
+        ? String.format(Locale.ROOT, "%.1f %ss/s", perSecond, noun)
+        : String.format(Locale.ROOT, "%,.0f %ss/s", perSecond, noun);
   }
 
   /**

@@ -137,7 +137,9 @@ class HooksCliTest {
     Cli.Result rerun =
         Cli.run(s3, at(s3, "get", "s3://killed/big.bin", dest.toString(), "--chunk-size", "1MiB"));
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
+    // The object's size, and apart from it what came from S3 and what was already on disk.
     assertThat(rerun.out())
+        .startsWith("Downloaded 1 object (32.0 MiB) in ")
         .containsPattern("1[0-6]\\.0 MiB fetched from S3, 1[6-9]\\.0 MiB resumed from disk");
     assertThat(TestData.sha256(dest)).isEqualTo(big.sha256());
     assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");
