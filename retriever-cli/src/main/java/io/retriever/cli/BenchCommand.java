@@ -263,11 +263,18 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private BenchmarkRunner runner(Target target, Map<String, List<String>> sweep, PrintStream log) {
-    List<String> jvm =
+    List<String> given =
         jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+    // Retriever's processes start as the launcher starts the command: with its class-data archive,
+    // recorded from this jar, which they run too.
+    List<String> withArchive = new ArrayList<>(given);
+    if (Launcher.archive() != null) {
+      withArchive.add(0, "-XX:SharedArchiveFile=" + Launcher.archive());
+    }
     List<Implementation> implementations = new ArrayList<>();
     boolean endpoint = target.endpoint() != null;
     for (String impl : impls) {
+      List<String> jvm = impl.startsWith("retriever") ? withArchive : given;
       try {
         if (impl.startsWith("retriever") && !sweep.isEmpty()) {
           for (Map<String, String> settings : Implementations.product(sweep)) {

@@ -2,7 +2,6 @@ package io.retriever.cli;
 
 import io.retriever.RetrieverException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -87,18 +86,16 @@ final class RetrieverCommand implements Runnable {
 
     /** Describes the class-data archive the JVM was given, and whether it maps it. */
     private static String archive() {
-      String file = null;
-      for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (option.startsWith("-XX:SharedArchiveFile=")) {
-          file = option.substring("-XX:SharedArchiveFile=".length());
-        }
-      }
+      String file = Launcher.archive();
       if (file == null) {
-        return "none (run through ./retriever after a build to record one)";
+        String intended = System.getProperty(Launcher.ARCHIVE_PROPERTY);
+        return intended == null
+            ? "none (started without the retriever launcher, which records one on first use)"
+            : "none (the launcher could not record one at " + intended + ")";
       }
-      // The VM says "sharing" in its info when it maps class-data archives.
-      boolean sharing = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
-      return (sharing ? "in use (" : "not in use, the JVM could not map it (") + file + ")";
+      return (Launcher.sharing() ? "in use (" : "not in use, the JVM could not map it (")
+          + file
+          + ")";
     }
   }
 }
