@@ -1,7 +1,5 @@
 package io.retriever.cli;
 
-import io.retriever.RetrieverException;
-import io.retriever.RetrieverException.Reason;
 import io.retriever.S3Uri;
 import io.retriever.bench.FileTrees;
 import io.retriever.bench.report.BenchReport;
@@ -144,8 +142,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (runs < 1 || warmup < 0) {
-      throw new RetrieverException(
-          Reason.INVALID, "--runs must be at least 1 and --warmup at least 0");
+      throw UsageError.of(spec, "--runs must be at least 1 and --warmup at least 0");
     }
     Map<String, List<String>> sweep = sweeps();
     if (out == null) {
@@ -178,7 +175,7 @@ final class BenchCommand implements Callable<Integer> {
             + System.getProperty("java.version"));
     List<RunResult> results;
     if (source != null) {
-      S3Uri uri = S3Uri.parse(source);
+      S3Uri uri = UsageError.source(spec, source);
       context.put("target", uri.toString());
       Target target =
           new Target(
@@ -247,8 +244,8 @@ final class BenchCommand implements Callable<Integer> {
       int eq = s.indexOf('=');
       String key = eq < 0 ? s : s.substring(0, eq);
       if (eq < 0 || !SWEEPS.contains(key)) {
-        throw new RetrieverException(
-            Reason.INVALID,
+        throw UsageError.of(
+            spec,
             "'"
                 + s
                 + "' is not a sweep: give one of "
@@ -258,8 +255,8 @@ final class BenchCommand implements Callable<Integer> {
       sweep.put(key, List.of(s.substring(eq + 1).split(",")));
     }
     if (sweep.containsKey("downloads") && impls.contains("retriever")) {
-      throw new RetrieverException(
-          Reason.INVALID,
+      throw UsageError.of(
+          spec,
           "the downloads sweep needs the library (--impl retriever-lib): the retriever command"
               + " downloads once per process");
     }
@@ -267,11 +264,18 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private BenchmarkRunner runner(Target target, Map<String, List<String>> sweep, PrintStream log) {
-    List<String> jvm =
+    List<String> given =
         jvmOptions.isBlank() ? List.of() : Arrays.asList(jvmOptions.trim().split("\\s+"));
+    // Retriever's processes start as the launcher starts the command: with its class-data archive,
+    // recorded from this jar, which they run too.
+    List<String> withArchive = new ArrayList<>(given);
+    if (Launcher.archive() != null) {
+      withArchive.add(0, "-XX:SharedArchiveFile=" + Launcher.archive());
+    }
     List<Implementation> implementations = new ArrayList<>();
     boolean endpoint = target.endpoint() != null;
     for (String impl : impls) {
+      List<String> jvm = impl.startsWith("retriever") ? withArchive : given;
       try {
         if (impl.startsWith("retriever") && !sweep.isEmpty()) {
           for (Map<String, String> settings : Implementations.product(sweep)) {
@@ -283,14 +287,14 @@ final class BenchCommand implements Callable<Integer> {
               Implementations.builtIn(impl, Map.of(), jvm, endpoint, target.anonymous()));
         }
       } catch (IllegalArgumentException e) {
-        throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
+        throw UsageError.of(spec, e.getMessage());
       }
     }
     for (String peer : peers) {
       try {
         implementations.add(Implementations.external(peer));
       } catch (IllegalArgumentException e) {
-        throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
+        throw UsageError.of(spec, e.getMessage());
       }
     }
     return new BenchmarkRunner(

@@ -25,7 +25,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import software.amazon.awssdk.core.sync.ResponseTransformer;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -71,6 +73,8 @@ final class DemoCommand implements Callable<Integer> {
               + " plain loop when comparing; medians are reported (default: ${DEFAULT-VALUE}).")
   int runs = 1;
 
+  @Spec CommandSpec spec;
+
   @Mixin ServerOptions server;
   @Mixin TransferOptions transfer;
 
@@ -80,7 +84,7 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (runs < 1) {
-      throw new RetrieverException(Reason.INVALID, "--runs must be at least 1, got " + runs);
+      throw UsageError.of(spec, "--runs must be at least 1, got " + runs);
     }
     String checksum = server.checksum();
     PrintStream out = System.out;
@@ -93,8 +97,8 @@ final class DemoCommand implements Callable<Integer> {
       long total = objects.stream().mapToLong(TestObject::size).sum();
       say(
           out,
-          "Generated %,d objects (%s) in %.1f s",
-          objects.size(),
+          "Generated %s (%s) in %.1f s",
+          Report.count(objects.size(), "object"),
           Sizes.format(total),
           (System.nanoTime() - started) / 1e9);
 
@@ -124,8 +128,8 @@ final class DemoCommand implements Callable<Integer> {
       }
       say(
           out,
-          "Verified %,d objects byte for byte (SHA-256)%s.",
-          objects.size(),
+          "Verified %s byte for byte (SHA-256)%s.",
+          Report.count(objects.size(), "object"),
           runs > 1 ? " in every run" : "");
       report(out, ours, plain);
     } finally {
@@ -139,7 +143,7 @@ final class DemoCommand implements Callable<Integer> {
     try {
       return Dataset.generate(s3, BUCKET, "data/", specs, checksum, server.partSize());
     } catch (IllegalArgumentException e) {
-      throw new RetrieverException(Reason.INVALID, e.getMessage(), e);
+      throw UsageError.of(spec, e.getMessage());
     }
   }
 

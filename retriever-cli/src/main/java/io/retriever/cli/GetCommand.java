@@ -124,7 +124,7 @@ final class GetCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    S3Uri uri = S3Uri.parse(source);
+    S3Uri uri = UsageError.source(spec, source);
     boolean toStdout = "-".equals(destination);
     PrintStream report = toStdout ? System.err : System.out;
     Retriever.Builder builder = transfer.apply(s3.builder());
@@ -145,6 +145,9 @@ final class GetCommand implements Callable<Integer> {
         try {
           summary =
               toStdout ? toStdout(retriever, request) : toPath(retriever, request, destination);
+          if (summary.objects() == 0 && summary.objectsSkipped() == 0 && request.isPrefix()) {
+            throw nothingMatched(retriever, request);
+          }
         } catch (StdoutClosed e) {
           // As tools end on SIGPIPE: quietly, with the status a shell shows for it.
           return ExitCode.BROKEN_PIPE;
@@ -153,21 +156,17 @@ final class GetCommand implements Callable<Integer> {
           throw e;
         }
       } catch (IncompleteDownloadException e) {
-        if (e.failures().size() == 1 && e.summary().objects() == 0) {
+        DownloadSummary done = e.summary();
+        if (e.failures().size() == 1 && done.objects() == 0 && done.objectsSkipped() == 0) {
           throw e.failures().get(0).error();
         }
         for (ObjectFailed failed : e.failures()) {
           System.err.println("retriever: failed: " + Flags.translate(failed.error().getMessage()));
         }
         if (!output.quiet) {
-          report.println(Report.human(e.summary()));
+          report.println(Report.human(done));
         }
-        throw new RetrieverException(
-            e.reason(),
-            e.failures().size()
-                + " of "
-                + (e.summary().objects() + e.failures().size())
-                + " objects failed (each is named above); rerun the command to retry them");
+        throw new RetrieverException(e.reason(), Report.failed(done, e.failures()));
       }
       if (output.json) {
         Map<String, Object> fields = Report.fields(summary);
@@ -175,11 +174,7 @@ final class GetCommand implements Callable<Integer> {
         fields.put("destination", destination);
         report.println(Report.json(fields));
       } else if (!output.quiet) {
-        if (summary.objects() == 0 && summary.objectsSkipped() == 0 && request.isPrefix()) {
-          report.println("No objects under " + request + " (0 objects)");
-        } else {
-          report.println(Report.human(summary));
-        }
+        report.println(Report.human(summary));
       }
     }
     return ExitCode.OK;
@@ -189,7 +184,7 @@ final class GetCommand implements Callable<Integer> {
    * Decides whether {@code uri} names a key or a prefix: a key if such an object exists, else the
    * prefix {@code key/} if anything is under it.
    */
-  static DownloadRequest resolve(Retriever retriever, S3Uri uri) {
+  private DownloadRequest resolve(Retriever retriever, S3Uri uri) {
     if (KeyFilter.hasWildcard(uri.key())) {
       return DownloadRequest.wildcard(uri);
     }
@@ -207,11 +202,34 @@ final class GetCommand implements Callable<Integer> {
         Reason.NOT_FOUND,
         "no object or prefix at "
             + uri
-            + "; check the key (retriever ls s3://"
-            + uri.bucket()
-            + "/"
-            + parent(uri.key())
-            + " shows what is there)");
+            + "; check the key"
+            + Listings.whatIsThere(s3, uri.bucket(), Listings.folderOf(uri.key())));
+  }
+
+  /**
+   * Returns the error for a download of a prefix or pattern that matched no object, with the
+   * listing that shows what is there instead.
+   */
+  private RetrieverException nothingMatched(Retriever retriever, DownloadRequest request) {
+    boolean filtered = !includes.isEmpty() || !excludes.isEmpty();
+    boolean pattern = KeyFilter.hasWildcard(UsageError.source(spec, source).key());
+    String what;
+    if (pattern) {
+      what = "no object matches " + source + (filtered ? " and the --include/--exclude rules" : "");
+    } else if (filtered) {
+      what =
+          "no object under s3://"
+              + request.bucket()
+              + "/"
+              + request.prefix()
+              + " passes the --include/--exclude rules";
+    } else {
+      what = "no objects under s3://" + request.bucket() + "/" + request.prefix();
+    }
+    boolean anything =
+        (pattern || filtered)
+            && retriever.list(request.bucket(), request.prefix()).iterator().hasNext();
+    return Listings.nothingMatched(what, s3, request, anything);
   }
 
   /**
@@ -242,10 +260,6 @@ final class GetCommand implements Callable<Integer> {
       }
     }
     return filter;
-  }
-
-  private static String parent(String key) {
-    return key.substring(0, key.lastIndexOf('/') + 1);
   }
 
   private DownloadSummary toPath(Retriever retriever, DownloadRequest request, String dest) {

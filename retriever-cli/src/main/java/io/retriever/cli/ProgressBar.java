@@ -22,9 +22,18 @@ final class ProgressBar implements DownloadListener {
   /** Smoothed throughput in bytes per second. */
   private double rate;
 
+  /** After this long without a byte the bar says "stalled" instead of a time left. */
+  static final long STALLED_NANOS = 3_000_000_000L;
+
+  /** The longest time left worth showing; beyond it the rate says more than an ETA would. */
+  private static final long LONGEST_ETA_SECONDS = 100 * 3600 - 1;
+
   private long lastBytes;
   private long lastNanos;
   private int lastLength;
+
+  /** When the bytes done last grew, on the snapshots' clock. */
+  private long movedNanos;
 
   ProgressBar(PrintStream out) {
     this.out = out;
@@ -37,11 +46,19 @@ final class ProgressBar implements DownloadListener {
       double now = (s.bytesDone() - lastBytes) * 1e9 / (nanos - lastNanos);
       rate = rate == 0 ? now : 0.7 * rate + 0.3 * now;
     }
+    if (s.bytesDone() != lastBytes || lastNanos == 0) {
+      movedNanos = nanos;
+    }
     lastBytes = s.bytesDone();
     lastNanos = nanos;
-    draw(render(s, rate));
+    draw(render(s, nanos - movedNanos >= STALLED_NANOS ? 0 : rate));
   }
 
+  /**
+   * Returns the bar for {@code s} at {@code rate} bytes a second (0 when no byte came for {@link
+   * #STALLED_NANOS}): the time left is shown only while bytes come at a rate that makes it
+   * meaningful, and "stalled" once they stopped.
+   */
   static String render(ProgressSnapshot s, double rate) {
     if (!s.listingComplete() && s.objectsListed() == 0) {
       // Nothing to measure against yet: say what is happening rather than "0 B / 0 B+".
@@ -54,9 +71,14 @@ final class ProgressBar implements DownloadListener {
     String bar = "#".repeat(filled) + "-".repeat(WIDTH - filled);
     String more = s.listingComplete() ? "" : "+";
     String eta = "";
-    if (s.listingComplete() && rate > 0) {
-      long seconds = Math.round((total - s.bytesDone()) / rate);
-      eta = String.format(Locale.ROOT, "  ETA %d:%02d", seconds / 60, seconds % 60);
+    long left = total - s.bytesDone();
+    if (left > 0 && s.bytesDone() > 0 && rate < 1) {
+      eta = "  stalled";
+    } else if (s.listingComplete() && left > 0 && rate >= 1) {
+      double seconds = left / rate;
+      if (seconds <= LONGEST_ETA_SECONDS) {
+        eta = "  ETA " + duration(Math.round(seconds));
+      }
     }
     return String.format(
         Locale.ROOT,
@@ -71,6 +93,14 @@ final class ProgressBar implements DownloadListener {
         s.objectsDone(),
         s.objectsListed(),
         more);
+  }
+
+  /** Returns "4:05" or "1:02:03". */
+  static String duration(long seconds) {
+    return seconds >= 3600
+        ? String.format(
+            Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+        : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
   }
 
   private void draw(String line) {

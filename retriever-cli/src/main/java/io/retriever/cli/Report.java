@@ -3,6 +3,9 @@ package io.retriever.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.retriever.DownloadSummary;
+import io.retriever.RetrieverException.Reason;
+import io.retriever.Setting;
+import io.retriever.event.ObjectFailed;
 import io.retriever.options.Sizes;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,22 +26,74 @@ final class Report {
           count(s.objectsSkipped(), "object"),
           s.wallTime().toNanos() / 1e9);
     }
+    // The objects' size: what came in this run and what an interrupted run had left on disk.
     StringBuilder line =
         new StringBuilder(
             String.format(
                 Locale.ROOT,
                 "Downloaded %s (%s) in %.2f s: %s/s (%.2f Gbit/s",
                 count(s.objects(), "object"),
-                Sizes.format(s.bytes()),
+                Sizes.format(s.bytes() + s.bytesResumed()),
                 s.wallTime().toNanos() / 1e9,
                 Sizes.format(s.bytesPerSecond()),
                 s.gbitPerSecond()));
     if (s.objects() > 1) {
-      line.append(String.format(Locale.ROOT, ", %,.0f objects/s", s.objectsPerSecond()));
+      line.append(", ").append(rate(s.objectsPerSecond(), "object"));
     }
     line.append("); ").append(count(s.requests(), "request"));
     line.append(", ").append(count(s.retries(), "retry", "retries"));
     return line + origin(s) + unverified(s);
+  }
+
+  /**
+   * Returns "2.5 objects/s", "120 objects/s": a rate with a decimal below 10, so that a slow rate
+   * never reads "1 objects/s" or "0 objects/s".
+   */
+  static String rate(double perSecond, String noun) {
+    return perSecond < 9.95
+        ? String.format(Locale.ROOT, "%.1f %ss/s", perSecond, noun)
+        : String.format(Locale.ROOT, "%,.0f %ss/s", perSecond, noun);
+  }
+
+  /**
+   * Returns the last line of a download some of whose objects failed: how many of how many, and
+   * what to do about them. A rerun retries what can go better the next time; a file that exists and
+   * is kept needs {@code --overwrite}; a key refused as a path needs neither.
+   */
+  static String failed(DownloadSummary s, List<ObjectFailed> failures) {
+    long total = s.objects() + s.objectsSkipped() + failures.size();
+    int kept = 0;
+    int retryable = 0;
+    for (ObjectFailed failure : failures) {
+      String message = String.valueOf(failure.error().getMessage());
+      if (message.contains(Setting.OVERWRITE.apiName())) {
+        kept++;
+      } else if (failure.error().reason() != Reason.INVALID) {
+        retryable++;
+      }
+    }
+    String line =
+        String.format(
+            Locale.ROOT,
+            "%,d of %s failed (%s named above)",
+            failures.size(),
+            count(total, "object"),
+            failures.size() == 1 ? "it is" : "each is");
+    if (retryable > 0 && kept > 0) {
+      return line
+          + "; rerun the command to retry them, with --overwrite to replace the files that are"
+          + " kept";
+    }
+    if (kept > 0) {
+      return line
+          + (kept == 1 ? "; its file is kept" : "; their files are kept")
+          + ": rerun with --overwrite to replace "
+          + (kept == 1 ? "it" : "them");
+    }
+    if (retryable > 0) {
+      return line + "; rerun the command to retry " + (failures.size() == 1 ? "it" : "them");
+    }
+    return line;
   }
 
   /** Returns "1 object", "2 objects": a count and its noun. */

@@ -2,7 +2,6 @@ package io.retriever.cli;
 
 import io.retriever.RetrieverException;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,24 +29,13 @@ final class RetrieverCommand implements Runnable {
         spec.commandLine(), "give a command: get, ls, demo or bench");
   }
 
-  /** Returns the command line with Retriever's error handling: one line, exit 1. */
+  /**
+   * Returns the command line with Retriever's error handling: one line, exit 1 for a failure and 2
+   * for a usage error.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new RetrieverCommand());
-    cli.setParameterExceptionHandler(
-        (error, args) -> {
-          CommandLine command = error.getCommandLine();
-          PrintWriter err = command.getErr();
-          String message = error.getMessage().strip();
-          err.println(
-              "retriever: "
-                  + message
-                  + (message.endsWith(".") ? " " : "; ")
-                  + "'"
-                  + command.getCommandSpec().qualifiedName()
-                  + " --help' lists the options");
-          err.flush();
-          return ExitCode.USAGE;
-        });
+    cli.setParameterExceptionHandler(new UsageError());
     cli.setExecutionExceptionHandler(
         (error, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
@@ -98,18 +86,16 @@ final class RetrieverCommand implements Runnable {
 
     /** Describes the class-data archive the JVM was given, and whether it maps it. */
     private static String archive() {
-      String file = null;
-      for (String option : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-        if (option.startsWith("-XX:SharedArchiveFile=")) {
-          file = option.substring("-XX:SharedArchiveFile=".length());
-        }
-      }
+      String file = Launcher.archive();
       if (file == null) {
-        return "none (run through ./retriever after a build to record one)";
+        String intended = System.getProperty(Launcher.ARCHIVE_PROPERTY);
+        return intended == null
+            ? "none (started without the retriever launcher, which records one on first use)"
+            : "none (the launcher could not record one at " + intended + ")";
       }
-      // The VM says "sharing" in its info when it maps class-data archives.
-      boolean sharing = String.valueOf(System.getProperty("java.vm.info")).contains("sharing");
-      return (sharing ? "in use (" : "not in use, the JVM could not map it (") + file + ")";
+      return (Launcher.sharing() ? "in use (" : "not in use, the JVM could not map it (")
+          + file
+          + ")";
     }
   }
 }

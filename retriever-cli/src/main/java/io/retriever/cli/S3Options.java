@@ -2,6 +2,8 @@ package io.retriever.cli;
 
 import io.retriever.Retriever;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.regions.providers.AwsProfileRegionProvider;
@@ -42,6 +44,43 @@ final class S3Options {
       names = "--debug",
       description = "Print stack traces of failures, and the libraries' own errors.")
   boolean debug;
+
+  /**
+   * Returns {@code retriever COMMAND ARGS} with the options given here that choose the store and
+   * the credentials, quoted for a POSIX shell: advice that works when pasted.
+   */
+  String command(String command, String... args) {
+    List<String> words = new ArrayList<>(List.of("retriever", command));
+    words.addAll(List.of(args));
+    if (endpoint != null) {
+      words.addAll(List.of("--endpoint-url", endpoint.toString()));
+    }
+    if (region != null) {
+      words.addAll(List.of("--region", region));
+    }
+    if (profile != null) {
+      words.addAll(List.of("--profile", profile));
+    }
+    if (anonymous) {
+      words.add("--no-sign-request");
+    }
+    if (pathStyle) {
+      words.add("--path-style");
+    }
+    StringBuilder line = new StringBuilder();
+    for (String word : words) {
+      line.append(line.length() == 0 ? "" : " ").append(quote(word));
+    }
+    return line.toString();
+  }
+
+  /** Returns {@code word} as a POSIX shell reads it back: as it is, or in single quotes. */
+  static String quote(String word) {
+    if (!word.isEmpty() && word.matches("[A-Za-z0-9_./:=@%+,-]+")) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
 
   /** Returns a retriever builder with these options applied. */
   Retriever.Builder builder() {

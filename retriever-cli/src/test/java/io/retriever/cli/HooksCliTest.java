@@ -99,8 +99,10 @@ class HooksCliTest {
     Cli.Result kept = Cli.run(s3, at(s3, "get", "s3://again/d/", dir.resolve("two").toString()));
     assertThat(kept.exitCode()).isEqualTo(1);
     assertThat(kept.stderr())
-        .contains(edited + " already exists and is not a copy of s3://")
-        .contains("that Retriever wrote; to replace it, allow overwriting (--overwrite)");
+        .contains(
+            edited
+                + " was changed locally since Retriever downloaded s3://again/d/o3 to it, so it is"
+                + " kept; overwriting (--overwrite) replaces it");
     assertThat(Files.readAllBytes(edited)).isEqualTo(new byte[50_000]);
   }
 
@@ -135,7 +137,9 @@ class HooksCliTest {
     Cli.Result rerun =
         Cli.run(s3, at(s3, "get", "s3://killed/big.bin", dest.toString(), "--chunk-size", "1MiB"));
     assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
+    // The object's size, and apart from it what came from S3 and what was already on disk.
     assertThat(rerun.out())
+        .startsWith("Downloaded 1 object (32.0 MiB) in ")
         .containsPattern("1[0-6]\\.0 MiB fetched from S3, 1[6-9]\\.0 MiB resumed from disk");
     assertThat(TestData.sha256(dest)).isEqualTo(big.sha256());
     assertThat(TestFiles.regularFiles(dir)).containsExactly("big.bin");

@@ -74,7 +74,7 @@ class MoreCommandsTest {
             "downloads=1,3",
             "--out",
             dir.toString());
-    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.exitCode()).isEqualTo(2);
     assertThat(r.stderr().strip())
         .hasLineCount(1)
         .contains("downloads sweep needs the library (--impl retriever-lib)");

@@ -2,39 +2,71 @@ package io.retriever.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.retriever.dist.Processes.Result;
 import io.retriever.testkit.LocalS3;
 import io.retriever.testkit.LocalS3Extension;
 import io.retriever.testkit.TestData;
 import io.retriever.testkit.TestObject;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Unpacks the release archive far from the source tree, as a user would, and runs its {@code
- * bin/retriever} from {@code PATH} against LocalS3.
+ * bin/retriever} from a clean {@code PATH} (the release's {@code bin} and the system's directories,
+ * no Maven, no source tree) against LocalS3: the launcher sizes the heap from {@code --max-memory}
+ * and passes the JVM options of {@code lib/retriever-jvm.options}, as the repository's {@code
+ * ./retriever} does, and runs without a class-data archive where it cannot keep one.
  */
 @ExtendWith(LocalS3Extension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReleaseArchiveIT {
   private static final Path ARCHIVE = Path.of(System.getProperty("retriever.archive"));
   private static final String ROOT = System.getProperty("retriever.archive.root");
   private static final String VERSION = ROOT.substring("retriever-".length());
 
-  @Test
-  void archive_unpacked_holdsLauncherJarsAndReadme(@TempDir Path dir) throws Exception {
-    Path home = unpack(dir);
+  /**
+   * Where the launcher would keep its class-data archive: nowhere it can write, so that these tests
+   * run without the 10 s of recording one (ReadmeIT sees the release record and use its archive, as
+   * the README's commands run it first).
+   */
+  private static final String UNWRITABLE = "/proc/retriever-no-cache";
 
+  @TempDir static Path dir;
+  private Path home;
+  private Path user;
+
+  @BeforeAll
+  void unpack() throws Exception {
+    assertThat(ARCHIVE).as("the release archive (built by mvn package)").isRegularFile();
+    Path opt = Files.createDirectories(dir.resolve("opt"));
+    user = Files.createDirectories(dir.resolve("user"));
+    Result tar =
+        Processes.run(
+            Processes.fresh(
+                dir, user, null, Map.of(), "tar", "-xzf", ARCHIVE.toString(), "-C", opt.toString()),
+            60);
+    assertThat(tar.exitCode()).as(tar.stderr()).isZero();
+    home = opt.resolve(ROOT);
+  }
+
+  @Test
+  @Order(1)
+  void archive_holdsLauncherJarsAndReadme() {
     assertThat(Files.isExecutable(home.resolve("bin/retriever"))).isTrue();
     assertThat(home.resolve("README.md")).isRegularFile();
     assertThat(home.resolve("lib/retriever.jar")).isRegularFile();
@@ -45,123 +77,152 @@ class ReleaseArchiveIT {
   }
 
   @Test
-  void version_launcherFromArchive_printsReleaseVersion(@TempDir Path dir) throws Exception {
-    Path home = unpack(dir);
-    ProcessBuilder builder =
-        new ProcessBuilder(home.resolve("bin/retriever").toString(), "--version");
-    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+  @Order(2)
+  void version_cacheNotWritable_runsWithoutAnArchiveAndSaysWhy() throws Exception {
+    Result r = retriever(Map.of(), "--version");
 
-    Result result = run(builder);
-
-    assertThat(result.exitCode()).as(result.stderr()).isZero();
-    assertThat(result.stdout().strip().lines())
-        .containsExactly(
+    assertThat(r.exitCode()).as(r.stderr()).isZero();
+    assertThat(r.stderr()).isEmpty();
+    assertThat(r.stdout().strip().lines())
+        .hasSize(3)
+        .startsWith(
             "retriever " + VERSION,
             "JVM: "
                 + System.getProperty("java.vm.name")
                 + " "
                 + System.getProperty("java.vm.version")
                 + " ("
-                + System.getProperty("java.home")
-                + ")",
-            "start-up archive: none (run through ./retriever after a build to record one)");
+                + Processes.JAVA_HOME
+                + ")");
+    assertThat(r.stdout().strip().lines().toList().get(2))
+        .matches(
+            Pattern.quote(
+                    "start-up archive: none (the launcher could not record one at "
+                        + UNWRITABLE
+                        + "/retriever/start-up/"
+                        + runtimeVersion()
+                        + "/retriever-")
+                + "\\d+\\.jsa\\)");
+  }
+
+  /** Returns the running Java's version as its release file states it. */
+  private static String runtimeVersion() throws Exception {
+    for (String line : Files.readAllLines(Path.of(Processes.JAVA_HOME, "release"))) {
+      if (line.startsWith("JAVA_RUNTIME_VERSION=")) {
+        return line.substring(line.indexOf('"') + 1, line.lastIndexOf('"'));
+      }
+    }
+    throw new AssertionError("no JAVA_RUNTIME_VERSION in the release file");
   }
 
   @Test
-  void get_launcherOnPath_downloadsPrefixByteExact(LocalS3 s3, @TempDir Path dir) throws Exception {
-    Path home = unpack(dir.resolve("opt"));
+  @Order(3)
+  void get_heapFollowsMaxMemory_andTheOptionsFileIsPassed(LocalS3 s3) throws Exception {
+    s3.createBucket("heap");
+    TestObject object = s3.putRandom("heap", "one.bin", 3L << 20);
+    Map<String, Long> heaps = new HashMap<>();
+    List<List<String>> memories =
+        List.of(List.of("--max-memory", "1GiB"), List.of("--max-memory=512MiB"), List.of());
+    for (List<String> memory : memories) {
+      Path dest = dir.resolve("heap-" + heaps.size() + ".bin");
+      List<String> args = new ArrayList<>(List.of("get", "s3://heap/one.bin", dest.toString()));
+      args.addAll(memory);
+      args.addAll(at(s3));
+      Result r = retriever(credentials(s3, "RETRIEVER_JAVA_OPTS", "-XX:+PrintFlagsFinal"), args);
+
+      assertThat(r.exitCode()).as(r.stderr()).isZero();
+      assertThat(TestData.sha256(dest)).isEqualTo(object.sha256());
+      heaps.put(String.join(" ", memory), flag(r.stdout(), "MaxHeapSize"));
+      // From lib/retriever-jvm.options: the C1 compiler only and the serial collector.
+      assertThat(flag(r.stdout(), "TieredStopAtLevel")).isEqualTo(1);
+      assertThat(r.stdout()).containsPattern("bool UseSerialGC += true");
+    }
+    // The budget plus 80 MiB; 256 MiB when no --max-memory is given.
+    assertThat(heaps)
+        .containsEntry("--max-memory 1GiB", (1024L + 80) << 20)
+        .containsEntry("--max-memory=512MiB", (512L + 80) << 20)
+        .containsEntry("", (256L + 80) << 20);
+  }
+
+  @Test
+  @Order(4)
+  void get_launcherOnPath_downloadsPrefixByteExact(LocalS3 s3) throws Exception {
     s3.createBucket("release");
     TestObject big = s3.putRandom("release", "data/big.bin", 20L << 20);
     TestObject small = s3.putRandom("release", "data/nested/small.bin", 1000);
     Path dest = dir.resolve("dest");
+    List<String> args = new ArrayList<>(List.of("get", "s3://release/data/", dest.toString()));
+    args.addAll(at(s3));
 
-    Result result =
-        runFromPath(s3, home.resolve("bin"), dir, "s3://release/data/", dest.toString());
+    Result result = retriever(credentials(s3), args);
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
+    assertThat(result.stderr()).isEmpty();
+    assertThat(Files.size(dest.resolve("big.bin"))).isEqualTo(big.size());
     assertThat(TestData.sha256(dest.resolve("big.bin"))).isEqualTo(big.sha256());
     assertThat(TestData.sha256(dest.resolve("nested/small.bin"))).isEqualTo(small.sha256());
   }
 
   @Test
-  void get_launcherLinkedFromPath_findsItsJarAndDownloads(LocalS3 s3, @TempDir Path dir)
-      throws Exception {
-    Path home = unpack(dir.resolve("opt"));
-    Path onPath = Files.createDirectories(dir.resolve("home/bin"));
+  @Order(5)
+  void get_launcherLinkedFromPath_findsItsJarAndDownloads(LocalS3 s3) throws Exception {
+    Path onPath = Files.createDirectories(dir.resolve("user/bin"));
     Files.createSymbolicLink(onPath.resolve("retriever"), home.resolve("bin/retriever"));
     s3.createBucket("linked");
     TestObject object = s3.putRandom("linked", "one.bin", 3L << 20);
     Path dest = dir.resolve("one.bin");
+    List<String> args = new ArrayList<>(List.of("get", "s3://linked/one.bin", dest.toString()));
+    args.addAll(at(s3));
 
-    Result result = runFromPath(s3, onPath, dir, "s3://linked/one.bin", dest.toString());
+    Map<String, String> env = credentials(s3);
+    env.put("XDG_CACHE_HOME", UNWRITABLE);
+    Result result =
+        Processes.run(
+            Processes.fresh(dir, user, onPath, env, shell(args).toArray(String[]::new)), 120);
 
     assertThat(result.exitCode()).as(result.stderr()).isZero();
     assertThat(Files.size(dest)).isEqualTo(3L << 20);
     assertThat(TestData.sha256(dest)).isEqualTo(object.sha256());
   }
 
-  /** Unpacks the archive with tar into {@code dir} and returns the release's directory. */
-  private static Path unpack(Path dir) throws Exception {
-    assertThat(ARCHIVE).as("the release archive (built by mvn package)").isRegularFile();
-    Files.createDirectories(dir);
-    Result tar = run(new ProcessBuilder("tar", "-xzf", ARCHIVE.toString(), "-C", dir.toString()));
-    assertThat(tar.exitCode()).as(tar.stderr()).isZero();
-    return dir.resolve(ROOT);
+  /** Runs {@code retriever ARGS} through a shell that finds it on a clean {@code PATH}. */
+  private Result retriever(Map<String, String> env, String... args) throws Exception {
+    return retriever(env, List.of(args));
   }
 
-  /**
-   * Runs {@code retriever get ARGS} through a shell that finds it on {@code PATH} in {@code
-   * pathDir}, in {@code workDir}, with credentials for {@code s3} in the environment.
-   */
-  private static Result runFromPath(LocalS3 s3, Path pathDir, Path workDir, String... args)
-      throws Exception {
+  private Result retriever(Map<String, String> env, List<String> args) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("XDG_CACHE_HOME", UNWRITABLE);
+    return Processes.run(
+        Processes.fresh(dir, user, home.resolve("bin"), all, shell(args).toArray(String[]::new)),
+        120);
+  }
+
+  private static List<String> shell(List<String> args) {
     List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", "exec retriever \"$@\"", "sh"));
-    command.add("get");
-    command.addAll(List.of(args));
-    command.addAll(
-        List.of(
-            "--endpoint-url", s3.endpoint().toString(), "--region", s3.region(), "--path-style"));
-    ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet().removeIf(name -> name.startsWith("AWS_") || name.startsWith("RETRIEVER_"));
-    env.put("PATH", pathDir + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-    env.put("JAVA_HOME", System.getProperty("java.home"));
-    env.put("AWS_EC2_METADATA_DISABLED", "true");
-    env.put("AWS_CONFIG_FILE", "/nonexistent/retriever-test-config");
-    env.put("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/retriever-test-credentials");
+    command.addAll(args);
+    return command;
+  }
+
+  private static List<String> at(LocalS3 s3) {
+    return List.of(
+        "--endpoint-url", s3.endpoint().toString(), "--region", s3.region(), "--path-style");
+  }
+
+  private static Map<String, String> credentials(LocalS3 s3, String... more) {
+    Map<String, String> env = new HashMap<>();
     env.put("AWS_ACCESS_KEY_ID", s3.accessKey());
     env.put("AWS_SECRET_ACCESS_KEY", s3.secretKey());
-    return run(builder);
-  }
-
-  private static Result run(ProcessBuilder builder) throws Exception {
-    Process process = builder.start();
-    process.getOutputStream().close();
-    CompletableFuture<byte[]> out = drain(process.getInputStream());
-    CompletableFuture<byte[]> err = drain(process.getErrorStream());
-    if (!process.waitFor(120, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError(String.join(" ", builder.command()) + " did not end in 120 s");
+    for (int i = 0; i + 1 < more.length; i += 2) {
+      env.put(more[i], more[i + 1]);
     }
-    return new Result(
-        process.exitValue(),
-        new String(out.join(), StandardCharsets.UTF_8),
-        new String(err.join(), StandardCharsets.UTF_8));
+    return env;
   }
 
-  private static CompletableFuture<byte[]> drain(InputStream in) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (in) {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-            in.transferTo(bytes);
-            return bytes.toByteArray();
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
+  /** Returns a numeric flag from the JVM's {@code -XX:+PrintFlagsFinal} table. */
+  private static long flag(String flags, String name) {
+    Matcher m = Pattern.compile("(?m)^ *\\S+ +" + name + " += (\\d+)").matcher(flags);
+    assertThat(m.find()).as(name + " in the JVM's flags").isTrue();
+    return Long.parseLong(m.group(1));
   }
-
-  /** What a command printed and how it ended. */
-  private record Result(int exitCode, String stdout, String stderr) {}
 }

@@ -3,7 +3,6 @@ package io.retriever.internal.sink;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
-import io.retriever.internal.Fixes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -41,14 +40,7 @@ public final class Adoption {
         && (existing.isDirectory()
             || existing.isSymbolicLink()
             || (!overwrite && !VersionMark.ours(target, object)))) {
-      throw new RetrieverException(
-          Reason.LOCAL_IO,
-          target
-              + " already exists and is not a copy of "
-              + object.uri()
-              + " that Retriever wrote; to replace it, allow overwriting ("
-              + Fixes.OVERWRITE
-              + ")");
+      throw new RetrieverException(Reason.LOCAL_IO, VersionMark.refusal(target, object));
     }
     try {
       VersionMark.set(file, object);

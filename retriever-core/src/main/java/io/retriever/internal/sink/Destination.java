@@ -3,7 +3,6 @@ package io.retriever.internal.sink;
 import io.retriever.ObjectInfo;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
-import io.retriever.internal.Fixes;
 import io.retriever.internal.pipeline.RefusedKey;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
@@ -106,13 +105,7 @@ final class Destination {
               + " and 'a/b' cannot both be files");
     }
     if (!overwrite && existing != null && !VersionMark.ours(path, object)) {
-      throw new RefusedKey(
-          path
-              + " already exists and is not a copy of "
-              + object.uri()
-              + " that Retriever wrote; to replace it, allow overwriting ("
-              + Fixes.OVERWRITE
-              + ")");
+      throw new RefusedKey(VersionMark.refusal(path, object));
     }
     return path;
   }

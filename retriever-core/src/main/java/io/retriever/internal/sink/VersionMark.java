@@ -1,6 +1,7 @@
 package io.retriever.internal.sink;
 
 import io.retriever.ObjectInfo;
+import io.retriever.internal.Fixes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -85,6 +86,29 @@ final class VersionMark {
     String rest = mark.substring(stamp.length());
     // A mark from before the URI was recorded vouches only for the same bytes (the same ETag).
     return rest.endsWith(" " + object.uri()) || rest.equals(String.valueOf(object.eTag()));
+  }
+
+  /**
+   * Returns why {@code file}, which exists, may not be replaced by {@code object} unless
+   * overwriting is allowed: it was changed since Retriever wrote it from this object, or it is not
+   * a copy of the object Retriever wrote.
+   */
+  static String refusal(Path file, ObjectInfo object) {
+    String mark = read(file).value();
+    if (mark != null && mark.endsWith(" " + object.uri())) {
+      return file
+          + " was changed locally since Retriever downloaded "
+          + object.uri()
+          + " to it, so it is kept; overwriting ("
+          + Fixes.OVERWRITE
+          + ") replaces it";
+    }
+    return file
+        + " already exists and is not a copy of "
+        + object.uri()
+        + " that Retriever wrote; to replace it, allow overwriting ("
+        + Fixes.OVERWRITE
+        + ")";
   }
 
   /** Returns what the mark records of the object: its ETag and address. */
