@@ -48,6 +48,9 @@ class BenchEc2CliTest {
     s3 = moto.newS3Client();
     s3.createBucket(b -> b.bucket("source"));
     s3.createBucket(b -> b.bucket("results"));
+    s3.putObject(
+        b -> b.bucket("source").key("data/object"),
+        software.amazon.awssdk.core.sync.RequestBody.fromString("some bytes"));
   }
 
   @AfterAll
@@ -134,7 +137,8 @@ class BenchEc2CliTest {
     assertThat(dry.exitCode()).as(dry.stderr()).isZero();
     assertThat(dry.out())
         .contains("Instances (2):", "m5n.2xlarge", "c6gn.8xlarge", "arm64", "Up to 25 Gigabit")
-        .contains("no inbound rules", "Cost: at most", "Dry run: nothing was created.");
+        .contains("no inbound rules", "Cost: at most", "Dry run: nothing was created.")
+        .contains("1 object(s)", "min per type (derived:");
     assertThat(state()).isEqualTo(before);
 
     Cli.Result refused = Cli.run(AWS, command());

@@ -41,6 +41,7 @@ class PlanTest {
         .results("s3://results/bench")
         .benchArguments(List.of("--impl", "retriever,tm-crt", "--runs", "5"))
         .jar(jar)
+        .timeLimit(java.time.Duration.ofMinutes(60))
         .runId("plan-1");
   }
 
@@ -85,7 +86,9 @@ class PlanTest {
               .get(0)
               .vpcId();
       assertThat(plan.vpcId()).isEqualTo(defaultVpc);
-      assertThat(plan.instanceProfile()).isEqualTo("retriever-bench-plan-1");
+      assertThat(plan.instances())
+          .extracting(InstancePlan::instanceProfile)
+          .containsExactly("retriever-bench-plan-1-1", "retriever-bench-plan-1-2");
       assertThat(plan.results()).isEqualTo("s3://results/bench/plan-1/");
       assertThat(plan.jar()).isEqualTo("s3://results/bench/plan-1/retriever.jar");
       assertThat(plan.maxCostUsd()).isGreaterThan(0);
@@ -93,8 +96,9 @@ class PlanTest {
       String text = String.join("\n", plan.describe());
       assertThat(text)
           .contains("m5n.2xlarge", "c6gn.8xlarge", x86, arm, m5n.subnets().get(0))
-          .contains(
-              "no inbound rules", "no key pair", "60 min", "Cost: at most 2.00 instance hours")
+          .contains("no inbound rules", "no key pair", "60 min per type (given)")
+          // One type at a time: the second instance waits for the first's turn.
+          .contains("Cost: at most 3.25 instance hours")
           .contains("--impl retriever,tm-crt --runs 5");
     }
   }
