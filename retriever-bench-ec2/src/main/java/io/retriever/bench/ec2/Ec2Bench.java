@@ -204,13 +204,7 @@ public final class Ec2Bench implements AutoCloseable {
               .filter(g -> g > 0)
               .min()
               .orElse(1);
-      double gbps = Math.max(MIN_ASSUMED_GBPS, slowest / 4);
-      double seconds = downloadsPerType * (double) facts.bytes() * 8 / (gbps * 1e9);
-      limit =
-          Duration.ofMinutes(
-              Math.max(
-                  MIN_TIME_LIMIT.toMinutes(),
-                  (long) Math.ceil(seconds / 60) + START_TIME.toMinutes()));
+      limit = derivedTimeLimit(facts.bytes(), downloadsPerType, slowest);
       basis =
           String.format(
               Locale.ROOT,
@@ -218,7 +212,7 @@ public final class Ec2Bench implements AutoCloseable {
                   + " (%.1f Gbit/s), plus %d min to start; at least %d min; --time-limit sets it",
               downloadsPerType,
               Sizes.format(facts.bytes()),
-              gbps,
+              Math.max(MIN_ASSUMED_GBPS, slowest / 4),
               slowest,
               START_TIME.toMinutes(),
               MIN_TIME_LIMIT.toMinutes());
@@ -268,6 +262,19 @@ public final class Ec2Bench implements AutoCloseable {
         .problems(problems)
         .warnings(warnings)
         .build();
+  }
+
+  /**
+   * Returns the default time limit of a type's turn: {@code downloads} of {@code bytes} at a
+   * quarter of the slowest type's baseline (peers and small objects reach less than the NIC), plus
+   * the time to start, in whole minutes and at least {@link #MIN_TIME_LIMIT}.
+   */
+  static Duration derivedTimeLimit(long bytes, int downloads, double slowestGbps) {
+    double gbps = Math.max(MIN_ASSUMED_GBPS, slowestGbps / 4);
+    double seconds = downloads * (double) bytes * 8 / (gbps * 1e9);
+    return Duration.ofMinutes(
+        Math.max(
+            MIN_TIME_LIMIT.toMinutes(), (long) Math.ceil(seconds / 60) + START_TIME.toMinutes()));
   }
 
   /** Returns the {@code NAME=COMMAND} of each {@code --peer} among the bench arguments. */
