@@ -40,14 +40,15 @@ import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Benchmarks Retriever on EC2 instances: discovers where each instance type can run ({@link
- * #plan}), creates what the run needs, launches the instances in parallel, lets them measure one
- * type at a time (or all at once), collects their results from S3 into one report, and removes
+ * Benchmarks Retriever on EC2 instances: discovers where each instance type can run and checks what
+ * the run needs ({@link #plan}), creates it, launches the instances in parallel, lets them measure
+ * one type at a time (or all at once), collects their results from S3 into one report, and removes
  * everything it created whatever happens ({@link #run}); {@link #abort} does that from another
- * thread (a shutdown hook), and {@link #cleanup} finds by tag what a killed run left behind.
+ * thread (a shutdown hook), {@link #leftovers} finds by tag what killed runs left behind, with each
+ * run's expiry, and {@link #cleanup} removes the runs it is given.
  *
- * <p>Nothing is created before {@link #run}, and {@code run} refuses to start unless the builder
- * printed the plan and its {@linkplain Builder#confirmation confirmation} said yes.
+ * <p>Nothing is created before {@link #run}, and {@code run} refuses to start unless the plan has
+ * no problems, was printed, and its {@linkplain Builder#confirmation confirmation} said yes.
  *
  * <p>Thread safety: {@link #run} once, from one thread; {@link #abort} from any thread.
  */
@@ -301,7 +302,8 @@ public final class Ec2Bench implements AutoCloseable {
    *
    * <p>It prints the plan first and creates nothing unless the confirmation then says yes.
    *
-   * @throws IllegalStateException when the plan was not confirmed, or this was run already
+   * @throws IllegalStateException when the plan has problems or was not confirmed, or this was run
+   *     already
    * @throws RetrieverException (CANCELLED) when {@link #abort} was called
    */
   public Ec2Report run(Plan plan) throws InterruptedException, IOException {
@@ -331,8 +333,9 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   /**
-   * Stops the run from another thread: terminates the instances and deletes what was created,
-   * waiting until that is done. Returns what could not be removed.
+   * Stops the run from another thread: waits for the step under way (at most {@link #ABORT_WAIT}),
+   * then terminates the instances and deletes what was created, waiting until that is done. Returns
+   * what could not be removed.
    */
   public List<String> abort() {
     if (!guard.abort(ABORT_WAIT)) {

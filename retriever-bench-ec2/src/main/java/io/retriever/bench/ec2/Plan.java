@@ -5,6 +5,7 @@ import io.retriever.bench.ec2.internal.InstancePolicy;
 import io.retriever.bench.ec2.internal.Layout;
 import io.retriever.bench.ec2.internal.Partition;
 import io.retriever.bench.ec2.internal.Tags;
+import io.retriever.options.Sizes;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -249,7 +250,7 @@ public final class Plan {
             "  source:  %s: %,d object(s), %s%s%s",
             source,
             sourceObjects,
-            io.retriever.options.Sizes.format(sourceBytes),
+            Sizes.format(sourceBytes),
             kmsKeys.isEmpty() ? "" : ", SSE-KMS with " + String.join(", ", kmsKeys),
             sourceUnsigned ? ", read unsigned" : ""));
     lines.add("  results: " + results);

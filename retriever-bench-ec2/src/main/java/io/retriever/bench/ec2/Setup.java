@@ -1,5 +1,7 @@
 package io.retriever.bench.ec2;
 
+import io.retriever.RetrieverException;
+import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.ec2.internal.Clients;
 import io.retriever.bench.ec2.internal.InstancePolicy;
 import io.retriever.bench.ec2.internal.Layout;
@@ -109,8 +111,8 @@ final class Setup {
     try {
       clients.s3().putObject(b -> b.bucket(layout.bucket()).key(key), body);
     } catch (S3Exception e) {
-      throw new io.retriever.RetrieverException(
-          io.retriever.RetrieverException.Reason.SERVER,
+      throw new RetrieverException(
+          Reason.SERVER,
           "cannot write s3://"
               + layout.bucket()
               + "/"
