@@ -25,7 +25,7 @@ public final class UserData {
   /** Where the script's log is kept on the instance. */
   public static final String LOG = "/var/log/retriever-bench.log";
 
-  /** The peer tools the script can install, and the release of each. */
+  /** The peer tools the script can install, and the release (or package) installed of each. */
   public static final Map<String, String> PEER_TOOLS =
       Map.of("rclone", "1.68.2", "s5cmd", "2.3.0", "boto3", "python3-boto3");
 
