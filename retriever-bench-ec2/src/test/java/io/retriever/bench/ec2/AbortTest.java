@@ -42,17 +42,18 @@ class AbortTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients.s3().createBucket(b -> b.bucket("source"));
-    clients.s3().createBucket(b -> b.bucket("results"));
-    clients.s3().putObject(b -> b.bucket("source").key("data/a"), RequestBody.fromString("abc"));
+    Moto.bucket(clients, "abort-source");
+    Moto.bucket(clients, "abort-results");
+    clients
+        .s3()
+        .putObject(b -> b.bucket("abort-source").key("data/a"), RequestBody.fromString("abc"));
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   /** Where the stop comes: while the nth call of an operation is in flight, or once it returned. */
@@ -135,8 +136,8 @@ class AbortTest {
     Ec2Bench.Builder builder =
         Moto.bench(moto, REGION, new Moto.Log())
             .instanceTypes(List.of("m5n.2xlarge", "c6in.2xlarge"))
-            .source("s3://source/data/")
-            .results("s3://results/runs")
+            .source("s3://abort-source/data/")
+            .results("s3://abort-results/runs")
             .jar(jar)
             .runId(runId)
             .timeLimit(Duration.ofMinutes(30))
@@ -158,7 +159,8 @@ class AbortTest {
         .allSatisfy(i -> assertThat(i.state().name()).isEqualTo(InstanceStateName.TERMINATED));
     assertThat(Moto.everything(clients).entrySet())
         .noneMatch(e -> (e.getKey() + " " + e.getValue()).contains("retriever-bench-" + runId))
-        .noneMatch(e -> e.getKey().startsWith("object results/runs/" + runId + "/retriever.jar"))
-        .noneMatch(e -> e.getKey().startsWith("object results/runs/" + runId + "/go/"));
+        .noneMatch(
+            e -> e.getKey().startsWith("object abort-results/runs/" + runId + "/retriever.jar"))
+        .noneMatch(e -> e.getKey().startsWith("object abort-results/runs/" + runId + "/go/"));
   }
 }

@@ -50,10 +50,10 @@ class ChecksTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients.s3().createBucket(b -> b.bucket("source"));
-    clients.s3().createBucket(b -> b.bucket("results"));
+    Moto.bucket(clients, "checks-source");
+    Moto.bucket(clients, "checks-results");
     clients
         .s3()
         .createBucket(
@@ -62,26 +62,29 @@ class ChecksTest {
                     .createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
     clients
         .s3()
-        .putObject(b -> b.bucket("source").key("data/a"), RequestBody.fromBytes(new byte[1000]));
+        .putObject(
+            b -> b.bucket("checks-source").key("data/a"), RequestBody.fromBytes(new byte[1000]));
     clients
         .s3()
-        .putObject(b -> b.bucket("source").key("data/b"), RequestBody.fromBytes(new byte[2000]));
+        .putObject(
+            b -> b.bucket("checks-source").key("data/b"), RequestBody.fromBytes(new byte[2000]));
     clients
         .s3()
         .putObject(
             b ->
-                b.bucket("source")
+                b.bucket("checks-source")
                     .key("data/c")
                     .serverSideEncryption(ServerSideEncryption.AWS_KMS)
                     .ssekmsKeyId(KEY),
             RequestBody.fromBytes(new byte[3000]));
-    clients.s3().putObject(b -> b.bucket("source").key("other/x"), RequestBody.fromString("x"));
+    clients
+        .s3()
+        .putObject(b -> b.bucket("checks-source").key("other/x"), RequestBody.fromString("x"));
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   private Ec2Bench.Builder bench(String source, String results) throws Exception {
@@ -98,14 +101,14 @@ class ChecksTest {
 
   @Test
   void plan_measuresTheSource_andLetsTheRoleDecryptItsKmsKeysThroughS3() throws Exception {
-    try (Ec2Bench bench = bench("s3://source/data/", "s3://results/runs").build()) {
+    try (Ec2Bench bench = bench("s3://checks-source/data/", "s3://checks-results/runs").build()) {
       Plan plan = bench.plan();
       assertThat(plan.problems()).isEmpty();
       assertThat(plan.sourceObjects()).isEqualTo(3);
       assertThat(plan.sourceBytes()).isEqualTo(6000);
       assertThat(plan.kmsKeys()).containsExactly(KEY);
       assertThat(String.join("\n", plan.describe()))
-          .contains("s3://source/data/: 3 object(s), 5.9 KiB, SSE-KMS with " + KEY);
+          .contains("s3://checks-source/data/: 3 object(s), 5.9 KiB, SSE-KMS with " + KEY);
       JsonNode policy = new ObjectMapper().readTree(plan.policy(plan.instances().get(0), false));
       JsonNode decrypt = statement(policy, "DecryptSourceThroughS3");
       assertThat(decrypt.path("Action").get(0).asText()).isEqualTo("kms:Decrypt");
@@ -146,9 +149,11 @@ class ChecksTest {
 
   @Test
   void plan_ofAnEmptyPrefix_saysSo() throws Exception {
-    try (Ec2Bench bench = bench("s3://source/nothing-here/", "s3://results/runs").build()) {
+    try (Ec2Bench bench =
+        bench("s3://checks-source/nothing-here/", "s3://checks-results/runs").build()) {
       assertThat(bench.plan().problems())
-          .containsExactly("source s3://source/nothing-here/ holds no objects: check the prefix");
+          .containsExactly(
+              "source s3://checks-source/nothing-here/ holds no objects: check the prefix");
     }
   }
 
@@ -217,7 +222,7 @@ class ChecksTest {
           }
         };
     try (Ec2Bench bench =
-        bench("s3://source/data/", "s3://results/runs")
+        bench("s3://checks-source/data/", "s3://checks-results/runs")
             .addInterceptor(denyLaunch)
             .addInterceptor(denyPassRole)
             .build()) {
@@ -249,9 +254,13 @@ class ChecksTest {
                     b.name("/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"))
             .parameter()
             .value();
-    clients
-        .ec2()
-        .runInstances(b -> b.imageId(image).instanceType("m5.large").minCount(1).maxCount(1));
+    String running =
+        clients
+            .ec2()
+            .runInstances(b -> b.imageId(image).instanceType("m5.large").minCount(1).maxCount(1))
+            .instances()
+            .get(0)
+            .instanceId();
     InstancePlan m5n =
         new InstancePlan(
             "m5n.2xlarge",
@@ -280,6 +289,9 @@ class ChecksTest {
     problems.clear();
     new QuotaCheck(clients.ec2(), code -> 64, REGION, problems, warnings).check(List.of(m5n));
     assertThat(problems).isEmpty();
+
+    // Other tests share this moto: leave no instance running.
+    clients.ec2().terminateInstances(b -> b.instanceIds(running));
 
     QuotaCheck.Lookup real = QuotaCheck.serviceQuotas(clients, REGION, Moto.endpoint(moto));
     assertThatThrownBy(() -> real.value("L-1216C47A"))

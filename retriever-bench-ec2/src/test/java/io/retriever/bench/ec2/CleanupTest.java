@@ -29,18 +29,14 @@ class CleanupTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients
-        .s3()
-        .createBucket(
-            b -> b.bucket("results").createBucketConfiguration(c -> c.locationConstraint(REGION)));
+    Moto.bucket(clients, "cleanup-results");
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   /**
@@ -48,7 +44,7 @@ class CleanupTest {
    * and instance profile, the staged jar and a signal, each tagged as a run tags them.
    */
   static void leave(Clients clients, String runId, Instant expires) {
-    String results = "s3://results/runs/" + runId + "/";
+    String results = "s3://cleanup-results/runs/" + runId + "/";
     List<Tag> tags =
         List.of(
             Tag.builder().key("retriever:run").value(runId).build(),
@@ -118,7 +114,7 @@ class CleanupTest {
       clients
           .s3()
           .putObject(
-              b -> b.bucket("results").key("runs/" + runId + "/" + key),
+              b -> b.bucket("cleanup-results").key("runs/" + runId + "/" + key),
               RequestBody.fromString(key));
     }
   }
@@ -141,7 +137,8 @@ class CleanupTest {
       // The results location comes from the tags: the staged jar and signal go, the results stay.
       assertThat(over.stagedObjects())
           .containsExactlyInAnyOrder(
-              "s3://results/runs/over/retriever.jar", "s3://results/runs/over/go/m5.large");
+              "s3://cleanup-results/runs/over/retriever.jar",
+              "s3://cleanup-results/runs/over/go/m5.large");
       assertThat(over.describe(now)).contains("over  expired ", "1 instance, 1 security group");
       assertThat(found.get(0).describe(now)).contains("in progress, expires ");
 
@@ -165,9 +162,9 @@ class CleanupTest {
                   .name())
           .isEqualTo(InstanceStateName.RUNNING);
       assertThat(Moto.everything(clients).keySet())
-          .contains("object results/runs/over/m5.large/results.jsonl")
-          .doesNotContain("object results/runs/over/retriever.jar")
-          .contains("object results/runs/colleague/retriever.jar");
+          .contains("object cleanup-results/runs/over/m5.large/results.jsonl")
+          .doesNotContain("object cleanup-results/runs/over/retriever.jar")
+          .contains("object cleanup-results/runs/colleague/retriever.jar");
 
       bench.cleanup(after);
       assertThat(bench.leftovers()).isEmpty();

@@ -46,17 +46,18 @@ class FailureReportTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients.s3().createBucket(b -> b.bucket("source"));
-    clients.s3().createBucket(b -> b.bucket("results"));
-    clients.s3().putObject(b -> b.bucket("source").key("data/a"), RequestBody.fromString("abc"));
+    Moto.bucket(clients, "report-source");
+    Moto.bucket(clients, "report-results");
+    clients
+        .s3()
+        .putObject(b -> b.bucket("report-source").key("data/a"), RequestBody.fromString("abc"));
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   @AfterEach
@@ -68,8 +69,8 @@ class FailureReportTest {
     Path jar = Files.writeString(dir.resolve("retriever.jar"), "the jar");
     return Moto.bench(moto, REGION, new Moto.Log())
         .instanceTypes(types)
-        .source("s3://source/data/")
-        .results("s3://results/runs")
+        .source("s3://report-source/data/")
+        .results("s3://report-results/runs")
         .jar(jar)
         .runId(runId)
         .timeLimit(Duration.ofMinutes(30))
@@ -108,12 +109,12 @@ class FailureReportTest {
       clients
           .s3()
           .putObject(
-              b -> b.bucket("results").key(prefix + "instance.log"),
+              b -> b.bucket("report-results").key(prefix + "instance.log"),
               RequestBody.fromString(log.toString()));
       clients
           .s3()
           .putObject(
-              b -> b.bucket("results").key(prefix + "status"),
+              b -> b.bucket("report-results").key(prefix + "status"),
               RequestBody.fromString("failed at fetch the jar (exit 1)\n"));
 
       Ec2Report report = run.get(30, TimeUnit.SECONDS);
@@ -121,7 +122,7 @@ class FailureReportTest {
           .containsEntry("m5n.2xlarge", "the instance's script failed at fetch the jar (exit 1)");
       assertThat(report.lastLines().get("m5n.2xlarge"))
           .hasSize(InstanceReport.LINES + 1)
-          .startsWith("(last lines of s3://results/" + prefix + "instance.log)")
+          .startsWith("(last lines of s3://report-results/" + prefix + "instance.log)")
           .endsWith("retriever-bench: failed at fetch the jar (exit 1)")
           .doesNotContain("line 10");
       assertThat(report.markdown())

@@ -8,7 +8,6 @@ import io.retriever.testkit.MotoServer;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
@@ -23,12 +22,7 @@ class PartitionTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    moto.close();
+    moto = Moto.shared();
   }
 
   /**

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +24,7 @@ class PlanTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    moto.close();
+    moto = Moto.shared();
   }
 
   private Ec2Bench.Builder bench(String region, Moto.Log log) throws Exception {

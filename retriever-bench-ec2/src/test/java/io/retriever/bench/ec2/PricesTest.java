@@ -111,8 +111,8 @@ class PricesTest {
 
   @Test
   void price_withoutAnApi_comesFromTheTable() throws Exception {
-    try (MotoServer moto = MotoServer.start();
-        Clients clients = Moto.clients(moto, "us-east-1")) {
+    MotoServer moto = Moto.shared();
+    try (Clients clients = Moto.clients(moto, "us-east-1")) {
       PriceList unreachable =
           new PriceList(clients.http(), clients.credentials(), "us-east-1", Moto.endpoint(moto));
       assertThat(unreachable.price("m5n.2xlarge").source()).startsWith("table of ");

@@ -52,10 +52,10 @@ class RunTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients.s3().createBucket(b -> b.bucket("source"));
-    clients.s3().createBucket(b -> b.bucket("results"));
+    Moto.bucket(clients, "source");
+    Moto.bucket(clients, "results");
     for (int i = 0; i < 3; i++) {
       byte[] bytes = new byte[100_000 + i];
       java.util.Arrays.fill(bytes, (byte) i);
@@ -69,7 +69,6 @@ class RunTest {
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   @AfterEach

@@ -32,14 +32,13 @@ class TeardownTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, "us-east-1");
   }
 
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   /** Records the operations of a client in order. */
