@@ -5,7 +5,6 @@ import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.ec2.Ec2Bench;
 import io.retriever.bench.ec2.Ec2Report;
 import io.retriever.bench.ec2.Plan;
-import io.retriever.bench.run.Implementations;
 import java.io.Console;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -267,15 +266,20 @@ final class Ec2Command implements Callable<Integer> {
     return args;
   }
 
-  /** Returns how often each type downloads the source: implementations × settings × runs. */
+  /**
+   * Returns how often each type downloads the source: implementations × settings × (runs +
+   * warm-ups), with {@code retriever bench}'s own defaults for what is not given.
+   */
   private int downloadsPerType() {
-    int implementations =
-        (impls.isEmpty() ? Implementations.PEERS.size() : impls.size()) + peers.size();
+    BenchCommand bench = new BenchCommand();
+    int implementations = (impls.isEmpty() ? bench.impls.size() : impls.size()) + peers.size();
     int settings = 1;
     for (String sweep : sweeps) {
       settings *= sweep.substring(sweep.indexOf('=') + 1).split(",").length;
     }
-    return implementations * settings * ((runs == null ? 3 : runs) + (warmup == null ? 1 : warmup));
+    return implementations
+        * settings
+        * ((runs == null ? bench.runs : runs) + (warmup == null ? bench.warmup : warmup));
   }
 
   private boolean toMemory() {

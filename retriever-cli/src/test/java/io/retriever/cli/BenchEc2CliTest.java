@@ -142,7 +142,9 @@ class BenchEc2CliTest {
     assertThat(dry.out())
         .contains("Instances (2):", "m5n.2xlarge", "c6gn.8xlarge", "arm64", "Up to 25 Gigabit")
         .contains("no inbound rules", "Cost: at most", "Dry run: nothing was created.")
-        .contains("1 object(s)", "min per type (derived:");
+        .contains("1 object(s)")
+        // bench's four implementations, --runs 1 and its one warm-up.
+        .contains("min per type (derived: 8 download(s) of 10 B");
     assertThat(state()).isEqualTo(before);
 
     Cli.Result refused = Cli.run(AWS, command());
