@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -256,7 +257,7 @@ public final class Ec2Bench implements AutoCloseable {
         .keyName(keyName)
         .timeLimit(limit, basis)
         .expires(
-            clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(last).plus(Duration.ofHours(1)))
+            clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(last).plus(Plan.EXPIRY_MARGIN))
         .benchArguments(bench)
         .parallelMeasure(parallelMeasure)
         .peerTools(peerTools)
@@ -363,13 +364,17 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   private Ec2Report execute(Plan plan) throws InterruptedException, IOException {
+    // The expiry counts from now: the plan may have waited long for its yes.
+    Instant fromNow = clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(plan.lifetime());
+    Instant expires = fromNow.isAfter(plan.expires()) ? fromNow : plan.expires();
     List<Tag> tags =
         List.of(
             Tags.tag(Tags.RUN, runId),
-            Tags.tag(Tags.EXPIRES, plan.expires().toString()),
+            Tags.tag(Tags.EXPIRES, expires.toString()),
             Tags.tag(Tags.RESULTS, plan.results()));
     String group =
-        new Setup(clients, layout, resources, guard, runId, jar, jarUrl, log).create(plan, tags);
+        new Setup(clients, layout, resources, guard, runId, jar, jarUrl, log)
+            .create(plan, tags, expires);
     Map<String, String> instances =
         new Launcher(clients, layout, resources, guard, runId, region, endpoint, poll, log)
             .launchAll(plan, group, tags);

@@ -27,6 +27,9 @@ public final class Plan {
    */
   static final Duration TURN_SLACK = Duration.ofMinutes(5);
 
+  /** How long after the last instance's power-off a run's resources count as left over. */
+  static final Duration EXPIRY_MARGIN = Duration.ofHours(1);
+
   private final String runId;
   private final String region;
   private final Partition partition;
@@ -159,7 +162,10 @@ public final class Plan {
     return timeLimit;
   }
 
-  /** Returns when the run's resources count as left over. */
+  /**
+   * Returns when the run's resources count as left over, were it to start now; the run counts from
+   * when it starts creating.
+   */
   public Instant expires() {
     return expires;
   }
@@ -196,6 +202,14 @@ public final class Plan {
   public Duration powerOffAfter(int index) {
     Duration turn = timeLimit.plus(TURN_SLACK);
     return parallelMeasure ? turn : turn.multipliedBy(index + 1L);
+  }
+
+  /**
+   * Returns how long after it starts the run's resources count as left over: the last instance's
+   * power-off, and a margin.
+   */
+  Duration lifetime() {
+    return powerOffAfter(instances.size() - 1).plus(EXPIRY_MARGIN);
   }
 
   /** Returns the most instance hours the run can use: each instance until it powers off. */

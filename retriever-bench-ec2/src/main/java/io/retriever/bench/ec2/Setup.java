@@ -10,6 +10,7 @@ import io.retriever.bench.ec2.internal.Resources;
 import io.retriever.bench.ec2.internal.Tags;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -59,8 +60,13 @@ final class Setup {
     this.log = log;
   }
 
-  /** Creates what the plan says and returns the id of the instances' security group. */
-  String create(Plan plan, List<Tag> tags) {
+  /**
+   * Creates what the plan says and returns the id of the instances' security group.
+   *
+   * @param tags the run's tags of EC2 resources
+   * @param expires when the run's resources count as left over, in the IAM resources' tags too
+   */
+  String create(Plan plan, List<Tag> tags, Instant expires) {
     if (jarUrl == null) {
       guard.step(
           () -> {
@@ -80,7 +86,7 @@ final class Setup {
                 RequestBody.fromString(String.join("\n", plan.describe()) + "\n")));
     if (plan.createsInstanceProfile()) {
       for (InstancePlan instance : plan.instances()) {
-        createInstanceProfile(plan, instance);
+        createInstanceProfile(plan, instance, expires);
       }
     }
     String group =
@@ -124,12 +130,12 @@ final class Setup {
   }
 
   /** Creates the type's role with its policy, and its instance profile holding the role. */
-  private void createInstanceProfile(Plan plan, InstancePlan instance) {
+  private void createInstanceProfile(Plan plan, InstancePlan instance, Instant expires) {
     String name = instance.instanceProfile();
     List<software.amazon.awssdk.services.iam.model.Tag> tags =
         List.of(
             iamTag(Tags.RUN, runId),
-            iamTag(Tags.EXPIRES, plan.expires().toString()),
+            iamTag(Tags.EXPIRES, expires.toString()),
             iamTag(Tags.RESULTS, plan.results()));
     guard.step(
         () -> {

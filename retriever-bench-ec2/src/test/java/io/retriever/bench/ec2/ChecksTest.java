@@ -206,7 +206,10 @@ class ChecksTest {
                   .append("</EvalActionName><EvalResourceName>")
                   .append(simulate.resourceArns().get(0))
                   .append("</EvalResourceName><EvalDecision>")
-                  .append(action.equals("iam:PassRole") ? "implicitDeny" : "allowed")
+                  .append(
+                      action.equals("iam:PassRole") || action.equals("s3:DeleteObject")
+                          ? "implicitDeny"
+                          : "allowed")
                   .append("</EvalDecision></member>");
             }
             String xml =
@@ -226,8 +229,15 @@ class ChecksTest {
             .addInterceptor(denyLaunch)
             .addInterceptor(denyPassRole)
             .build()) {
-      List<String> problems = bench.plan().problems();
+      Plan plan = bench.plan();
+      List<String> problems = plan.problems();
       assertThat(problems).hasSize(2);
+      // The bucket's own policy may grant what the caller's do not: said, not refused.
+      assertThat(plan.warnings())
+          .anyMatch(
+              w ->
+                  w.contains("has no policy of its own allowing s3:DeleteObject")
+                      && w.endsWith("the bucket's policy must allow it"));
       assertThat(problems.get(0))
           .startsWith("the caller may not launch m5n.2xlarge in subnet-")
           .endsWith(": UnauthorizedOperation You are not authorized to perform this operation.");

@@ -119,6 +119,78 @@ class CleanupTest {
     }
   }
 
+  /** A clock a test moves on by hand. */
+  private static final class HandClock extends java.time.Clock {
+    private final java.util.concurrent.atomic.AtomicReference<Instant> now =
+        new java.util.concurrent.atomic.AtomicReference<>(Instant.now());
+
+    void advance(java.time.Duration by) {
+      now.updateAndGet(t -> t.plus(by));
+    }
+
+    @Override
+    public Instant instant() {
+      return now.get();
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return java.time.ZoneOffset.UTC;
+    }
+
+    @Override
+    public java.time.Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  /** A plan that waited three hours for its yes: the run's expiry counts from its start. */
+  @Test
+  void run_tagsItsExpiryFromWhenItStarts_notFromWhenItWasPlanned() throws Exception {
+    Moto.bucket(clients, "cleanup-source");
+    clients
+        .s3()
+        .putObject(b -> b.bucket("cleanup-source").key("data/a"), RequestBody.fromString("a"));
+    HandClock clock = new HandClock();
+    java.nio.file.Path jar = java.nio.file.Files.createTempFile("retriever", ".jar");
+    try (Ec2Bench bench =
+        Moto.bench(moto, REGION, new Moto.Log())
+            .instanceTypes(List.of("m5.large"))
+            .source("s3://cleanup-source/data/")
+            .results("s3://cleanup-results/runs")
+            .jar(jar)
+            .runId("late-yes")
+            .timeLimit(java.time.Duration.ofMinutes(20))
+            .clock(clock)
+            .confirmation(
+                plan -> {
+                  clock.advance(java.time.Duration.ofHours(3));
+                  return true;
+                })
+            .build()) {
+      Plan plan = bench.plan();
+      java.util.concurrent.ExecutorService thread =
+          java.util.concurrent.Executors.newSingleThreadExecutor();
+      try {
+        thread.submit(() -> bench.run(plan));
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        List<LeftoverRun> running = List.of();
+        while (running.isEmpty() || running.get(0).instanceIds().isEmpty()) {
+          assertThat(System.nanoTime()).as("the run launched").isLessThan(deadline);
+          Thread.sleep(50);
+          running = bench.leftovers().stream().filter(r -> r.runId().equals("late-yes")).toList();
+        }
+        // 25 minutes to the instance's power-off, and an hour, from the start three hours on.
+        assertThat(running.get(0).expires())
+            .isEqualTo(plan.expires().plus(java.time.Duration.ofHours(3)));
+      } finally {
+        assertThat(bench.abort()).isEmpty();
+        thread.shutdownNow();
+        java.nio.file.Files.deleteIfExists(jar);
+      }
+    }
+  }
+
   @Test
   void leftovers_tellExpiredFromInProgress_andCleanupRemovesOnlyWhatItIsGiven() throws Exception {
     Instant now = Instant.now();

@@ -213,7 +213,21 @@ public final class PermissionCheck {
               .simulatePrincipalPolicy(
                   b -> b.policySourceArn(principal).actionNames(actions).resourceArns(resource))
               .evaluationResults()) {
-        if (result.evalDecision() != PolicyEvaluationDecisionType.ALLOWED) {
+        if (result.evalDecision() == PolicyEvaluationDecisionType.ALLOWED) {
+          continue;
+        }
+        if (result.evalDecision() == PolicyEvaluationDecisionType.IMPLICIT_DENY
+            && result.evalActionName().startsWith("s3:")) {
+          // The simulation sees the caller's own policies only: the bucket's may grant it.
+          warnings.add(
+              "the caller "
+                  + principal
+                  + " has no policy of its own allowing "
+                  + result.evalActionName()
+                  + " on "
+                  + resource
+                  + ": the bucket's policy must allow it");
+        } else {
           problems.add(
               "the caller "
                   + principal
