@@ -3,6 +3,11 @@ package io.retriever.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.retriever.testkit.MotoServer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -10,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -240,6 +246,58 @@ class BenchEc2CliTest {
         .contains("Problems (1)")
         .contains("results bucket no-such-results does not exist")
         .contains("Dry run: nothing was created; the plan has 1 problem(s)");
+  }
+
+  /**
+   * Ctrl-C while the roles are being created, the moment that once left a role behind: the run
+   * exits 130 and cleanup finds nothing of it.
+   */
+  @Test
+  void ctrlC_whileCreatingRoles_exits130_andLeavesNothing() throws Exception {
+    Process cli = Cli.startInterruptible(AWS, command("--yes"));
+    CompletableFuture<String> stderr =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(cli.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    BufferedReader out =
+        new BufferedReader(new InputStreamReader(cli.getInputStream(), StandardCharsets.UTF_8));
+    String runId =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  try {
+                    String id = null;
+                    for (String line = out.readLine(); line != null; line = out.readLine()) {
+                      if (line.startsWith("Run ") && id == null) {
+                        id = line.split(" ")[1];
+                      }
+                      if (line.startsWith("Created IAM role and instance profile")) {
+                        new ProcessBuilder("kill", "-INT", Long.toString(cli.pid()))
+                            .start()
+                            .waitFor();
+                        return id;
+                      }
+                    }
+                    throw new AssertionError("the run created no role");
+                  } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                  }
+                })
+            .get(90, TimeUnit.SECONDS);
+    out.transferTo(java.io.Writer.nullWriter());
+    assertThat(cli.waitFor(90, TimeUnit.SECONDS)).isTrue();
+    assertThat(cli.exitValue()).as(stderr.get()).isEqualTo(ExitCode.INTERRUPTED);
+    assertThat(stderr.get()).contains("removed what run " + runId + " created");
+
+    Cli.Result cleanup = Cli.run(AWS, cleanup("--run", runId));
+    assertThat(cleanup.exitCode()).as(cleanup.stderr()).isZero();
+    assertThat(cleanup.out()).contains("Nothing left by run " + runId + ".");
+    assertThat(ec2.describeSecurityGroups().securityGroups())
+        .noneMatch(g -> g.groupName().equals("retriever-bench-" + runId));
   }
 
   @Test
