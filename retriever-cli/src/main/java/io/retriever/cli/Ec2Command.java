@@ -34,12 +34,15 @@ import picocli.CommandLine.ParameterException;
       "Runs retriever bench on EC2 instances of each type given, in the source's region, and"
           + " merges their results into one report (report.md, in S3 and in --out).",
       "Finds the default VPC (or uses --subnet), a zone offering each type, the current Amazon"
-          + " Linux AMI; creates a security group without inbound rules and an instance profile"
-          + " for the run, all tagged with the run id; instances power themselves off after"
-          + " --time-limit. Everything is removed at the end, on failure and on Ctrl-C;"
-          + " 'retriever bench ec2 cleanup' removes what a killed run left.",
-      "Prints the plan and its cost first, and creates nothing without --yes or a yes on the"
-          + " terminal."
+          + " Linux AMI; checks the buckets, the source, the caller's permissions and the vCPU"
+          + " quotas; creates a security group without inbound rules and, per type, a role and"
+          + " instance profile that may read the source and write that type's results, all"
+          + " tagged with the run id and an expiry; instances download to instance storage, an"
+          + " EBS volume or memory (--to), report their log to S3 on exit, and power themselves"
+          + " off after their turn's --time-limit. Everything is removed at the end, on failure"
+          + " and on Ctrl-C; 'retriever bench ec2 cleanup' removes what a killed run left.",
+      "Prints the plan, its problems and its cost first, and creates nothing while it has"
+          + " problems, nor without --yes or a yes on the terminal."
     })
 final class Ec2Command implements Callable<Integer> {
   @Option(
@@ -102,8 +105,20 @@ final class Ec2Command implements Callable<Integer> {
       names = "--time-limit",
       paramLabel = "MINUTES",
       description =
-          "Each instance powers off (and terminates) after this (default: ${DEFAULT-VALUE}).")
-  long timeLimitMinutes = 60;
+          "How long each type's turn may take, from its start to its results (default: derived"
+              + " from the source's size, the downloads per type and the slowest NIC; the plan"
+              + " says which). An instance powers itself off (and terminates) once the turns up"
+              + " to its own are over.")
+  Long timeLimitMinutes;
+
+  @Option(
+      names = "--to",
+      paramLabel = "disk|memory",
+      description =
+          "Where the instances download: disk (the type's instance storage, else an EBS volume"
+              + " provisioned for the data) or memory (a tmpfs: the network alone)"
+              + " (default: ${DEFAULT-VALUE}).")
+  String to = "disk";
 
   @Option(
       names = "--jar",
@@ -161,7 +176,10 @@ final class Ec2Command implements Callable<Integer> {
             .subnet(subnet)
             .keyName(keyName)
             .instanceProfile(instanceProfile)
-            .timeLimit(Duration.ofMinutes(timeLimitMinutes))
+            .timeLimit(timeLimitMinutes == null ? null : Duration.ofMinutes(timeLimitMinutes))
+            .downloadsPerType(downloadsPerType())
+            .toMemory(toMemory())
+            .sourceUnsigned(anonymous)
             .benchArguments(benchArguments())
             .parallelMeasure(parallelMeasure)
             .pollInterval(Duration.ofMillis((long) (pollSeconds * 1000)))
@@ -177,6 +195,13 @@ final class Ec2Command implements Callable<Integer> {
       Plan plan = bench.plan();
       if (dryRun) {
         plan.describe().forEach(log::println);
+        if (!plan.problems().isEmpty()) {
+          log.println(
+              "Dry run: nothing was created; the plan has "
+                  + plan.problems().size()
+                  + " problem(s), listed above.");
+          return ExitCode.FAILURE;
+        }
         log.println("Dry run: nothing was created.");
         return ExitCode.OK;
       }
@@ -238,10 +263,33 @@ final class Ec2Command implements Callable<Integer> {
     if (warmup != null) {
       args.addAll(List.of("--warmup", warmup.toString()));
     }
-    if (anonymous) {
-      args.add("--no-sign-request");
-    }
     return args;
+  }
+
+  /**
+   * Returns how often each type downloads the source: implementations × settings × (runs +
+   * warm-ups), with {@code retriever bench}'s own defaults for what is not given.
+   */
+  private int downloadsPerType() {
+    BenchCommand bench = new BenchCommand();
+    int implementations = (impls.isEmpty() ? bench.impls.size() : impls.size()) + peers.size();
+    int settings = 1;
+    for (String sweep : sweeps) {
+      settings *= sweep.substring(sweep.indexOf('=') + 1).split(",").length;
+    }
+    return implementations
+        * settings
+        * ((runs == null ? bench.runs : runs) + (warmup == null ? bench.warmup : warmup));
+  }
+
+  private boolean toMemory() {
+    return switch (to) {
+      case "memory" -> true;
+      case "disk" -> false;
+      default ->
+          throw new ParameterException(
+              aws.command.commandLine(), "--to takes disk or memory, not '" + to + "'");
+    };
   }
 
   /** Asks on the terminal; without one, the answer is no. */

@@ -1,52 +1,53 @@
 package io.retriever.bench.ec2;
 
-import io.retriever.bench.ec2.internal.Resources;
 import java.util.List;
 
 /**
- * What {@link Ec2Bench#cleanup} found by tag and removed.
+ * What {@link Ec2Bench#cleanup} removed of the runs it was given.
  *
  * <p>Thread safety: immutable.
  */
 public final class Cleanup {
-  private final Resources.Snapshot found;
-  private final String bucket;
+  private final List<LeftoverRun> runs;
   private final List<String> failures;
 
   /**
-   * @param found what was found, and then removed unless it is among the failures
-   * @param bucket the bucket of the staged objects, or null when there are none
+   * @param runs what was to be removed, and then was unless it is among the failures
    * @param failures what could not be removed, one line each
    */
-  Cleanup(Resources.Snapshot found, String bucket, List<String> failures) {
-    this.found = found;
-    this.bucket = bucket;
+  Cleanup(List<LeftoverRun> runs, List<String> failures) {
+    this.runs = List.copyOf(runs);
     this.failures = List.copyOf(failures);
+  }
+
+  /** Returns the runs whose leftovers were removed. */
+  public List<LeftoverRun> runs() {
+    return runs;
   }
 
   /** Returns the instances terminated. */
   public List<String> instanceIds() {
-    return found.instanceIds();
+    return runs.stream().flatMap(r -> r.instanceIds().stream()).toList();
   }
 
   /** Returns the security groups deleted. */
   public List<String> securityGroupIds() {
-    return found.securityGroupIds();
+    return runs.stream().flatMap(r -> r.securityGroupIds().stream()).toList();
   }
 
   /** Returns the instance profiles deleted. */
   public List<String> instanceProfiles() {
-    return found.instanceProfiles();
+    return runs.stream().flatMap(r -> r.instanceProfiles().stream()).toList();
   }
 
   /** Returns the IAM roles deleted. */
   public List<String> roles() {
-    return found.roles();
+    return runs.stream().flatMap(r -> r.roles().stream()).toList();
   }
 
   /** Returns the staged jar and signals deleted from S3, as {@code s3://bucket/key}. */
   public List<String> stagedObjects() {
-    return found.stagedKeys().stream().map(k -> "s3://" + bucket + "/" + k).toList();
+    return runs.stream().flatMap(r -> r.stagedObjects().stream()).toList();
   }
 
   /** Returns what could not be removed, one line each. */
@@ -56,11 +57,11 @@ public final class Cleanup {
 
   /** Returns whether nothing was left over. */
   public boolean nothingFound() {
-    return found.isEmpty();
+    return runs.stream().allMatch(r -> r.resources().isEmpty());
   }
 
   @Override
   public String toString() {
-    return "Cleanup[found=" + found + ", bucket=" + bucket + ", failures=" + failures + "]";
+    return "Cleanup[runs=" + runs + ", failures=" + failures + "]";
   }
 }

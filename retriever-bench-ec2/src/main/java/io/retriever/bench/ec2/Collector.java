@@ -44,8 +44,9 @@ final class Collector {
    * Merges every type's results into a report, adding to {@code failures} the types whose bench
    * failed, and writes the report; returns it.
    */
-  Ec2Report report(Plan plan, Map<String, String> failures) throws IOException {
-    Ec2Report report = collect(plan, failures);
+  Ec2Report report(Plan plan, Map<String, String> failures, Map<String, List<String>> lastLines)
+      throws IOException {
+    Ec2Report report = collect(plan, failures, lastLines);
     String markdown = report.markdown();
     s3.putObject(
         b -> b.bucket(layout.bucket()).key(layout.reportKey()), RequestBody.fromString(markdown));
@@ -66,7 +67,9 @@ final class Collector {
     return report;
   }
 
-  private Ec2Report collect(Plan plan, Map<String, String> failures) throws IOException {
+  private Ec2Report collect(
+      Plan plan, Map<String, String> failures, Map<String, List<String>> lastLines)
+      throws IOException {
     List<ReportRow> rows = new ArrayList<>();
     for (InstancePlan i : plan.instances()) {
       String type = i.instanceType();
@@ -87,6 +90,12 @@ final class Collector {
                 + "/"
                 + layout.typePrefix(type)
                 + "bench.log)");
+        String benchLog = layout.typePrefix(type) + "bench.log";
+        if (objects.exists(benchLog)) {
+          List<String> lines = objects.read(benchLog).lines().filter(l -> !l.isBlank()).toList();
+          lastLines.put(
+              type, lines.subList(Math.max(0, lines.size() - InstanceReport.LINES), lines.size()));
+        }
         continue;
       }
       if (!objects.exists(layout.resultsKey(type))) {
@@ -99,6 +108,6 @@ final class Collector {
       }
       rows.addAll(typeRows);
     }
-    return new Ec2Report(runId, plan, rows, failures);
+    return new Ec2Report(runId, plan, rows, failures, lastLines);
   }
 }

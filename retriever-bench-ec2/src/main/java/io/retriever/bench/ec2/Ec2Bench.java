@@ -5,12 +5,21 @@ import io.retriever.S3Uri;
 import io.retriever.bench.ec2.internal.Clients;
 import io.retriever.bench.ec2.internal.Discovery;
 import io.retriever.bench.ec2.internal.Layout;
+import io.retriever.bench.ec2.internal.Partition;
+import io.retriever.bench.ec2.internal.PermissionCheck;
+import io.retriever.bench.ec2.internal.PriceList;
+import io.retriever.bench.ec2.internal.Prices;
+import io.retriever.bench.ec2.internal.QuotaCheck;
 import io.retriever.bench.ec2.internal.Resources;
+import io.retriever.bench.ec2.internal.SourceCheck;
 import io.retriever.bench.ec2.internal.Tags;
 import io.retriever.bench.ec2.internal.Teardown;
+import io.retriever.bench.ec2.internal.UserData;
+import io.retriever.options.Sizes;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -21,26 +30,42 @@ import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * Benchmarks Retriever on EC2 instances: discovers where each instance type can run ({@link
- * #plan}), creates what the run needs, launches the instances in parallel, lets them measure one
- * type at a time (or all at once), collects their results from S3 into one report, and removes
+ * Benchmarks Retriever on EC2 instances: discovers where each instance type can run and checks what
+ * the run needs ({@link #plan}), creates it, launches the instances in parallel, lets them measure
+ * one type at a time (or all at once), collects their results from S3 into one report, and removes
  * everything it created whatever happens ({@link #run}); {@link #abort} does that from another
- * thread (a shutdown hook), and {@link #cleanup} finds by tag what a killed run left behind.
+ * thread (a shutdown hook), {@link #leftovers} finds by tag what killed runs left behind, with each
+ * run's expiry, and {@link #cleanup} removes the runs it is given.
  *
- * <p>Nothing is created before {@link #run}, and {@code run} refuses to start unless the builder
- * printed the plan and its {@linkplain Builder#confirmation confirmation} said yes.
+ * <p>Nothing is created before {@link #run}, and {@code run} refuses to start unless the plan has
+ * no problems, was printed, and its {@linkplain Builder#confirmation confirmation} said yes.
  *
  * <p>Thread safety: {@link #run} once, from one thread; {@link #abort} from any thread.
  */
 public final class Ec2Bench implements AutoCloseable {
+  /** The longest wait of {@link #abort} for the steps under way (each one AWS call) to end. */
+  static final Duration ABORT_WAIT = Duration.ofMinutes(2);
+
+  /** The least default time limit of a type's turn. */
+  static final Duration MIN_TIME_LIMIT = Duration.ofMinutes(15);
+
+  /** The time a type's turn gives its instance to boot, install Java and fetch the jar. */
+  static final Duration START_TIME = Duration.ofMinutes(10);
+
+  /** The slowest rate a default time limit assumes, in Gbit/s. */
+  static final double MIN_ASSUMED_GBPS = 0.25;
+
   private final String region;
   private final URI endpoint;
   private final List<String> instanceTypes;
@@ -50,6 +75,9 @@ public final class Ec2Bench implements AutoCloseable {
   private final String keyName;
   private final String instanceProfile;
   private final Duration timeLimit;
+  private final int downloadsPerType;
+  private final boolean toMemory;
+  private final boolean sourceUnsigned;
   private final List<String> benchArguments;
   private final Path jar;
   private final String jarUrl;
@@ -77,6 +105,9 @@ public final class Ec2Bench implements AutoCloseable {
     this.keyName = b.keyName;
     this.instanceProfile = b.instanceProfile;
     this.timeLimit = b.timeLimit;
+    this.downloadsPerType = b.downloadsPerType;
+    this.toMemory = b.toMemory;
+    this.sourceUnsigned = b.sourceUnsigned;
     this.benchArguments = List.copyOf(b.benchArguments);
     this.jar = b.jar;
     this.jarUrl = b.jarUrl;
@@ -102,7 +133,9 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   /**
-   * Discovers where each instance type runs and returns the plan; creates nothing.
+   * Discovers where each instance type runs, checks what the run needs (the buckets, the source,
+   * the caller's permissions, the vCPU quotas) and returns the plan, with a line per problem found;
+   * creates nothing.
    *
    * @throws RetrieverException (INVALID) naming what to pass when discovery finds no way
    */
@@ -114,30 +147,154 @@ public final class Ec2Bench implements AutoCloseable {
     if (jar == null && jarUrl == null) {
       throw new IllegalStateException("a plan needs the Retriever jar: a file to stage or a URL");
     }
+    List<String> problems = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    if (jar != null && !Files.isRegularFile(jar)) {
+      problems.add("the jar " + jar + " does not exist: pass --jar FILE (built by mvn package)");
+    }
+    S3Uri from = S3Uri.parse(source);
+    SourceCheck checks = new SourceCheck(region, problems);
+    SourceCheck.Facts facts;
+    try (S3Client sourceS3 = sourceUnsigned ? clients.newAnonymousS3() : null) {
+      S3Client s3 = sourceUnsigned ? sourceS3 : clients.s3();
+      facts =
+          checks.bucket(s3, from.bucket(), "source bucket")
+              ? checks.source(s3, from)
+              : new SourceCheck.Facts(0, 0, List.of());
+    }
+    checks.bucket(clients.s3(), layout.bucket(), "results bucket");
+
     Discovery discovery = new Discovery(clients.ec2(), clients.ssm(), region);
     Discovery.Network network = discovery.network(subnet);
-    List<InstancePlan> instances = discovery.instances(instanceTypes, network);
+    PriceList prices = new PriceList(clients.http(), clients.credentials(), region, endpoint);
+    List<InstancePlan> instances = new ArrayList<>();
+    List<InstancePlan> discovered =
+        discovery.instances(instanceTypes, network, facts.bytes(), toMemory, prices);
+    for (int n = 0; n < discovered.size(); n++) {
+      InstancePlan i = discovered.get(n);
+      instances.add(
+          i.withInstanceProfile(
+              instanceProfile != null ? instanceProfile : Tags.roleName(runId, n + 1)));
+      if (toMemory && i.storage().sizeGib() * 1024L > i.memoryMib() * 3 / 4) {
+        problems.add(
+            String.format(
+                Locale.ROOT,
+                "%s has %d GiB of memory, too little to hold the source's %s in memory: drop"
+                    + " --to memory, or choose a type with more memory",
+                i.instanceType(),
+                i.memoryMib() / 1024,
+                Sizes.format(facts.bytes())));
+      }
+    }
+    if (prices.unavailable() != null) {
+      warnings.add(
+          "prices from the table of "
+              + Prices.DATE
+              + " ("
+              + Prices.REGION
+              + "): the Price List API gave none ("
+              + firstLine(prices.unavailable())
+              + ")");
+    }
+    List<String> peerTools = UserData.peerToolsOf(peerSpecs());
+    Duration limit = timeLimit;
+    String basis = "given";
+    if (limit == null) {
+      double slowest =
+          instances.stream()
+              .mapToDouble(InstancePlan::nicBaselineGbps)
+              .filter(g -> g > 0)
+              .min()
+              .orElse(1);
+      limit = derivedTimeLimit(facts.bytes(), downloadsPerType, slowest);
+      basis =
+          String.format(
+              Locale.ROOT,
+              "derived: %d download(s) of %s at %.2f Gbit/s, a quarter of the slowest baseline"
+                  + " (%.1f Gbit/s), plus %d min to start; at least %d min; --time-limit sets it",
+              downloadsPerType,
+              Sizes.format(facts.bytes()),
+              Math.max(MIN_ASSUMED_GBPS, slowest / 4),
+              slowest,
+              START_TIME.toMinutes(),
+              MIN_TIME_LIMIT.toMinutes());
+    }
+    Duration turn = limit.plus(Plan.TURN_SLACK);
+    Duration last = parallelMeasure ? turn : turn.multipliedBy(instances.size());
+
+    PermissionCheck permissions =
+        new PermissionCheck(clients, Partition.of(region), problems, warnings);
+    permissions.ec2(instances, network.vpcId(), keyName);
+    if (instanceProfile == null) {
+      permissions.iam(runId, instances.size(), layout, jarUrl == null);
+    }
+    new QuotaCheck(
+            clients.ec2(),
+            QuotaCheck.serviceQuotas(clients, region, endpoint),
+            region,
+            problems,
+            warnings)
+        .check(instances);
+
     List<String> bench = new ArrayList<>(List.of("--source", source, "--region", region));
     if (endpoint != null) {
       bench.addAll(List.of("--endpoint-url", endpoint.toString()));
     }
     bench.addAll(benchArguments);
-    return new Plan(
-        runId,
-        region,
-        endpoint,
-        network.vpcId(),
-        instances,
-        source,
-        layout.uri(),
-        jarUrl != null ? jarUrl : "s3://" + layout.bucket() + "/" + layout.jarKey(),
-        instanceProfile != null ? instanceProfile : Tags.name(runId),
-        instanceProfile == null,
-        keyName,
-        timeLimit,
-        clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(timeLimit).plus(Duration.ofHours(1)),
-        bench,
-        parallelMeasure);
+    if (sourceUnsigned) {
+      bench.add("--no-sign-request");
+    }
+    return Plan.builder()
+        .runId(runId)
+        .region(region)
+        .endpoint(endpoint)
+        .vpcId(network.vpcId())
+        .instances(instances)
+        .source(source, sourceUnsigned, facts.bytes(), facts.objects(), facts.kmsKeys())
+        .results(layout.uri())
+        .jar(jarUrl != null ? jarUrl : "s3://" + layout.bucket() + "/" + layout.jarKey())
+        .createsInstanceProfile(instanceProfile == null)
+        .keyName(keyName)
+        .timeLimit(limit, basis)
+        .expires(
+            clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(last).plus(Plan.EXPIRY_MARGIN))
+        .benchArguments(bench)
+        .parallelMeasure(parallelMeasure)
+        .peerTools(peerTools)
+        .problems(problems)
+        .warnings(warnings)
+        .build();
+  }
+
+  /**
+   * Returns the default time limit of a type's turn: {@code downloads} of {@code bytes} at a
+   * quarter of the slowest type's baseline (peers and small objects reach less than the NIC), plus
+   * the time to start, in whole minutes and at least {@link #MIN_TIME_LIMIT}.
+   */
+  static Duration derivedTimeLimit(long bytes, int downloads, double slowestGbps) {
+    double gbps = Math.max(MIN_ASSUMED_GBPS, slowestGbps / 4);
+    double seconds = downloads * (double) bytes * 8 / (gbps * 1e9);
+    return Duration.ofMinutes(
+        Math.max(
+            MIN_TIME_LIMIT.toMinutes(), (long) Math.ceil(seconds / 60) + START_TIME.toMinutes()));
+  }
+
+  /** Returns the {@code NAME=COMMAND} of each {@code --peer} among the bench arguments. */
+  private List<String> peerSpecs() {
+    List<String> specs = new ArrayList<>();
+    for (int i = 0; i + 1 < benchArguments.size(); i++) {
+      if (benchArguments.get(i).equals("--peer")) {
+        specs.add(benchArguments.get(i + 1));
+      } else if (benchArguments.get(i).startsWith("--peer=")) {
+        specs.add(benchArguments.get(i).substring("--peer=".length()));
+      }
+    }
+    return specs;
+  }
+
+  private static String firstLine(String text) {
+    int nl = text.indexOf('\n');
+    return nl < 0 ? text : text.substring(0, nl);
   }
 
   /**
@@ -146,7 +303,8 @@ public final class Ec2Bench implements AutoCloseable {
    *
    * <p>It prints the plan first and creates nothing unless the confirmation then says yes.
    *
-   * @throws IllegalStateException when the plan was not confirmed, or this was run already
+   * @throws IllegalStateException when the plan has problems or was not confirmed, or this was run
+   *     already
    * @throws RetrieverException (CANCELLED) when {@link #abort} was called
    */
   public Ec2Report run(Plan plan) throws InterruptedException, IOException {
@@ -154,6 +312,12 @@ public final class Ec2Bench implements AutoCloseable {
       throw new IllegalStateException("this run is over; build another Ec2Bench");
     }
     plan.describe().forEach(log::println);
+    if (!plan.problems().isEmpty()) {
+      throw new IllegalStateException(
+          "the plan has "
+              + plan.problems().size()
+              + " problem(s), listed above, so nothing was created: fix them and run again");
+    }
     if (!confirmation.test(plan)) {
       throw new IllegalStateException(
           "the plan is not confirmed, so nothing was created: pass --yes to create it");
@@ -170,12 +334,20 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   /**
-   * Stops the run from another thread: terminates the instances and deletes what was created,
-   * waiting until that is done. Returns what could not be removed.
+   * Stops the run from another thread: waits for the step under way (at most {@link #ABORT_WAIT}),
+   * then terminates the instances and deletes what was created, waiting until that is done. Returns
+   * what could not be removed.
    */
   public List<String> abort() {
-    guard.abort();
+    if (!guard.abort(ABORT_WAIT)) {
+      log.println("A step still runs after " + ABORT_WAIT.toSeconds() + " s; removing anyway");
+    }
     return teardown();
+  }
+
+  /** Returns whether {@link #abort} was called. */
+  boolean aborted() {
+    return guard.aborted();
   }
 
   private synchronized List<String> teardown() {
@@ -192,30 +364,44 @@ public final class Ec2Bench implements AutoCloseable {
   }
 
   private Ec2Report execute(Plan plan) throws InterruptedException, IOException {
+    // The expiry counts from now: the plan may have waited long for its yes.
+    Instant fromNow = clock.instant().truncatedTo(ChronoUnit.SECONDS).plus(plan.lifetime());
+    Instant expires = fromNow.isAfter(plan.expires()) ? fromNow : plan.expires();
     List<Tag> tags =
-        List.of(Tags.tag(Tags.RUN, runId), Tags.tag(Tags.EXPIRES, plan.expires().toString()));
+        List.of(
+            Tags.tag(Tags.RUN, runId),
+            Tags.tag(Tags.EXPIRES, expires.toString()),
+            Tags.tag(Tags.RESULTS, plan.results()));
     String group =
-        new Setup(clients, layout, resources, guard, runId, jar, jarUrl, log).create(plan, tags);
+        new Setup(clients, layout, resources, guard, runId, jar, jarUrl, log)
+            .create(plan, tags, expires);
     Map<String, String> instances =
-        new Launcher(clients, resources, guard, runId, region, endpoint, timeLimit, poll, log)
+        new Launcher(clients, layout, resources, guard, runId, region, endpoint, poll, log)
             .launchAll(plan, group, tags);
-    Instant launched = clock.instant();
     RunObjects objects = new RunObjects(clients.s3(), layout.bucket());
-    Map<String, String> failures =
-        new Measurer(clients, layout, objects, resources, guard, runId, timeLimit, poll, clock, log)
-            .measure(plan, instances, launched);
-    return new Collector(clients.s3(), layout, objects, runId, out).report(plan, failures);
+    Map<String, String> failures = new LinkedHashMap<>();
+    Map<String, List<String>> lastLines = new LinkedHashMap<>();
+    new Measurer(
+            clients, layout, objects, resources, guard, runId, plan.timeLimit(), poll, clock, log)
+        .measure(plan, instances, failures, lastLines);
+    return new Collector(clients.s3(), layout, objects, runId, out)
+        .report(plan, failures, lastLines);
   }
 
   /**
-   * Finds by tag what runs left behind (one run's, or every run's when {@code runId} is null),
-   * terminates the instances and deletes the security groups, instance profiles and roles; with the
-   * results location the run was given, and a run id, also the jar it staged and its signals.
-   *
-   * @param results {@code s3://bucket/prefix} as given to the run, or null to leave S3 alone
+   * Finds by tag what every run left behind, run by run, with each run's expiry; removes nothing.
    */
-  public Cleanup cleanup(String runId, String results) {
-    return new Leftovers(clients, terminationWait, poll, log).remove(runId, results);
+  public List<LeftoverRun> leftovers() {
+    return new Leftovers(clients, terminationWait, poll, log).find();
+  }
+
+  /**
+   * Removes what these runs left (as {@link #leftovers} found it): terminates the instances and
+   * deletes the security groups, the roles' policies, the instance profiles, the roles and the
+   * staged jar and signals; the results stay.
+   */
+  public Cleanup cleanup(List<LeftoverRun> runs) {
+    return new Leftovers(clients, terminationWait, poll, log).remove(runs);
   }
 
   private static String newRunId(Clock clock) {
@@ -245,7 +431,10 @@ public final class Ec2Bench implements AutoCloseable {
     private String subnet;
     private String keyName;
     private String instanceProfile;
-    private Duration timeLimit = Duration.ofMinutes(60);
+    private Duration timeLimit;
+    private int downloadsPerType = 1;
+    private boolean toMemory;
+    private boolean sourceUnsigned;
     private List<String> benchArguments = List.of();
     private Path jar;
     private String jarUrl;
@@ -323,9 +512,41 @@ public final class Ec2Bench implements AutoCloseable {
       return this;
     }
 
-    /** Sets how long an instance may live before it powers itself off; default 60 minutes. */
+    /**
+     * Sets how long each type's turn may take, from its signal to its results; default: derived
+     * from the source's size, the {@linkplain #downloadsPerType downloads per type} and the slowest
+     * type's NIC. An instance powers itself off once the turns up to its own are over.
+     */
     public Builder timeLimit(Duration timeLimit) {
       this.timeLimit = timeLimit;
+      return this;
+    }
+
+    /**
+     * Sets how many times the bench on each type downloads the source (implementations × settings ×
+     * (runs + warm-ups)), from which the default time limit follows; default 1.
+     */
+    public Builder downloadsPerType(int downloads) {
+      if (downloads < 1) {
+        throw new IllegalArgumentException(
+            "downloads per type must be at least 1, not " + downloads);
+      }
+      this.downloadsPerType = downloads;
+      return this;
+    }
+
+    /**
+     * Makes the instances download into memory (a tmpfs) rather than onto instance storage or an
+     * EBS volume: the network alone, as the seed's effective throughput measured it.
+     */
+    public Builder toMemory(boolean toMemory) {
+      this.toMemory = toMemory;
+      return this;
+    }
+
+    /** Reads the source without signing (a public bucket), on the instances and in the checks. */
+    public Builder sourceUnsigned(boolean unsigned) {
+      this.sourceUnsigned = unsigned;
       return this;
     }
 
@@ -410,7 +631,7 @@ public final class Ec2Bench implements AutoCloseable {
       if (region == null || region.isBlank()) {
         throw new IllegalArgumentException("region is required: pass the source bucket's region");
       }
-      if (timeLimit.isNegative() || timeLimit.toMinutes() < 1) {
+      if (timeLimit != null && (timeLimit.isNegative() || timeLimit.toMinutes() < 1)) {
         throw new IllegalArgumentException("timeLimit must be at least one minute");
       }
       if (jar != null && jarUrl != null) {

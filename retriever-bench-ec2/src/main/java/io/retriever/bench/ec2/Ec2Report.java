@@ -14,13 +14,19 @@ import java.util.stream.Collectors;
  * @param plan the plan it ran
  * @param rows in the plan's order of instance types, Retriever first within each
  * @param failures per instance type without results, why
+ * @param lastLines per instance type without results, the last lines its instance or bench left
  */
 public record Ec2Report(
-    String runId, Plan plan, List<ReportRow> rows, Map<String, String> failures) {
+    String runId,
+    Plan plan,
+    List<ReportRow> rows,
+    Map<String, String> failures,
+    Map<String, List<String>> lastLines) {
 
   public Ec2Report {
     rows = List.copyOf(rows);
     failures = Map.copyOf(failures);
+    lastLines = Map.copyOf(lastLines);
   }
 
   /**
@@ -75,11 +81,24 @@ public record Ec2Report(
       md.append("\n![Effective throughput](throughput.png)\n\n");
       md.append("![CPU seconds per GiB](cpu.png)\n");
     }
+    md.append("\nWhere each type's downloads landed:\n\n");
+    for (InstancePlan i : plan.instances()) {
+      md.append("- ").append(i.instanceType()).append(": ").append(i.storage().describe());
+      md.append('\n');
+    }
     if (!failures.isEmpty()) {
       md.append("\nNo results:\n\n");
       new TreeMap<>(failures)
           .forEach(
-              (type, why) -> md.append("- ").append(type).append(": ").append(why).append('\n'));
+              (type, why) -> {
+                md.append("- ").append(type).append(": ").append(why).append('\n');
+                List<String> lines = lastLines.getOrDefault(type, List.of());
+                if (!lines.isEmpty()) {
+                  md.append("\n  ```\n");
+                  lines.forEach(line -> md.append("  ").append(line).append('\n'));
+                  md.append("  ```\n\n");
+                }
+              });
     }
     return md.toString();
   }

@@ -3,6 +3,8 @@ package io.retriever.bench.ec2;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.ec2.internal.Clients;
+import io.retriever.bench.ec2.internal.Layout;
+import io.retriever.bench.ec2.internal.PermissionCheck;
 import io.retriever.bench.ec2.internal.Resources;
 import io.retriever.bench.ec2.internal.Tags;
 import io.retriever.bench.ec2.internal.UserData;
@@ -32,37 +34,36 @@ import software.amazon.awssdk.services.ec2.model.Tag;
  */
 final class Launcher {
   private final Clients clients;
+  private final Layout layout;
   private final Resources resources;
   private final RunGuard guard;
   private final String runId;
   private final String region;
   private final URI endpoint;
-  private final Duration timeLimit;
   private final Duration poll;
   private final PrintStream log;
 
   /**
    * @param endpoint the endpoint of the instances' AWS clients, or null for AWS's own
-   * @param timeLimit how long an instance may live before it powers itself off
    * @param poll how often the instances look for their signal
    */
   Launcher(
       Clients clients,
+      Layout layout,
       Resources resources,
       RunGuard guard,
       String runId,
       String region,
       URI endpoint,
-      Duration timeLimit,
       Duration poll,
       PrintStream log) {
     this.clients = clients;
+    this.layout = layout;
     this.resources = resources;
     this.guard = guard;
     this.runId = runId;
     this.region = region;
     this.endpoint = endpoint;
-    this.timeLimit = timeLimit;
     this.poll = poll;
     this.log = log;
   }
@@ -73,8 +74,9 @@ final class Launcher {
     ExecutorService pool = Executors.newFixedThreadPool(plan.instances().size());
     try {
       List<Future<String>> launches = new ArrayList<>();
-      for (InstancePlan i : plan.instances()) {
-        launches.add(pool.submit(() -> launch(plan, i, group, tags)));
+      for (int i = 0; i < plan.instances().size(); i++) {
+        int index = i;
+        launches.add(pool.submit(() -> launch(plan, index, group, tags)));
       }
       Map<String, String> ids = new LinkedHashMap<>();
       RuntimeException failure = null;
@@ -99,8 +101,9 @@ final class Launcher {
     }
   }
 
-  private String launch(Plan plan, InstancePlan instance, String group, List<Tag> tags)
+  private String launch(Plan plan, int index, String group, List<Tag> tags)
       throws InterruptedException {
+    InstancePlan instance = plan.instances().get(index);
     String type = instance.instanceType();
     List<String> onInstance =
         new ArrayList<>(
@@ -116,49 +119,70 @@ final class Launcher {
     if (endpoint != null) {
       onInstance.addAll(List.of("--endpoint-url", endpoint.toString()));
     }
+    // The instance waits for its turn until shortly before it powers itself off.
+    Duration wait = plan.powerOffAfter(index).minus(plan.timeLimit());
     onInstance.addAll(
         List.of(
             "--wait-seconds",
-            String.valueOf(timeLimit.toSeconds()),
+            String.valueOf(wait.toSeconds()),
             "--poll-millis",
             String.valueOf(poll.toMillis()),
+            "--work-directory",
+            Storage.MOUNT,
             "--",
             "bench"));
     onInstance.addAll(plan.benchArguments());
     String userData =
-        UserData.encode(UserData.script(region, endpoint, plan.jar(), timeLimit, onInstance));
+        UserData.encode(
+            UserData.script(
+                new UserData.Inputs(
+                    region,
+                    endpoint,
+                    plan.jar(),
+                    plan.powerOffAfter(index),
+                    "s3://" + layout.bucket() + "/" + layout.typePrefix(type),
+                    instance.storage(),
+                    instance.architecture(),
+                    plan.peerTools(),
+                    onInstance)));
     Tag name = Tags.tag("Name", Tags.name(runId) + "-" + type);
     long profileDeadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     for (int z = 0; z < instance.subnets().size(); ) {
-      guard.checkNotAborted();
       String subnetId = instance.subnets().get(z);
       String zone = instance.zones().get(z);
       try {
-        Instance launched =
-            clients
-                .ec2()
-                .runInstances(
-                    b ->
-                        b.imageId(instance.imageId())
-                            .instanceType(type)
-                            .minCount(1)
-                            .maxCount(1)
-                            .subnetId(subnetId)
-                            .securityGroupIds(group)
-                            .userData(userData)
-                            .keyName(plan.keyName())
-                            .iamInstanceProfile(p -> p.name(plan.instanceProfile()))
-                            .instanceInitiatedShutdownBehavior(ShutdownBehavior.TERMINATE)
-                            .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED))
-                            .tagSpecifications(
-                                Tags.tagged(ResourceType.INSTANCE, tags, name),
-                                Tags.tagged(ResourceType.VOLUME, tags, name)))
-                .instances()
-                .get(0);
-        String id = launched.instanceId();
-        guard.record(
-            resources.addInstance(id),
-            () -> clients.ec2().terminateInstances(b -> b.instanceIds(id)));
+        String id =
+            guard.step(
+                () -> {
+                  Instance launched =
+                      clients
+                          .ec2()
+                          .runInstances(
+                              b ->
+                                  b.imageId(instance.imageId())
+                                      .instanceType(type)
+                                      .minCount(1)
+                                      .maxCount(1)
+                                      .subnetId(subnetId)
+                                      .securityGroupIds(group)
+                                      .userData(userData)
+                                      .keyName(plan.keyName())
+                                      .iamInstanceProfile(p -> p.name(instance.instanceProfile()))
+                                      .blockDeviceMappings(
+                                          PermissionCheck.blockDevices(instance.storage()))
+                                      .instanceInitiatedShutdownBehavior(ShutdownBehavior.TERMINATE)
+                                      .metadataOptions(m -> m.httpTokens(HttpTokensState.REQUIRED))
+                                      .tagSpecifications(
+                                          Tags.tagged(ResourceType.INSTANCE, tags, name),
+                                          Tags.tagged(ResourceType.VOLUME, tags, name)))
+                          .instances()
+                          .get(0);
+                  String launchedId = launched.instanceId();
+                  guard.record(
+                      resources.addInstance(launchedId),
+                      () -> clients.ec2().terminateInstances(b -> b.instanceIds(launchedId)));
+                  return launchedId;
+                });
         log.println("Launched " + type + " as " + id + " in " + zone);
         return id;
       } catch (Ec2Exception e) {

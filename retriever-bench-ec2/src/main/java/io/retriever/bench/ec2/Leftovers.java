@@ -7,14 +7,23 @@ import io.retriever.bench.ec2.internal.Tags;
 import io.retriever.bench.ec2.internal.Teardown;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
- * Finds by tag what killed runs left behind and removes it, for {@link Ec2Bench#cleanup}.
+ * Finds by tag what runs left behind, run by run, and removes the runs it is given, for {@link
+ * Ec2Bench#leftovers} and {@link Ec2Bench#cleanup}. Each resource carries its run's id, its expiry
+ * and its results location, so that a run's staged objects are found without asking the user.
  *
  * <p>Thread safety: confined to the calling thread.
  */
@@ -34,59 +43,121 @@ final class Leftovers {
     this.log = log;
   }
 
-  /**
-   * Finds by tag what runs left behind (one run's, or every run's when {@code runId} is null),
-   * terminates the instances and deletes the security groups, instance profiles and roles; with the
-   * results location the run was given, and a run id, also the jar it staged and its signals.
-   *
-   * @param results {@code s3://bucket/prefix} as given to the run, or null to leave S3 alone
-   */
-  Cleanup remove(String runId, String results) {
-    Filter byRun =
-        runId == null
-            ? Filter.builder().name("tag-key").values(Tags.RUN).build()
-            : Filter.builder().name("tag:" + Tags.RUN).values(runId).build();
-    List<String> instances = new ArrayList<>();
+  /** What is known of one run while its resources are gathered. */
+  private static final class Found {
+    final List<String> instances = new ArrayList<>();
+    final List<String> groups = new ArrayList<>();
+    final List<String> profiles = new ArrayList<>();
+    final List<String> roles = new ArrayList<>();
+    Instant expires;
+    String results;
+
+    void tags(Map<String, String> tags) {
+      String expiry = tags.get(Tags.EXPIRES);
+      if (expiry != null) {
+        try {
+          Instant at = Instant.parse(expiry);
+          // The latest expiry wins: a run counts as over only when all of it does.
+          expires = expires == null || at.isAfter(expires) ? at : expires;
+        } catch (DateTimeParseException e) {
+          // An expiry nobody can read keeps the run from counting as over.
+        }
+      }
+      if (results == null) {
+        results = tags.get(Tags.RESULTS);
+      }
+    }
+  }
+
+  /** Returns every run's leftovers, ordered by run id; removes nothing. */
+  List<LeftoverRun> find() {
+    Map<String, Found> runs = new TreeMap<>();
+    BiConsumer<Map<String, String>, java.util.function.Consumer<Found>> add =
+        (tags, into) -> {
+          String run = tags.get(Tags.RUN);
+          if (run != null) {
+            Found found = runs.computeIfAbsent(run, r -> new Found());
+            found.tags(tags);
+            into.accept(found);
+          }
+        };
+    Filter tagged = Filter.builder().name("tag-key").values(Tags.RUN).build();
     clients
         .ec2()
         .describeInstancesPaginator(
             b ->
                 b.filters(
-                    byRun,
+                    tagged,
                     Filter.builder()
                         .name("instance-state-name")
                         .values("pending", "running", "stopping", "stopped", "shutting-down")
                         .build()))
         .reservations()
-        .forEach(r -> r.instances().forEach(i -> instances.add(i.instanceId())));
-    List<String> groups = new ArrayList<>();
+        .forEach(
+            r ->
+                r.instances()
+                    .forEach(
+                        i -> add.accept(ec2Tags(i.tags()), f -> f.instances.add(i.instanceId()))));
     clients
         .ec2()
-        .describeSecurityGroupsPaginator(b -> b.filters(byRun))
+        .describeSecurityGroupsPaginator(b -> b.filters(tagged))
         .securityGroups()
-        .forEach(g -> groups.add(g.groupId()));
-    String name = runId == null ? Tags.NAME_PREFIX : Tags.name(runId);
-    List<String> profiles = new ArrayList<>();
+        .forEach(g -> add.accept(ec2Tags(g.tags()), f -> f.groups.add(g.groupId())));
+    // IAM's listings leave tags out: each role's and profile's are read on their own.
+    for (Role r : clients.iam().listRolesPaginator(b -> b.pathPrefix(Tags.IAM_PATH)).roles()) {
+      try {
+        Map<String, String> tags = new TreeMap<>();
+        clients
+            .iam()
+            .listRoleTags(b -> b.roleName(r.roleName()))
+            .tags()
+            .forEach(t -> tags.put(t.key(), t.value()));
+        add.accept(tags, f -> f.roles.add(r.roleName()));
+      } catch (NoSuchEntityException e) {
+        // Deleted meanwhile.
+      }
+    }
     for (InstanceProfile p :
         clients
             .iam()
             .listInstanceProfilesPaginator(b -> b.pathPrefix(Tags.IAM_PATH))
             .instanceProfiles()) {
-      if (runId == null
-          ? p.instanceProfileName().startsWith(name)
-          : p.instanceProfileName().equals(name)) {
-        profiles.add(p.instanceProfileName());
+      try {
+        Map<String, String> tags = new TreeMap<>();
+        clients
+            .iam()
+            .getInstanceProfile(b -> b.instanceProfileName(p.instanceProfileName()))
+            .instanceProfile()
+            .tags()
+            .forEach(t -> tags.put(t.key(), t.value()));
+        add.accept(tags, f -> f.profiles.add(p.instanceProfileName()));
+      } catch (NoSuchEntityException e) {
+        // Deleted meanwhile.
       }
     }
-    List<String> roles = new ArrayList<>();
-    for (Role r : clients.iam().listRolesPaginator(b -> b.pathPrefix(Tags.IAM_PATH)).roles()) {
-      if (runId == null ? r.roleName().startsWith(name) : r.roleName().equals(name)) {
-        roles.add(r.roleName());
-      }
-    }
-    List<String> staged = new ArrayList<>();
-    Layout run = runId == null || results == null ? null : Layout.of(results, runId);
-    if (run != null) {
+    List<LeftoverRun> found = new ArrayList<>();
+    runs.forEach(
+        (runId, f) -> {
+          List<String> staged = new ArrayList<>();
+          Layout layout = null;
+          if (f.results != null) {
+            layout = Layout.parse(f.results);
+            staged.addAll(staged(layout, runId));
+          }
+          found.add(
+              new LeftoverRun(
+                  runId,
+                  f.expires,
+                  new Resources.Snapshot(f.instances, f.groups, f.profiles, f.roles, staged),
+                  layout == null ? null : layout.bucket()));
+        });
+    return found;
+  }
+
+  /** Returns the keys a run staged below its results: the jar and the signals. */
+  private List<String> staged(Layout run, String runId) {
+    List<String> keys = new ArrayList<>();
+    try {
       clients
           .s3()
           .listObjectsV2Paginator(b -> b.bucket(run.bucket()).prefix(run.prefix()))
@@ -94,16 +165,34 @@ final class Leftovers {
           .forEach(
               o -> {
                 if (o.key().equals(run.jarKey()) || o.key().startsWith(run.prefix() + "go/")) {
-                  staged.add(o.key());
+                  keys.add(o.key());
                 }
               });
+    } catch (SdkException e) {
+      log.println(
+          "Cannot list what run " + runId + " staged in " + run.uri() + ": " + e.getMessage());
     }
-    Resources.Snapshot found = new Resources.Snapshot(instances, groups, profiles, roles, staged);
-    String bucket = run == null ? null : run.bucket();
-    List<String> failures =
-        found.isEmpty()
-            ? List.of()
-            : new Teardown(clients, bucket, terminationWait, poll, log).remove(found);
-    return new Cleanup(found, bucket, failures);
+    return keys;
+  }
+
+  /** Removes what each run left; returns what was removed and what could not be. */
+  Cleanup remove(List<LeftoverRun> runs) {
+    List<String> failures = new ArrayList<>();
+    for (LeftoverRun run : runs) {
+      if (!run.resources().isEmpty()) {
+        log.println("Removing what run " + run.runId() + " left");
+        failures.addAll(
+            new Teardown(clients, run.bucket(), terminationWait, poll, log)
+                .remove(run.resources()));
+      }
+    }
+    return new Cleanup(runs, failures);
+  }
+
+  private static Map<String, String> ec2Tags(
+      List<software.amazon.awssdk.services.ec2.model.Tag> tags) {
+    Map<String, String> map = new TreeMap<>();
+    tags.forEach(t -> map.put(t.key(), t.value()));
+    return map;
   }
 }

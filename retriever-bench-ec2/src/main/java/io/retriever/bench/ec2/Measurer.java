@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -33,7 +34,7 @@ final class Measurer {
   private final PrintStream log;
 
   /**
-   * @param timeLimit how long an instance may live before it powers itself off
+   * @param timeLimit how long a type's turn may take, from its signal
    * @param poll how often to look for progress
    */
   Measurer(
@@ -60,54 +61,79 @@ final class Measurer {
   }
 
   /**
-   * Measures on every instance and returns why a type has no results, by type.
+   * Measures on every instance and records why a type has no results, with the last lines its
+   * instance left, by type.
    *
    * @param instances the instance ids by type
-   * @param launched when every instance was launched, from which each deadline counts
    */
-  Map<String, String> measure(Plan plan, Map<String, String> instances, Instant launched)
+  void measure(
+      Plan plan,
+      Map<String, String> instances,
+      Map<String, String> failures,
+      Map<String, List<String>> lastLines)
       throws InterruptedException {
-    Map<String, String> failures = new LinkedHashMap<>();
+    Map<String, Instant> signalled = new LinkedHashMap<>();
     if (plan.parallelMeasure()) {
       for (InstancePlan i : plan.instances()) {
         signal(i.instanceType());
+        signalled.put(i.instanceType(), clock.instant());
       }
     }
     for (InstancePlan i : plan.instances()) {
       String type = i.instanceType();
       if (!plan.parallelMeasure()) {
         signal(type);
+        signalled.put(type, clock.instant());
       }
       log.println("Measuring on " + type + " (" + instances.get(type) + ")");
-      String failure = awaitDone(type, instances.get(type), launched);
+      String id = instances.get(type);
+      String failure = awaitDone(type, id, signalled.get(type));
       if (failure != null) {
         failures.put(type, failure);
         log.println(type + ": " + failure);
       }
-      clients.ec2().terminateInstances(b -> b.instanceIds(instances.get(type)));
+      clients.ec2().terminateInstances(b -> b.instanceIds(id));
+      if (failure != null) {
+        List<String> lines = new InstanceReport(clients, layout, objects).lastLines(type, id);
+        lastLines.put(type, lines);
+        lines.forEach(line -> log.println("  " + line));
+      }
     }
-    return failures;
   }
 
   private void signal(String type) {
-    guard.checkNotAborted();
-    clients
-        .s3()
-        .putObject(
-            b -> b.bucket(layout.bucket()).key(layout.goKey(type)), RequestBody.fromString(runId));
-    guard.record(
-        resources.addStagedKey(layout.goKey(type)),
-        () -> clients.s3().deleteObject(b -> b.bucket(layout.bucket()).key(layout.goKey(type))));
+    guard.step(
+        () -> {
+          clients
+              .s3()
+              .putObject(
+                  b -> b.bucket(layout.bucket()).key(layout.goKey(type)),
+                  RequestBody.fromString(runId));
+          guard.record(
+              resources.addStagedKey(layout.goKey(type)),
+              () ->
+                  clients
+                      .s3()
+                      .deleteObject(b -> b.bucket(layout.bucket()).key(layout.goKey(type))));
+        });
   }
 
-  /** Waits until the type's results are in; returns why they never will be, or null. */
-  private String awaitDone(String type, String instanceId, Instant launched)
+  /**
+   * Waits until the type's results are in; returns why they never will be, or null.
+   *
+   * @param signalled when the type's turn began, from which its time limit counts
+   */
+  private String awaitDone(String type, String instanceId, Instant signalled)
       throws InterruptedException {
-    Instant deadline = launched.plus(timeLimit).plus(poll.multipliedBy(3));
+    Instant deadline = signalled.plus(timeLimit).plus(poll.multipliedBy(3));
     while (true) {
       guard.checkNotAborted();
       if (objects.exists(layout.doneKey(type))) {
         return null;
+      }
+      // The instance's script leaves its status on exit: a failure before the bench ran.
+      if (objects.exists(layout.statusKey(type)) && !objects.exists(layout.doneKey(type))) {
+        return "the instance's script " + objects.read(layout.statusKey(type)).strip();
       }
       InstanceStateName state = state(instanceId);
       if (state != InstanceStateName.PENDING && state != InstanceStateName.RUNNING) {

@@ -23,7 +23,6 @@ import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * What runs on each instance, started by its user data: waits until the runner signals this
@@ -63,6 +62,9 @@ public final class OnInstance {
 
     @Option(names = "--poll-millis")
     long pollMillis = 5000;
+
+    @Option(names = "--work-directory", description = "Where the bench downloads and writes.")
+    Path workDirectory;
 
     @Parameters(description = "The arguments of retriever bench.")
     List<String> bench = new ArrayList<>();
@@ -106,7 +108,13 @@ public final class OnInstance {
       int code;
       try {
         awaitTurn(s3, layout, a);
-        Path out = Files.createTempDirectory(workDirectory, "bench-");
+        Path where =
+            workDirectory != null
+                ? workDirectory
+                : a.workDirectory != null
+                    ? a.workDirectory
+                    : Path.of(System.getProperty("java.io.tmpdir"));
+        Path out = Files.createTempDirectory(where, "bench-");
         code = bench.run(a.bench, out);
         done.put("files", upload(s3, layout.bucket(), layout.typePrefix(a.instanceType), out));
         done.put("exit_code", code);
@@ -125,16 +133,12 @@ public final class OnInstance {
   private void awaitTurn(S3Client s3, Layout layout, Arguments a)
       throws InterruptedException, IOException {
     long deadline = System.nanoTime() + Duration.ofSeconds(a.waitSeconds).toNanos();
+    String go = layout.goKey(a.instanceType);
     while (true) {
-      try {
-        s3.headObject(b -> b.bucket(layout.bucket()).key(layout.goKey(a.instanceType)));
+      // A listing of exactly the signal's key: the role may list that prefix and nothing else.
+      if (s3.listObjectsV2(b -> b.bucket(layout.bucket()).prefix(go).maxKeys(1)).contents().stream()
+          .anyMatch(o -> o.key().equals(go))) {
         return;
-      } catch (NoSuchKeyException e) {
-        // Not this type's turn yet.
-      } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
-        if (e.statusCode() != 404) {
-          throw e;
-        }
       }
       if (System.nanoTime() > deadline) {
         throw new IOException(
@@ -200,7 +204,7 @@ public final class OnInstance {
   public static final class Builder {
     private AwsCredentialsProvider credentials;
     private Bench bench;
-    private Path workDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+    private Path workDirectory;
     private PrintStream log = System.err;
 
     private Builder() {}
@@ -220,7 +224,10 @@ public final class OnInstance {
       return this;
     }
 
-    /** Sets where the results directory is made (default: the temporary directory). */
+    /**
+     * Sets where the results directory is made (default: {@code --work-directory}, else the
+     * temporary directory).
+     */
     public Builder workDirectory(Path workDirectory) {
       this.workDirectory = workDirectory;
       return this;

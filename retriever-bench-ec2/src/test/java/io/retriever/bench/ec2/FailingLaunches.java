@@ -25,7 +25,9 @@ final class FailingLaunches implements ExecutionInterceptor {
 
   @Override
   public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+    // EC2 does not look for capacity in a dry run.
     if (context.request() instanceof RunInstancesRequest run
+        && !Boolean.TRUE.equals(run.dryRun())
         && (types.contains(run.instanceTypeAsString()) || subnets.contains(run.subnetId()))) {
       refused.add(run.instanceTypeAsString() + " in " + run.subnetId());
       throw Ec2Exception.builder()

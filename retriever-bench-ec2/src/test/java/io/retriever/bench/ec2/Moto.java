@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.retriever.bench.ec2.internal.Clients;
 import io.retriever.testkit.MotoServer;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +27,49 @@ final class Moto {
   static final StaticCredentialsProvider CREDENTIALS =
       StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"));
 
+  /** The server the module's test classes share; started on first use. */
+  private static MotoServer shared;
+
   private Moto() {}
+
+  /**
+   * Returns the moto server this test JVM shares, started on first use and stopped when the JVM
+   * exits: moto's first EC2 calls in a region take seconds, which every test class would pay again
+   * with a server of its own. Each class keeps to buckets, run ids and regions of its own.
+   */
+  static synchronized MotoServer shared() throws IOException, InterruptedException {
+    if (shared == null) {
+      MotoServer started = MotoServer.start();
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      started.close();
+                    } catch (IOException | InterruptedException e) {
+                      // The JVM is exiting; moto_server goes with the test's process group.
+                    }
+                  },
+                  "moto-stop"));
+      shared = started;
+    }
+    return shared;
+  }
+
+  /** Creates a bucket in the clients' region unless it exists. */
+  static void bucket(Clients clients, String name) {
+    if (clients.s3().listBuckets().buckets().stream().noneMatch(b -> b.name().equals(name))) {
+      String region = clients.s3().serviceClientConfiguration().region().id();
+      if (region.equals("us-east-1")) {
+        clients.s3().createBucket(b -> b.bucket(name));
+      } else {
+        clients
+            .s3()
+            .createBucket(
+                b -> b.bucket(name).createBucketConfiguration(c -> c.locationConstraint(region)));
+      }
+    }
+  }
 
   /** Returns moto's endpoint, failing the test unless it is on the loopback address. */
   static URI endpoint(MotoServer moto) {

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,12 +24,7 @@ class PlanTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    moto.close();
+    moto = Moto.shared();
   }
 
   private Ec2Bench.Builder bench(String region, Moto.Log log) throws Exception {
@@ -41,6 +35,7 @@ class PlanTest {
         .results("s3://results/bench")
         .benchArguments(List.of("--impl", "retriever,tm-crt", "--runs", "5"))
         .jar(jar)
+        .timeLimit(java.time.Duration.ofMinutes(60))
         .runId("plan-1");
   }
 
@@ -85,7 +80,9 @@ class PlanTest {
               .get(0)
               .vpcId();
       assertThat(plan.vpcId()).isEqualTo(defaultVpc);
-      assertThat(plan.instanceProfile()).isEqualTo("retriever-bench-plan-1");
+      assertThat(plan.instances())
+          .extracting(InstancePlan::instanceProfile)
+          .containsExactly("retriever-bench-plan-1-1", "retriever-bench-plan-1-2");
       assertThat(plan.results()).isEqualTo("s3://results/bench/plan-1/");
       assertThat(plan.jar()).isEqualTo("s3://results/bench/plan-1/retriever.jar");
       assertThat(plan.maxCostUsd()).isGreaterThan(0);
@@ -93,10 +90,74 @@ class PlanTest {
       String text = String.join("\n", plan.describe());
       assertThat(text)
           .contains("m5n.2xlarge", "c6gn.8xlarge", x86, arm, m5n.subnets().get(0))
-          .contains(
-              "no inbound rules", "no key pair", "60 min", "Cost: at most 2.00 instance hours")
+          .contains("no inbound rules", "no key pair", "60 min per type (given)")
+          // One type at a time: the second instance waits for the first's turn.
+          .contains("Cost: at most 3.25 instance hours")
           .contains("--impl retriever,tm-crt --runs 5");
     }
+  }
+
+  /**
+   * Where each type downloads: instance storage when it has enough, else an EBS volume provisioned
+   * for the NIC, or memory when asked, refused for a type that cannot hold the source.
+   */
+  @Test
+  void plan_choosesInstanceStorageEbsOrMemory_andSaysWhich() throws Exception {
+    String region = "us-east-1";
+    try (Ec2Bench bench =
+        bench(region, new Moto.Log())
+            .instanceTypes(List.of("m5dn.2xlarge", "c6in.2xlarge"))
+            .build()) {
+      Plan plan = bench.plan();
+      Storage local = plan.instances().get(0).storage();
+      assertThat(local.kind()).isEqualTo(Storage.Kind.INSTANCE_STORE);
+      assertThat(local.sizeGib()).isEqualTo(300);
+      Storage ebs = plan.instances().get(1).storage();
+      assertThat(ebs.kind()).isEqualTo(Storage.Kind.EBS);
+      // c6in.2xlarge: a 12.5 Gbit/s baseline, more than gp3 gives.
+      assertThat(ebs.throughputMibps()).isEqualTo(1000);
+      assertThat(ebs.iops()).isEqualTo(4000);
+      assertThat(String.join("\n", plan.describe()))
+          .contains("downloads to instance storage (300 GB NVMe)")
+          .contains("downloads to EBS gp3 ")
+          .contains("may cap the figure below the NIC's baseline (--to memory avoids it)");
+    }
+    try (Ec2Bench bench =
+        bench(region, new Moto.Log())
+            .instanceTypes(List.of("c6in.2xlarge", "t3.micro"))
+            .toMemory(true)
+            .build()) {
+      Plan plan = bench.plan();
+      assertThat(plan.instances())
+          .allSatisfy(i -> assertThat(i.storage().kind()).isEqualTo(Storage.Kind.MEMORY));
+      assertThat(plan.problems())
+          .anyMatch(p -> p.startsWith("t3.micro has 1 GiB of memory, too little to hold"));
+    }
+  }
+
+  /** The cost BENCHMARKS.md states for its example: the table's prices, --time-limit 40. */
+  @Test
+  void plan_statesTheHighestCost_eachInstanceUntilItPowersOff() throws Exception {
+    try (Ec2Bench bench =
+        bench("us-east-1", new Moto.Log())
+            .instanceTypes(List.of("m5n.2xlarge", "c6in.2xlarge", "c7gn.8xlarge"))
+            .timeLimit(java.time.Duration.ofMinutes(40))
+            .build()) {
+      Plan plan = bench.plan();
+      assertThat(plan.instances())
+          .allSatisfy(i -> assertThat(i.priceSource()).startsWith("table of 2024-06-01"));
+      assertThat(plan.powerOffAfter(0)).hasMinutes(45);
+      assertThat(plan.powerOffAfter(2)).hasMinutes(135);
+      assertThat(String.join("\n", plan.describe()))
+          .contains("Cost: at most 4.50 instance hours, $5.53 On-Demand");
+    }
+  }
+
+  @Test
+  void timeLimit_byDefault_followsTheSourceAndTheSlowestNic() {
+    // 100 GiB, 12 downloads, at a quarter of an 8.125 Gbit/s baseline: 5,075 s, plus 10 min.
+    assertThat(Ec2Bench.derivedTimeLimit(100L << 30, 12, 8.125)).hasMinutes(95);
+    assertThat(Ec2Bench.derivedTimeLimit(1 << 20, 1, 25)).hasMinutes(15);
   }
 
   @Test

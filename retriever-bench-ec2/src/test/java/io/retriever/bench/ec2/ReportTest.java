@@ -24,10 +24,14 @@ class ReportTest {
           List.of("subnet-1"),
           List.of("us-east-1a"),
           8,
+          32768,
           "Up to 25 Gigabit",
           8.125,
           25,
-          OptionalDouble.of(0.476));
+          Storage.ebs(1L << 30, 8.125, 593.75),
+          OptionalDouble.of(0.476),
+          "table",
+          "retriever-bench-r1-1");
 
   private static String line(String impl, int run, boolean ok, double wall, Map<String, String> s)
       throws Exception {
@@ -60,29 +64,38 @@ class ReportTest {
     assertThat(best.peakRssMib()).isEqualTo(200);
 
     Plan plan =
-        new Plan(
-            "r1",
-            "us-east-1",
-            URI.create("http://127.0.0.1:1"),
-            "vpc-1",
-            List.of(M5N),
-            "s3://src/p/",
-            "s3://res/x/r1/",
-            "s3://res/x/r1/retriever.jar",
-            "retriever-bench-r1",
-            true,
-            null,
-            Duration.ofMinutes(60),
-            Instant.parse("2026-01-01T00:00:00Z"),
-            List.of("--source", "s3://src/p/"),
-            false);
+        Plan.builder()
+            .runId("r1")
+            .region("us-east-1")
+            .endpoint(URI.create("http://127.0.0.1:1"))
+            .vpcId("vpc-1")
+            .instances(List.of(M5N))
+            .source("s3://src/p/", false, 1L << 30, 1, List.of())
+            .results("s3://res/x/r1/")
+            .jar("s3://res/x/r1/retriever.jar")
+            .createsInstanceProfile(true)
+            .timeLimit(Duration.ofMinutes(60), "given")
+            .expires(Instant.parse("2026-01-01T00:00:00Z"))
+            .benchArguments(List.of("--source", "s3://src/p/"))
+            .build();
     String markdown =
-        new Ec2Report("r1", plan, rows, Map.of("c6in.2xlarge", "the instance is terminated"))
+        new Ec2Report(
+                "r1",
+                plan,
+                rows,
+                Map.of("c6in.2xlarge", "the instance is terminated"),
+                Map.of(
+                    "c6in.2xlarge",
+                    List.of(
+                        "(last lines of s3://res/x/r1/c6in.2xlarge/instance.log)",
+                        "failed at fetch the jar (exit 1)")))
             .markdown();
     assertThat(markdown)
         .contains(
             "| m5n.2xlarge | Up to 25 Gigabit | retriever | concurrency=64 | 3 | 4.29 | 17 % | 1.00× |")
         .contains("| m5n.2xlarge | Up to 25 Gigabit | tm-crt |  | 1 | 2.15 | 9 % | 0.50× |")
-        .contains("- c6in.2xlarge: the instance is terminated");
+        .contains("- c6in.2xlarge: the instance is terminated")
+        .contains("  failed at fetch the jar (exit 1)\n")
+        .contains("- m5n.2xlarge: EBS gp3 ");
   }
 }

@@ -52,10 +52,10 @@ class RunTest {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
+    moto = Moto.shared();
     clients = Moto.clients(moto, REGION);
-    clients.s3().createBucket(b -> b.bucket("source"));
-    clients.s3().createBucket(b -> b.bucket("results"));
+    Moto.bucket(clients, "source");
+    Moto.bucket(clients, "results");
     for (int i = 0; i < 3; i++) {
       byte[] bytes = new byte[100_000 + i];
       java.util.Arrays.fill(bytes, (byte) i);
@@ -69,7 +69,6 @@ class RunTest {
   @AfterAll
   static void stop() throws Exception {
     clients.close();
-    moto.close();
   }
 
   @AfterEach
@@ -86,6 +85,7 @@ class RunTest {
         .benchArguments(List.of("--impl", "getobject", "--runs", "1"))
         .jar(jar)
         .runId(runId)
+        .timeLimit(Duration.ofMinutes(60))
         .confirmed(true);
   }
 
@@ -130,19 +130,26 @@ class RunTest {
     return play(instance, instance.instanceTypeAsString().equals(TYPES.get(0)));
   }
 
+  private static String userData(Instance instance) {
+    return new String(
+        Base64.getDecoder()
+            .decode(
+                clients
+                    .ec2()
+                    .describeInstanceAttribute(
+                        b -> b.instanceId(instance.instanceId()).attribute("userData"))
+                    .userData()
+                    .value()),
+        StandardCharsets.UTF_8);
+  }
+
   private Future<Integer> play(Instance instance, boolean realBench) {
-    String userData =
-        new String(
-            Base64.getDecoder()
-                .decode(
-                    clients
-                        .ec2()
-                        .describeInstanceAttribute(
-                            b -> b.instanceId(instance.instanceId()).attribute("userData"))
-                        .userData()
-                        .value()),
-            StandardCharsets.UTF_8);
-    assertThat(userData).startsWith("#!/bin/bash").contains("shutdown -h +60\n");
+    String userData = userData(instance);
+    assertThat(userData)
+        .startsWith("#!/bin/bash")
+        .containsPattern("\nshutdown -h \\+\\d+\n")
+        .contains("trap report EXIT")
+        .contains("--work-directory /mnt/retriever");
     assertThat(
             clients
                 .ec2()
@@ -222,6 +229,13 @@ class RunTest {
       Future<Ec2Report> run = threads.submit(() -> bench.run(plan));
       List<Future<Integer>> instances = new ArrayList<>();
       for (Instance instance : awaitRunning(runId, TYPES.size())) {
+        // Each type runs with a role of its own.
+        int n = TYPES.indexOf(instance.instanceTypeAsString()) + 1;
+        assertThat(instance.iamInstanceProfile().arn())
+            .endsWith("/retriever-bench-" + runId + "-" + n);
+        // Neither type has instance storage: each downloads to a volume provisioned for it.
+        assertThat(instance.blockDeviceMappings())
+            .anySatisfy(m -> assertThat(m.deviceName()).isEqualTo("/dev/sdf"));
         instances.add(play(instance));
       }
       Ec2Report report = run.get(60, TimeUnit.SECONDS);
@@ -264,6 +278,13 @@ class RunTest {
               "object results/runs/" + runId + "/c6in.2xlarge/results.jsonl",
               "object results/runs/" + runId + "/throughput.png",
               "object results/runs/" + runId + "/plan.txt");
+
+      // Each instance powers off once the turns up to its own are over.
+      for (Instance instance : Moto.instances(clients, runId)) {
+        int index = TYPES.indexOf(instance.instanceTypeAsString());
+        assertThat(userData(instance)).contains("shutdown -h +" + 65 * (index + 1) + "\n");
+      }
+      assertThat(markdown).contains("- m5n.2xlarge: EBS gp3 ");
 
       // The first zone had no capacity: the type went to the next zone that offers it.
       assertThat(noCapacity.refused).isNotEmpty();
@@ -353,14 +374,22 @@ class RunTest {
 
     Cleanup cleanup;
     try (Ec2Bench bench = Moto.bench(moto, REGION, log).build()) {
-      cleanup = bench.cleanup(runId, "s3://results/runs");
-      assertThat(bench.cleanup(null, null).nothingFound()).isTrue();
+      List<LeftoverRun> left =
+          bench.leftovers().stream().filter(r -> r.runId().equals(runId)).toList();
+      assertThat(left).hasSize(1);
+      assertThat(left.get(0).expired(java.time.Instant.now())).isFalse();
+      cleanup = bench.cleanup(left);
+      assertThat(bench.leftovers()).noneMatch(r -> r.runId().equals(runId));
     }
     assertThat(cleanup.failures()).isEmpty();
     assertThat(cleanup.instanceIds()).hasSize(2);
     assertThat(cleanup.securityGroupIds()).hasSize(1);
-    assertThat(cleanup.instanceProfiles()).containsExactly("retriever-bench-" + runId);
-    assertThat(cleanup.roles()).containsExactly("retriever-bench-" + runId);
+    assertThat(cleanup.instanceProfiles())
+        .containsExactlyInAnyOrder(
+            "retriever-bench-" + runId + "-1", "retriever-bench-" + runId + "-2");
+    assertThat(cleanup.roles())
+        .containsExactlyInAnyOrder(
+            "retriever-bench-" + runId + "-1", "retriever-bench-" + runId + "-2");
     assertThat(cleanup.stagedObjects()).contains("s3://results/runs/killed/retriever.jar");
     assertThat(Moto.instances(clients, runId))
         .allSatisfy(i -> assertThat(i.state().name()).isEqualTo(InstanceStateName.TERMINATED));

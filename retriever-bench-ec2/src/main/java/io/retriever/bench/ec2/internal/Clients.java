@@ -3,23 +3,27 @@ package io.retriever.bench.ec2.internal;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.sts.StsClient;
 
 /**
- * The four AWS clients of one run, built alike: one region, one endpoint (when given, for every
- * client, IAM's included), one credentials provider, the Apache HTTP client, and the same
- * interceptors.
+ * The AWS clients of one run, built alike: one region (IAM: its partition's global endpoint), one
+ * endpoint (when given, for every client, IAM's included), one credentials provider, the Apache
+ * HTTP client, and the same interceptors.
  *
  * <p>Thread safety: the clients are thread-safe; close once.
  */
@@ -28,6 +32,12 @@ public final class Clients implements AutoCloseable {
   private final SsmClient ssm;
   private final IamClient iam;
   private final S3Client s3;
+  private final String region;
+  private final URI endpoint;
+  private final List<ExecutionInterceptor> interceptors;
+  private final StsClient sts;
+  private final AwsCredentialsProvider credentials;
+  private final SdkHttpClient http;
 
   /**
    * @param endpoint the endpoint of every client, or null for AWS's own
@@ -39,16 +49,27 @@ public final class Clients implements AutoCloseable {
       URI endpoint,
       AwsCredentialsProvider credentials,
       List<ExecutionInterceptor> interceptors) {
+    this.region = region;
+    this.endpoint = endpoint;
+    this.interceptors = List.copyOf(interceptors);
     this.ec2 = configure(Ec2Client.builder(), region, endpoint, credentials, interceptors).build();
     this.ssm = configure(SsmClient.builder(), region, endpoint, credentials, interceptors).build();
-    // IAM is global: on AWS its endpoint is in aws-global whatever the run's region.
+    // IAM is global within a partition: its endpoint is the partition's, whatever the region.
     this.iam =
         configure(
                 IamClient.builder(),
-                endpoint == null ? Region.AWS_GLOBAL.id() : region,
+                Partition.of(region).iamRegion().id(),
                 endpoint,
                 credentials,
                 interceptors)
+            .build();
+    this.sts = configure(StsClient.builder(), region, endpoint, credentials, interceptors).build();
+    this.credentials =
+        credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    this.http =
+        ApacheHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(5))
+            .socketTimeout(Duration.ofSeconds(30))
             .build();
     this.s3 =
         configure(S3Client.builder(), region, endpoint, credentials, interceptors)
@@ -96,11 +117,42 @@ public final class Clients implements AutoCloseable {
     return s3;
   }
 
+  /**
+   * Returns a new S3 client that does not sign, as a public bucket is read; the caller closes it.
+   */
+  public S3Client newAnonymousS3() {
+    return configure(
+            S3Client.builder(),
+            region,
+            endpoint,
+            AnonymousCredentialsProvider.create(),
+            interceptors)
+        .forcePathStyle(endpoint != null)
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .build();
+  }
+
+  public StsClient sts() {
+    return sts;
+  }
+
+  /** Returns the credentials every client signs with. */
+  public AwsCredentialsProvider credentials() {
+    return credentials;
+  }
+
+  /** Returns an HTTP client for calls of APIs without an SDK client here ({@link AwsJson}). */
+  public SdkHttpClient http() {
+    return http;
+  }
+
   @Override
   public void close() {
     ec2.close();
     ssm.close();
     iam.close();
     s3.close();
+    sts.close();
+    http.close();
   }
 }

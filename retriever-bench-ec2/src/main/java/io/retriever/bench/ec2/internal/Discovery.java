@@ -3,6 +3,7 @@ package io.retriever.bench.ec2.internal;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.bench.ec2.InstancePlan;
+import io.retriever.bench.ec2.Storage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -14,6 +15,7 @@ import java.util.Set;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InstanceStorageInfo;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeInfo;
 import software.amazon.awssdk.services.ec2.model.InstanceTypeOffering;
 import software.amazon.awssdk.services.ec2.model.LocationType;
@@ -88,12 +90,18 @@ public final class Discovery {
   }
 
   /**
-   * Returns the plan of each instance type, in the order given.
+   * Returns the plan of each instance type, in the order given, with where its downloads of {@code
+   * sourceBytes} land and its price.
    *
    * @throws RetrieverException (INVALID) for a type EC2 does not know, or one that no usable zone
    *     offers
    */
-  public List<InstancePlan> instances(List<String> instanceTypes, Network network) {
+  public List<InstancePlan> instances(
+      List<String> instanceTypes,
+      Network network,
+      long sourceBytes,
+      boolean toMemory,
+      PriceList prices) {
     Set<String> types = new LinkedHashSet<>(instanceTypes);
     Map<String, InstanceTypeInfo> infos = new HashMap<>();
     try {
@@ -159,6 +167,11 @@ public final class Discovery {
           info.networkInfo().networkCards().isEmpty()
               ? null
               : info.networkInfo().networkCards().get(0);
+      double baseline =
+          card == null || card.baselineBandwidthInGbps() == null
+              ? 0
+              : card.baselineBandwidthInGbps();
+      PriceList.Price price = prices.price(type);
       plans.add(
           new InstancePlan(
               type,
@@ -167,14 +180,45 @@ public final class Discovery {
               subnets,
               zones,
               info.vCpuInfo() == null ? 0 : info.vCpuInfo().defaultVCpus(),
+              info.memoryInfo() == null ? 0 : info.memoryInfo().sizeInMiB(),
               info.networkInfo().networkPerformance(),
-              card == null || card.baselineBandwidthInGbps() == null
-                  ? 0
-                  : card.baselineBandwidthInGbps(),
+              baseline,
               card == null || card.peakBandwidthInGbps() == null ? 0 : card.peakBandwidthInGbps(),
-              Prices.usdPerHour(type)));
+              storage(info, sourceBytes, toMemory, baseline),
+              price.usdPerHour(),
+              price.source(),
+              null));
     }
     return plans;
+  }
+
+  /**
+   * Returns where the type's downloads land: memory when asked; else its instance storage when it
+   * holds the data with a margin; else an EBS volume provisioned for it.
+   */
+  private static Storage storage(
+      InstanceTypeInfo info, long sourceBytes, boolean toMemory, double nicGbps) {
+    if (toMemory) {
+      return Storage.memory(sourceBytes);
+    }
+    double gib = sourceBytes / (double) (1L << 30);
+    InstanceStorageInfo local = info.instanceStorageInfo();
+    if (Boolean.TRUE.equals(info.instanceStorageSupported())
+        && local != null
+        && local.totalSizeInGB() != null
+        && local.totalSizeInGB() >= gib * 1.1 + 1) {
+      int disks = local.disks().stream().mapToInt(d -> d.count() == null ? 1 : d.count()).sum();
+      return new Storage(
+          Storage.Kind.INSTANCE_STORE, local.totalSizeInGB().intValue(), disks, 0, 0);
+    }
+    double ebsMax =
+        info.ebsInfo() == null
+                || info.ebsInfo().ebsOptimizedInfo() == null
+                || info.ebsInfo().ebsOptimizedInfo().maximumThroughputInMBps() == null
+            ? 0
+            // EC2 states MB/s; the volume's throughput is in MiB/s.
+            : info.ebsInfo().ebsOptimizedInfo().maximumThroughputInMBps() * 1e6 / (1 << 20);
+    return Storage.ebs(sourceBytes, nicGbps, ebsMax);
   }
 
   private static String architecture(InstanceTypeInfo info) {

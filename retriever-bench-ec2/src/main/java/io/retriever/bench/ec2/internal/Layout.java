@@ -5,7 +5,7 @@ import io.retriever.S3Uri;
 /**
  * Where a run keeps its files in S3, below {@code s3://bucket/prefix/RUN/}: the staged jar, a
  * signal per instance type to start measuring, and each type's results ending with {@code
- * done.json}.
+ * done.json}, beside the status line and log its instance leaves on exit.
  *
  * @param bucket the results bucket
  * @param prefix the run's prefix, ending in {@code /}
@@ -44,6 +44,16 @@ public record Layout(String bucket, String prefix) {
 
   public String doneKey(String instanceType) {
     return typePrefix(instanceType) + "done.json";
+  }
+
+  /** Returns the key of the line the instance's script leaves on exit: {@code ok} or why not. */
+  public String statusKey(String instanceType) {
+    return typePrefix(instanceType) + "status";
+  }
+
+  /** Returns the key of the log of the instance's script, uploaded on exit. */
+  public String instanceLogKey(String instanceType) {
+    return typePrefix(instanceType) + "instance.log";
   }
 
   public String resultsKey(String instanceType) {

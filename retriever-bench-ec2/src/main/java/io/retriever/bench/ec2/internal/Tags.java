@@ -14,6 +14,9 @@ public final class Tags {
   /** The tag whose value is the instant (ISO-8601) after which the resource may be removed. */
   public static final String EXPIRES = "retriever:expires";
 
+  /** The tag whose value is the run's results location, {@code s3://bucket/prefix/RUN/}. */
+  public static final String RESULTS = "retriever:results";
+
   /** The prefix of every resource name, and the IAM path of the run's role and profile. */
   public static final String NAME_PREFIX = "retriever-bench-";
 
@@ -22,9 +25,17 @@ public final class Tags {
 
   private Tags() {}
 
-  /** Returns the name of the run's security group, role and instance profile. */
+  /** Returns the name of the run's security group. */
   public static String name(String runId) {
     return NAME_PREFIX + runId;
+  }
+
+  /**
+   * Returns the name of the role and instance profile of the run's {@code n}th instance type (from
+   * 1): each type has its own, which may write only that type's results.
+   */
+  public static String roleName(String runId, int n) {
+    return NAME_PREFIX + runId + "-" + n;
   }
 
   /** Returns an EC2 tag. */

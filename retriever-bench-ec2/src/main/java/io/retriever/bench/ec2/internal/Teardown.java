@@ -8,15 +8,24 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
+import software.amazon.awssdk.services.iam.model.DeleteConflictException;
 import software.amazon.awssdk.services.iam.model.NoSuchEntityException;
 
 /**
  * Removes what a run created, in dependency order: terminates the instances and waits until they
- * are gone (a security group in use cannot be deleted), then deletes the security groups, the
- * instance profiles, the roles and the staged objects. Every step is tried even if an earlier one
- * failed; what could not be removed is returned.
+ * are gone (a security group in use cannot be deleted), then deletes the security groups; the
+ * roles' policies, the roles' places in instance profiles, the instance profiles, the roles; and
+ * the staged objects. IAM is eventually consistent, so a deletion it refuses as in conflict is
+ * looked at again and retried, a bounded number of times. Every step is tried even if an earlier
+ * one failed; what could not be removed is returned.
  */
 public final class Teardown {
+  /** How often a deletion IAM refuses as in conflict is tried. */
+  static final int IAM_ATTEMPTS = 8;
+
+  /** The longest wait between two of those tries. */
+  static final Duration IAM_MAX_BACKOFF = Duration.ofSeconds(10);
+
   private final Clients clients;
   private final String bucket;
   private final Duration wait;
@@ -61,39 +70,16 @@ public final class Teardown {
         Thread.currentThread().interrupt();
       }
     }
+    // IAM in dependency order: a role's policies, its place in instance profiles, the
+    // profiles, then the role.
+    for (String role : resources.roles()) {
+      iam("policies of role " + role, failures, () -> deletePolicies(role));
+    }
     for (String profile : resources.instanceProfiles()) {
-      try {
-        for (var role :
-            clients
-                .iam()
-                .getInstanceProfile(b -> b.instanceProfileName(profile))
-                .instanceProfile()
-                .roles()) {
-          clients
-              .iam()
-              .removeRoleFromInstanceProfile(
-                  b -> b.instanceProfileName(profile).roleName(role.roleName()));
-        }
-        clients.iam().deleteInstanceProfile(b -> b.instanceProfileName(profile));
-        log.println("Deleted instance profile " + profile);
-      } catch (NoSuchEntityException e) {
-        // Already gone.
-      } catch (SdkException e) {
-        failures.add("instance profile " + profile + ": " + e.getMessage());
-      }
+      iam("instance profile " + profile, failures, () -> deleteInstanceProfile(profile));
     }
     for (String role : resources.roles()) {
-      try {
-        for (String policy : clients.iam().listRolePolicies(b -> b.roleName(role)).policyNames()) {
-          clients.iam().deleteRolePolicy(b -> b.roleName(role).policyName(policy));
-        }
-        clients.iam().deleteRole(b -> b.roleName(role));
-        log.println("Deleted role " + role);
-      } catch (NoSuchEntityException e) {
-        // Already gone.
-      } catch (SdkException e) {
-        failures.add("role " + role + ": " + e.getMessage());
-      }
+      iam("role " + role, failures, () -> deleteRole(role));
     }
     for (String key : resources.stagedKeys()) {
       try {
@@ -103,6 +89,85 @@ public final class Teardown {
       }
     }
     return failures;
+  }
+
+  /** Deletes one IAM resource: already gone counts as deleted, a failure is noted. */
+  private void iam(String what, List<String> failures, IamStep step) {
+    try {
+      step.run();
+    } catch (NoSuchEntityException e) {
+      // Already gone.
+    } catch (SdkException e) {
+      failures.add(what + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      failures.add(what + ": interrupted");
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @FunctionalInterface
+  private interface IamStep {
+    void run() throws InterruptedException;
+  }
+
+  private void deletePolicies(String role) {
+    for (String policy : clients.iam().listRolePolicies(b -> b.roleName(role)).policyNames()) {
+      clients.iam().deleteRolePolicy(b -> b.roleName(role).policyName(policy));
+    }
+  }
+
+  private void deleteInstanceProfile(String profile) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      for (var role :
+          clients
+              .iam()
+              .getInstanceProfile(b -> b.instanceProfileName(profile))
+              .instanceProfile()
+              .roles()) {
+        clients
+            .iam()
+            .removeRoleFromInstanceProfile(
+                b -> b.instanceProfileName(profile).roleName(role.roleName()));
+      }
+      try {
+        clients.iam().deleteInstanceProfile(b -> b.instanceProfileName(profile));
+        log.println("Deleted instance profile " + profile);
+        return;
+      } catch (DeleteConflictException e) {
+        // A role added a moment ago, or IAM still shows the one just removed: look again.
+        backOff(attempt, e);
+      }
+    }
+  }
+
+  private void deleteRole(String role) throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      deletePolicies(role);
+      for (var profile :
+          clients.iam().listInstanceProfilesForRole(b -> b.roleName(role)).instanceProfiles()) {
+        clients
+            .iam()
+            .removeRoleFromInstanceProfile(
+                b -> b.instanceProfileName(profile.instanceProfileName()).roleName(role));
+      }
+      try {
+        clients.iam().deleteRole(b -> b.roleName(role));
+        log.println("Deleted role " + role);
+        return;
+      } catch (DeleteConflictException e) {
+        // IAM is eventually consistent: a policy put or removed a moment ago may show late.
+        backOff(attempt, e);
+      }
+    }
+  }
+
+  /** Waits before the next attempt, longer each time; rethrows after the last. */
+  private void backOff(int attempt, DeleteConflictException e) throws InterruptedException {
+    if (attempt >= IAM_ATTEMPTS) {
+      throw e;
+    }
+    long millis = Math.min(IAM_MAX_BACKOFF.toMillis(), poll.toMillis() << (attempt - 1));
+    Thread.sleep(Math.max(1, millis));
   }
 
   private void awaitTerminated(List<String> ids) throws InterruptedException {
