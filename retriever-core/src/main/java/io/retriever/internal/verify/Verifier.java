@@ -229,8 +229,7 @@ public final class Verifier {
         readBack[part] =
             new OrderedDigest(sink, Hashes.newDigest("MD5"), hashingPool(), start, start + length);
       } else {
-        check.uncheckable(
-            "its parts are not each fetched in one GET, and " + cannotReadBack());
+        check.uncheckable("its parts are not each fetched in one GET, and " + cannotReadBack());
         return;
       }
     }
