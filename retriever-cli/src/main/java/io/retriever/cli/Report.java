@@ -8,6 +8,7 @@ import io.retriever.Setting;
 import io.retriever.event.ObjectFailed;
 import io.retriever.options.Sizes;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
