@@ -42,6 +42,34 @@ public record DownloadSummary(
     List<String> unverified,
     Map<String, String> unverifiedReasons) {
 
+  /** Makes a summary that gives no reason for its unverified objects. */
+  public DownloadSummary(
+      long objects,
+      long bytes,
+      Duration wallTime,
+      long requests,
+      long retries,
+      long peakBufferedBytes,
+      long bytesFetched,
+      long objectsSkipped,
+      long bytesResumed,
+      long objectsUnverified,
+      List<String> unverified) {
+    this(
+        objects,
+        bytes,
+        wallTime,
+        requests,
+        retries,
+        peakBufferedBytes,
+        bytesFetched,
+        objectsSkipped,
+        bytesResumed,
+        objectsUnverified,
+        unverified,
+        Map.of());
+  }
+
   /** Makes a summary, keeping a copy of the list and the reasons, in their order. */
   public DownloadSummary {
     unverified = List.copyOf(unverified);
