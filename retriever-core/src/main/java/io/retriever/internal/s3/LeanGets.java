@@ -3,7 +3,6 @@ package io.retriever.internal.s3;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +38,6 @@ import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointParams;
 import software.amazon.awssdk.services.s3.endpoints.S3EndpointProvider;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.utils.DateUtils;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /*
@@ -68,14 +66,17 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
 final class LeanGets {
   private static final Logger LOG = LoggerFactory.getLogger(LeanGets.class);
 
-  /** The header fields of a GET's response, as the SDK's model describes them. */
+  /**
+   * The header fields of a GET's response that are read, as the SDK's model describes them. Dates
+   * (Last-Modified, Expires) are not: no check needs them, and parsing one costs more than reading
+   * every other header (the listing gives an object's modification time).
+   */
   private static final Set<MarshallingType<?>> READ_TYPES =
       Set.of(
           MarshallingType.STRING,
           MarshallingType.LONG,
           MarshallingType.INTEGER,
-          MarshallingType.BOOLEAN,
-          MarshallingType.INSTANT);
+          MarshallingType.BOOLEAN);
 
   /**
    * The header fields of a GET's response that this reads, as the SDK's model describes them, by
@@ -280,11 +281,7 @@ final class LeanGets {
       if (type == MarshallingType.INTEGER) {
         return Integer.parseInt(value.trim());
       }
-      if (type == MarshallingType.BOOLEAN) {
-        return Boolean.parseBoolean(value.trim());
-      }
-      Instant instant = DateUtils.parseRfc822Date(value.trim());
-      return instant;
+      return Boolean.parseBoolean(value.trim());
     } catch (RuntimeException e) {
       // A header the SDK would refuse to read is left out; the checks that need it fail closed.
       return null;
