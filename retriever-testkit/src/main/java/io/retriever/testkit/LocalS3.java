@@ -79,7 +79,15 @@ public final class LocalS3 implements AutoCloseable {
     quietServerLogs();
   }
 
-  private final S3Proxy proxy;
+  /** The server; replaced by a new one on the same port when serving resumes after a stop. */
+  private volatile S3Proxy proxy;
+
+  /** How the server is built, to build it again on its port. */
+  private final Builder builder;
+
+  /** The port the server listens on, and listens on again after a stop. */
+  private final int port;
+
   private final BlobStoreContext context;
   private final PacedBlobStore store;
   private final URI endpoint;
@@ -104,10 +112,24 @@ public final class LocalS3 implements AutoCloseable {
     store.latency(builder.firstByteLatency);
     store.bytesPerSecond(builder.streamBytesPerSecond);
     store.listPageSize(builder.listPageSize);
-    this.proxy =
+    store.servingAtOnce(builder.servingAtOnce);
+    this.builder = builder;
+    this.proxy = startProxy(0);
+    this.port = proxy.getPort();
+    this.faults = builder.faults;
+    this.faultProxy =
+        faults == null ? null : new FaultProxy(proxy.getPort(), faults, this::readWhole);
+    this.endpoint =
+        URI.create(
+            "http://127.0.0.1:" + (faultProxy != null ? faultProxy.port() : proxy.getPort()));
+  }
+
+  /** Starts S3Proxy on {@code port} (0 for an ephemeral one) and waits until it serves. */
+  private S3Proxy startProxy(int port) throws Exception {
+    S3Proxy started =
         S3Proxy.builder()
             .blobStore(store)
-            .endpoint(URI.create("http://127.0.0.1:0"))
+            .endpoint(URI.create("http://127.0.0.1:" + port))
             .awsAuthentication(
                 builder.anonymous ? AuthenticationType.NONE : AuthenticationType.AWS_V2_OR_V4,
                 accessKey,
@@ -115,20 +137,67 @@ public final class LocalS3 implements AutoCloseable {
             .ignoreUnknownHeaders(true)
             .jettyMaxThreads(builder.serverThreads)
             .build();
-    proxy.start();
+    started.start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!"STARTED".equals(proxy.getState())) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("S3Proxy did not start within 30 s");
+    while (!"STARTED".equals(started.getState())) {
+      if ("FAILED".equals(started.getState()) || System.nanoTime() > deadline) {
+        throw new IllegalStateException("S3Proxy did not start on port " + port);
       }
       Thread.sleep(5);
     }
-    this.faults = builder.faults;
-    this.faultProxy =
-        faults == null ? null : new FaultProxy(proxy.getPort(), faults, this::readWhole);
-    this.endpoint =
-        URI.create(
-            "http://127.0.0.1:" + (faultProxy != null ? faultProxy.port() : proxy.getPort()));
+    return started;
+  }
+
+  /**
+   * Stops serving, as a store that went away does: the port refuses connections and the requests in
+   * progress are cut. The data stays; {@link #resumeServing} serves it again on the same port. With
+   * a fault proxy in front, the proxy stays and cannot reach the server behind it.
+   */
+  public synchronized LocalS3 stopServing() {
+    try {
+      proxy.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot stop S3Proxy: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /** Serves again, on the port it served on before {@link #stopServing}. */
+  public synchronized LocalS3 resumeServing() {
+    S3Proxy stopped = proxy;
+    if ("STARTED".equals(stopped.getState())) {
+      return this;
+    }
+    try {
+      proxy = startProxy(port);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot serve again: " + e.getMessage(), e);
+    }
+    return this;
+  }
+
+  /**
+   * Stops serving for {@code length}, {@code after} from now, on a thread of its own; returns at
+   * once. The returned thread ends when serving has resumed.
+   */
+  public Thread outage(Duration after, Duration length) {
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(after.toMillis());
+                stopServing();
+                Thread.sleep(length.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } finally {
+                resumeServing();
+              }
+            },
+            "local-s3-outage");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** Reads the whole object a request target ({@code /bucket/key?...}) names, from the store. */
@@ -514,8 +583,22 @@ public final class LocalS3 implements AutoCloseable {
     private boolean anonymous;
     private Faults faults;
     private int listPageSize;
+    private int servingAtOnce;
 
     private Builder() {}
+
+    /**
+     * Makes a slow store: at most {@code requests} GETs are served at once, and the others wait,
+     * with no byte sent, until one of them has sent its whole body (a small server behind a few
+     * worker threads, or a throttled gateway); 0 (the default) means no limit.
+     */
+    public Builder servingAtOnce(int requests) {
+      if (requests < 0) {
+        throw new IllegalArgumentException("requests must not be negative: " + requests);
+      }
+      this.servingAtOnce = requests;
+      return this;
+    }
 
     /**
      * Caps the keys of each ListObjectsV2 page (S3 gives up to 1,000), so that a test can list few

@@ -8,7 +8,9 @@ import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jclouds.blobstore.BlobStore;
 import org.jclouds.blobstore.domain.Blob;
@@ -60,12 +62,20 @@ final class PacedBlobStore extends ForwardingBlobStore {
   /** Most keys per listing page, below what the request asks; 0 means as asked. */
   private volatile int listPageSize;
 
+  /** Serving slots, when GETs served at once are limited; else null. */
+  private volatile Semaphore slots;
+
   PacedBlobStore(BlobStore delegate) {
     super(delegate);
   }
 
   void latency(Duration latency) {
     this.latencyNanos = latency.toNanos();
+  }
+
+  /** Limits the GETs served at once to {@code requests}; 0 means no limit. */
+  void servingAtOnce(int requests) {
+    this.slots = requests > 0 ? new Semaphore(requests, true) : null;
   }
 
   void listPageSize(int keys) {
@@ -84,6 +94,42 @@ final class PacedBlobStore extends ForwardingBlobStore {
   @Override
   public Blob getBlob(String container, String name, GetOptions options) {
     gets.incrementAndGet();
+    Semaphore limit = slots;
+    Slot slot = limit == null ? null : Slot.take(limit);
+    boolean handedOver = false;
+    try {
+      Blob blob = pacedBlob(container, name, options, slot);
+      handedOver = blob != null && blob.getPayload() != null;
+      return blob;
+    } finally {
+      if (slot != null && !handedOver) {
+        slot.release();
+      }
+    }
+  }
+
+  /** A serving slot, released once: when its body has been sent, closed or failed. */
+  private static final class Slot {
+    private final Semaphore slots;
+    private final AtomicBoolean released = new AtomicBoolean();
+
+    private Slot(Semaphore slots) {
+      this.slots = slots;
+    }
+
+    static Slot take(Semaphore slots) {
+      slots.acquireUninterruptibly();
+      return new Slot(slots);
+    }
+
+    void release() {
+      if (released.compareAndSet(false, true)) {
+        slots.release();
+      }
+    }
+  }
+
+  private Blob pacedBlob(String container, String name, GetOptions options, Slot slot) {
     pause();
     long[] range = singleRange(options);
     Blob blob = delegate().getBlob(container, name, range == null ? options : conditions(options));
@@ -103,7 +149,7 @@ final class PacedBlobStore extends ForwardingBlobStore {
     } catch (IOException e) {
       throw new IllegalStateException("cannot open the body of " + container + "/" + name, e);
     }
-    InputStreamPayload paced = new InputStreamPayload(new PacedStream(body, bytesPerSecond));
+    InputStreamPayload paced = new InputStreamPayload(new PacedStream(body, bytesPerSecond, slot));
     paced.setContentMetadata(metadata);
     // Setting a payload releases the old one, which would close the stream just opened from it.
     blob.resetPayload(false);
@@ -218,12 +264,28 @@ final class PacedBlobStore extends ForwardingBlobStore {
     private static final int MAX_READ = 64 * 1024;
 
     private final long rate;
+
+    /** The serving slot it holds until its last byte, or null. */
+    private final Slot slot;
+
     private long started;
     private long sent;
 
-    PacedStream(InputStream in, long rate) {
+    PacedStream(InputStream in, long rate, Slot slot) {
       super(in);
       this.rate = rate;
+      this.slot = slot;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        super.close();
+      } finally {
+        if (slot != null) {
+          slot.release();
+        }
+      }
     }
 
     @Override
@@ -256,6 +318,8 @@ final class PacedBlobStore extends ForwardingBlobStore {
     private int count(int n) {
       if (n > 0) {
         bytesServed.addAndGet(n);
+      } else if (n < 0 && slot != null) {
+        slot.release();
       }
       return n;
     }

@@ -16,6 +16,8 @@ import io.retriever.event.ObjectFailed;
 import io.retriever.event.ObjectListed;
 import io.retriever.event.ObjectSkipped;
 import io.retriever.event.ObjectStarted;
+import io.retriever.event.StoreReachable;
+import io.retriever.event.StoreUnreachable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -107,6 +109,16 @@ public final class RecordingListener implements DownloadListener {
   @Override
   public void chunkRetried(ChunkRetried event) {
     record("chunkRetried", event);
+  }
+
+  @Override
+  public void storeUnreachable(StoreUnreachable event) {
+    record("storeUnreachable", event);
+  }
+
+  @Override
+  public void storeReachable(StoreReachable event) {
+    record("storeReachable", event);
   }
 
   @Override
