@@ -11,6 +11,8 @@ import io.retriever.event.ObjectFailed;
 import io.retriever.event.ObjectListed;
 import io.retriever.event.ObjectSkipped;
 import io.retriever.event.ObjectStarted;
+import io.retriever.event.StoreReachable;
+import io.retriever.event.StoreUnreachable;
 
 /**
  * Observes a download, stage by stage. Every method is a no-op by default, so an implementation
@@ -56,6 +58,19 @@ public interface DownloadListener {
    * concurrently with other workers.
    */
   default void chunkRetried(ChunkRetried event) {}
+
+  /**
+   * Called once when the store, which had answered before, stops answering and the download starts
+   * riding through the outage, on the thread whose request failed first (a downloader worker or a
+   * lister), concurrently with other workers.
+   */
+  default void storeUnreachable(StoreUnreachable event) {}
+
+  /**
+   * Called once when the store answers again after a {@code storeUnreachable}, on the thread that
+   * got the answer, concurrently with other workers.
+   */
+  default void storeReachable(StoreReachable event) {}
 
   /**
    * Called when a chunk's bytes are all in, on a downloader worker, concurrently with other

@@ -32,6 +32,15 @@ public interface FileDownload extends Download, Iterable<DownloadedFile> {
   List<DownloadedFile> files();
 
   /**
+   * Returns the bytes that a download which failed or was cancelled kept in the temporary files of
+   * unfinished objects, with their journals, so that a rerun fetches only the rest; 0 while it
+   * runs, after a success, or when nothing was kept. A failure keeps them as a cancellation does
+   * (with {@link FileOptions#resume()} and {@link FileOptions#keepPartial()}), except when the
+   * bytes proved wrong or the disk is full.
+   */
+  long keptBytes();
+
+  /**
    * Returns the files of this download one by one, each as soon as it is final: renamed into place
    * after its checks, its post-download hooks and its {@code objectCompleted} listeners passed. A
    * file that fails is not returned. The order is that of completion, not of listing. A file the

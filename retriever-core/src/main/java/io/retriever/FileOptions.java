@@ -12,9 +12,10 @@ package io.retriever;
  *     version of their object are skipped, and a large object's chunks already in its temporary
  *     file (recorded in a journal beside it) are not fetched again
  * @param keepPartial when the download is cancelled ({@code cancel()}, {@code close()}, an
- *     interrupt), keep the temporary files of large objects and their journals, so that a rerun
- *     with {@code resume} continues them; when false (the default) they are removed. Failures
- *     remove them either way.
+ *     interrupt) or fails, keep the temporary files of large objects and their journals, so that a
+ *     rerun with {@code resume} continues them ({@code FileDownload.keptBytes()} says how much they
+ *     hold); when false (the default) they are removed. A failure removes them anyway when the
+ *     bytes proved wrong, the object changed or vanished, or the disk is full.
  * @param iterate make the download iterable ({@link FileDownload#iterator()}): each file is handed
  *     to the iteration as soon as it is final, while later ones still download. At most {@value
  *     FileDownload#FINISHED_QUEUE} finished files wait for the iteration; when that many wait, the

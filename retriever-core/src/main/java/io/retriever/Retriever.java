@@ -69,6 +69,9 @@ public final class Retriever implements AutoCloseable {
   /** Default in-flight byte budget: 256 MiB. */
   public static final long DEFAULT_MAX_IN_FLIGHT_BYTES = 256L << 20;
 
+  /** Default time a download rides through an outage of a store that has answered: 5 min. */
+  public static final Duration DEFAULT_MAX_OUTAGE = Duration.ofMinutes(5);
+
   private final Settings settings;
   private final S3Access s3;
 
@@ -321,6 +324,20 @@ public final class Retriever implements AutoCloseable {
      */
     public Builder stallTimeout(Duration timeout) {
       draft.stallTimeout(timeout);
+      return this;
+    }
+
+    /**
+     * Sets how long a download rides through an outage (default 5 min; 0 to 24 h). Once the store
+     * has answered, refused and reset connections, timeouts, unknown hosts, 503s and 429s (and
+     * other 5xx while no request gets through) are retried with exponential, jittered back-off,
+     * without counting against {@link #maxAttempts}, as long as the chunk or listing page has gone
+     * less than this without progress; each range resumes from its last byte. Zero counts every
+     * failure as an attempt. Before the store's first answer, a refused connection or an unknown
+     * host fails at once: the endpoint is wrong.
+     */
+    public Builder maxOutage(Duration outage) {
+      draft.maxOutage(outage);
       return this;
     }
 

@@ -20,7 +20,8 @@ public enum Setting {
   /** Replacing existing files. */
   OVERWRITE("FileOptions.withOverwrite(true)"),
   /** Starting over instead of resuming. */
-  NO_RESUME("FileOptions.withResume(false)");
+  NO_RESUME("FileOptions.withResume(false)"),
+  MAX_OUTAGE("Retriever.Builder.maxOutage");
 
   private final String apiName;
 

@@ -19,6 +19,7 @@ final class Flags {
     flags.put(Setting.NO_VERIFY, "--no-verify");
     flags.put(Setting.OVERWRITE, "--overwrite");
     flags.put(Setting.NO_RESUME, "--no-resume");
+    flags.put(Setting.MAX_OUTAGE, "--max-outage");
     return flags;
   }
 

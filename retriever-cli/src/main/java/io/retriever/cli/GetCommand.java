@@ -131,7 +131,7 @@ final class GetCommand implements Callable<Integer> {
     if (output.showProgress()) {
       builder.addListener(new ProgressBar(System.err));
     }
-    builder.addListener(new Notices(System.err));
+    builder.addListener(new Notices(System.err, output.json, output.quiet));
     if (cacheDir != null) {
       builder.cache(DownloadCache.open(cacheDir, cacheSize));
     }
@@ -166,7 +166,12 @@ final class GetCommand implements Callable<Integer> {
         if (!output.quiet) {
           report.println(Report.human(done));
         }
-        throw new RetrieverException(e.reason(), Report.failed(done, e.failures()));
+        throw new RetrieverException(
+            e.reason(),
+            Report.failed(done, e.failures())
+                + (keptBytes > 0
+                    ? "; " + Sizes.format(keptBytes) + " of their bytes is kept for the rerun"
+                    : ""));
       }
       if (output.json) {
         Map<String, Object> fields = Report.fields(summary);
@@ -280,7 +285,38 @@ final class GetCommand implements Callable<Integer> {
       }
       download = retriever.toFile(request, path, options);
     }
-    return awaitInterruptibly(download, !noResume);
+    try {
+      return awaitInterruptibly(download, !noResume);
+    } catch (IncompleteDownloadException e) {
+      keptBytes = download.keptBytes();
+      throw e;
+    } catch (RetrieverException e) {
+      if (interrupted) {
+        throw e;
+      }
+      throw new RetrieverException(e.reason(), e.getMessage() + kept(e, download.keptBytes()), e);
+    }
+  }
+
+  /** Bytes the failed download kept for a rerun, for the summary of objects that failed. */
+  private long keptBytes;
+
+  /** Says what a failed download kept for a rerun, or that it freed the space, or nothing. */
+  static String kept(RetrieverException failure, long bytes) {
+    if (bytes > 0) {
+      return "; "
+          + Sizes.format(bytes)
+          + " already fetched is kept: rerun the same command to"
+          + " continue";
+    }
+    String message = String.valueOf(failure.getMessage());
+    if (failure.reason() == Reason.LOCAL_IO
+        && (message.contains("No space left")
+            || message.contains("File too large")
+            || message.contains("quota"))) {
+      return "; temporary files were removed to give the space back";
+    }
+    return "";
   }
 
   /**

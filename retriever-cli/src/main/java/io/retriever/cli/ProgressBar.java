@@ -4,6 +4,8 @@ import io.retriever.DownloadListener;
 import io.retriever.DownloadSummary;
 import io.retriever.ProgressSnapshot;
 import io.retriever.event.DownloadFailed;
+import io.retriever.event.StoreReachable;
+import io.retriever.event.StoreUnreachable;
 import io.retriever.options.Sizes;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -35,8 +37,21 @@ final class ProgressBar implements DownloadListener {
   /** When the bytes done last grew, on the snapshots' clock. */
   private long movedNanos;
 
+  /** When the store stopped answering ({@link System#nanoTime}), or 0 while it answers. */
+  private volatile long unreachableSince;
+
   ProgressBar(PrintStream out) {
     this.out = out;
+  }
+
+  @Override
+  public void storeUnreachable(StoreUnreachable event) {
+    unreachableSince = System.nanoTime();
+  }
+
+  @Override
+  public void storeReachable(StoreReachable event) {
+    unreachableSince = 0;
   }
 
   @Override
@@ -51,7 +66,12 @@ final class ProgressBar implements DownloadListener {
     }
     lastBytes = s.bytesDone();
     lastNanos = nanos;
-    draw(render(s, nanos - movedNanos >= STALLED_NANOS ? 0 : rate));
+    String line = render(s, nanos - movedNanos >= STALLED_NANOS ? 0 : rate);
+    long down = unreachableSince;
+    if (down != 0) {
+      line += "  store unreachable for " + duration((System.nanoTime() - down) / 1_000_000_000L);
+    }
+    draw(line);
   }
 
   /**

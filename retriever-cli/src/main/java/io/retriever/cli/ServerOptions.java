@@ -14,16 +14,25 @@ final class ServerOptions {
   /** The stores the embedded server can imitate. */
   enum Store {
     /** S3 from an instance in its region: 25 ms to the first byte, 60 MiB/s per request. */
-    S3_LIKE(25, 60L << 20),
+    S3_LIKE(25, 60L << 20, 0),
     /** A store on the same LAN or host, at NIC speed: no added latency, no speed cap. */
-    FAST(0, 0);
+    FAST(0, 0, 0),
+    /**
+     * A small self-hosted store or a busy gateway: 4 requests served at once (the others wait with
+     * no byte sent), 25 ms to the first byte, 16 MiB/s per request.
+     */
+    SLOW(25, 16L << 20, 4);
 
     final long latencyMillis;
     final long streamSpeed;
 
-    Store(long latencyMillis, long streamSpeed) {
+    /** Requests served at once, or 0 for no limit. */
+    final int servingAtOnce;
+
+    Store(long latencyMillis, long streamSpeed, int servingAtOnce) {
       this.latencyMillis = latencyMillis;
       this.streamSpeed = streamSpeed;
+      this.servingAtOnce = servingAtOnce;
     }
 
     @Override
@@ -37,8 +46,9 @@ final class ServerOptions {
       paramLabel = "STORE",
       converter = StoreConverter.class,
       description =
-          "The store to imitate: s3-like (25 ms first byte, 60 MiB/s per request) or fast (no"
-              + " added latency, no speed cap: MinIO or Ceph on a LAN); default: s3-like.")
+          "The store to imitate: s3-like (25 ms first byte, 60 MiB/s per request), fast (no"
+              + " added latency, no speed cap: MinIO or Ceph on a LAN) or slow (4 requests served"
+              + " at once, the others queued; 25 ms, 16 MiB/s per request); default: s3-like.")
   Store store = Store.S3_LIKE;
 
   @Option(
@@ -102,7 +112,7 @@ final class ServerOptions {
         }
       }
       throw new picocli.CommandLine.TypeConversionException(
-          "unknown store '" + value + "'; give s3-like or fast");
+          "unknown store '" + value + "'; give s3-like, fast or slow");
     }
   }
 
@@ -131,7 +141,10 @@ final class ServerOptions {
           Reason.INVALID,
           "--part-size must be from 1 byte to 2 GiB, got " + Sizes.format(partSize));
     }
-    builder.firstByteLatency(Duration.ofMillis(latency())).streamBytesPerSecond(speed());
+    builder
+        .firstByteLatency(Duration.ofMillis(latency()))
+        .streamBytesPerSecond(speed())
+        .servingAtOnce(store.servingAtOnce);
     if (checksum != null) {
       builder.faults(Faults.none().listChecksums(checksum));
     } else if (partSize != null) {
@@ -144,8 +157,9 @@ final class ServerOptions {
   String describe() {
     return String.format(
         Locale.ROOT,
-        "%s store: %d ms first-byte latency, %s%s",
+        "%s store: %s%d ms first-byte latency, %s%s",
         store,
+        store.servingAtOnce > 0 ? store.servingAtOnce + " requests served at once, " : "",
         latency(),
         speed() > 0 ? Sizes.format(speed()) + "/s per request" : "no speed cap",
         (checksum == null ? "" : ", objects with " + checksum + " checksums")

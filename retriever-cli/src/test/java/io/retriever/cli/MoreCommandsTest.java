@@ -101,9 +101,9 @@ class MoreCommandsTest {
 
   @Test
   void demo_unknownStore_saysWhichExist() throws Exception {
-    Cli.Result r = Cli.run(Map.of(), "demo", "--store", "slow");
+    Cli.Result r = Cli.run(Map.of(), "demo", "--store", "glacial");
     assertThat(r.exitCode()).isEqualTo(2);
-    assertThat(r.stderr()).contains("unknown store 'slow'; give s3-like or fast");
+    assertThat(r.stderr()).contains("unknown store 'glacial'; give s3-like, fast or slow");
   }
 
   @Test

@@ -26,4 +26,7 @@ public final class Fixes {
 
   /** Starting over instead of resuming. */
   public static final String NO_RESUME = Setting.NO_RESUME.apiName();
+
+  /** How long an outage is ridden through. */
+  public static final String MAX_OUTAGE = Setting.MAX_OUTAGE.apiName();
 }

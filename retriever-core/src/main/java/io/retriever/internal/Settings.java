@@ -46,6 +46,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param maxRetriesPerDownload retries allowed in one download, all chunks together
  * @param verify check downloaded bytes against the checksums S3 offers
  * @param chunkPlanner how objects are cut into ranged GETs of at most {@code chunkSize} bytes
+ * @param maxOutage how long a chunk or listing page may go without progress through an outage of a
+ *     store that has answered before; zero fails at the first failure that outlasts the attempts
  */
 public record Settings(
     int concurrency,
@@ -73,4 +75,5 @@ public record Settings(
     Duration stallTimeout,
     int maxRetriesPerDownload,
     boolean verify,
-    ChunkPlanner chunkPlanner) {}
+    ChunkPlanner chunkPlanner,
+    Duration maxOutage) {}

@@ -34,6 +34,7 @@ public final class SettingsDraft {
   private int concurrency;
   private int chunkSize;
   private long maxInFlightBytes;
+
   private int maxAttempts = 5;
   private Duration progressInterval = Duration.ofMillis(200);
   private final List<DownloadListener> listeners = new ArrayList<>();
@@ -55,6 +56,7 @@ public final class SettingsDraft {
   private DownloadCache cache;
   private Duration stallTimeout = Duration.ofSeconds(10);
   private int maxRetriesPerDownload = 1000;
+  private Duration maxOutage = Duration.ofMinutes(5);
   private boolean verify = true;
   private ChunkPlanner chunkPlanner = ChunkPlanner.UNIFORM;
 
@@ -94,6 +96,13 @@ public final class SettingsDraft {
       throw invalid("stall timeout must be between 1 s and 10 min, got " + timeout);
     }
     stallTimeout = timeout;
+  }
+
+  public void maxOutage(Duration outage) {
+    if (outage.isNegative() || outage.compareTo(Duration.ofHours(24)) > 0) {
+      throw invalid("outage limit must be between 0 and 24 h, got " + outage);
+    }
+    maxOutage = outage;
   }
 
   public void maxRetriesPerDownload(int retries) {
@@ -250,7 +259,8 @@ public final class SettingsDraft {
         stallTimeout,
         maxRetriesPerDownload,
         verify,
-        chunkPlanner);
+        chunkPlanner,
+        maxOutage);
   }
 
   private static RetrieverException invalid(String message) {

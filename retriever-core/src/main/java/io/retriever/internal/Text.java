@@ -21,4 +21,19 @@ public final class Text {
     String shown = out.toString();
     return shown.length() > 200 ? shown.substring(0, 200) + "..." : shown;
   }
+
+  /**
+   * Shows a duration exactly, in its largest whole unit: {@code 90 s}, {@code 5 min}, {@code 2 h}.
+   */
+  public static String duration(java.time.Duration d) {
+    long seconds = d.toSeconds();
+    if (seconds < 60 || seconds % 60 != 0) {
+      return seconds + " s";
+    }
+    long minutes = seconds / 60;
+    if (minutes < 60 || minutes % 60 != 0) {
+      return minutes + " min";
+    }
+    return minutes / 60 + " h";
+  }
 }

@@ -62,6 +62,16 @@ public final class TransferOptions {
   int stallTimeoutSeconds = 10;
 
   @Option(
+      names = "--max-outage",
+      paramLabel = "DURATION",
+      converter = Durations.class,
+      description =
+          "Once the store has answered, ride through an outage (refused or reset connections,"
+              + " timeouts, 5xx) for this long without progress before failing, e.g. 90s, 5m;"
+              + " 0 fails at once (default: 5m).")
+  Duration maxOutage = Retriever.DEFAULT_MAX_OUTAGE;
+
+  @Option(
       names = "--no-verify",
       description =
           "Do not check objects against the checksums S3 offers (for stores whose ETags are not"
@@ -75,6 +85,7 @@ public final class TransferOptions {
   public Retriever.Builder apply(Retriever.Builder builder) {
     option("--stall-timeout", () -> builder.stallTimeout(Duration.ofSeconds(stallTimeoutSeconds)));
     builder.verify(!noVerify);
+    option("--max-outage", () -> builder.maxOutage(maxOutage));
     option("--concurrency", () -> builder.concurrency(concurrency));
     option("--chunk-size", () -> builder.chunkSize(chunkSize));
     option("--max-memory", () -> builder.maxInFlightBytes(maxMemory));

@@ -175,12 +175,18 @@ class FaultsTest {
     try (LocalS3 s3 = LocalS3.builder().faults(faults).start()) {
       s3.createBucket("bounded");
       s3.putMany("bounded", 20, 1000, i -> "k" + i);
-      try (Retriever retriever = retriever(s3).maxAttempts(2).build()) {
+      // Every GET answered 500 is an outage to ride through; with no outage allowed, each counts.
+      try (Retriever retriever = retriever(s3).maxOutage(Duration.ZERO).maxAttempts(2).build()) {
         assertThatThrownBy(() -> retriever.toMemory(DownloadRequest.key("bounded", "k1")).await())
             .isInstanceOf(RetrieverException.class)
             .hasMessageContaining("s3://bounded/k1");
       }
-      try (Retriever retriever = retriever(s3).maxAttempts(100).maxRetriesPerDownload(5).build()) {
+      try (Retriever retriever =
+          retriever(s3)
+              .maxOutage(Duration.ZERO)
+              .maxAttempts(100)
+              .maxRetriesPerDownload(5)
+              .build()) {
         assertThatThrownBy(() -> retriever.toMemory(DownloadRequest.prefix("bounded", "")).await())
             .isInstanceOf(RetrieverException.class)
             .hasMessageContaining("gave up after 5 retries in this download");

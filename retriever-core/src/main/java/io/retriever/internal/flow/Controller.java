@@ -17,6 +17,12 @@ import java.util.concurrent.TimeUnit;
  * previous limit (and stays there a while) when it did not, and halves the limit when a GET got 503
  * after the SDK's own retries.
  *
+ * <p>Two more signals say the store falls behind, and cut the limit as a persistent 503 does: a
+ * request that got no byte for the stall timeout (counted with the 503s by the caller), and a
+ * first-byte latency that rose well above the lowest seen (the interval's mean more than twice the
+ * lowest interval mean, and more than {@link #LATENCY_RISE_NANOS} above it): requests queue at the
+ * store. No growth happens while either lasts.
+ *
  * <p>Which 503s count: the SDK retries a throttled request itself, with its own back-off, and most
  * retries succeed; those 503s are left to it. Cutting the concurrency for each of them as well
  * would stack two reactions to one signal: at a steady 10 % of requests throttled, every second
@@ -40,6 +46,12 @@ public final class Controller {
 
   /** How often throughput is measured and the limit moved toward a target. */
   static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+  /** How far the mean first-byte latency must rise above the lowest to count as queueing. */
+  static final long LATENCY_RISE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** First bytes needed before an interval's mean latency is judged. */
+  static final int LATENCY_SAMPLES = 4;
 
   /** Intervals to stay at a limit after stepping back to it. */
   static final int HOLD_INTERVALS = 4;
@@ -76,6 +88,17 @@ public final class Controller {
 
   /** Decisions left to stay at the current limit (target). */
   private int hold;
+
+  /** First bytes counted at the last judged interval, and their summed latency. */
+  private long lastFirstBytes;
+
+  private long lastFirstByteNanos;
+
+  /** The lowest mean first-byte latency of an interval so far, or NaN before the first. */
+  private double lowestLatency = Double.NaN;
+
+  /** Whether the last judged interval's latency had risen: no growth until one has not. */
+  private boolean latencyHigh;
 
   private Controller(
       double target, int ceiling, int initial, long bytes, long slowDowns, long now) {
@@ -133,14 +156,48 @@ public final class Controller {
    * far, the count of GETs that got 503 after the SDK's retries, and the time.
    */
   public int decide(int currentLimit, long bytesDone, long slowDowns, long nowNanos) {
-    return clamp(
-        target == 0
-            ? backOff(currentLimit, slowDowns, nowNanos)
-            : seekTarget(currentLimit, bytesDone, slowDowns, nowNanos));
+    return decide(currentLimit, bytesDone, slowDowns, lastFirstBytes, lastFirstByteNanos, nowNanos);
   }
 
-  private int backOff(int limit, long slowDowns, long now) {
-    if (slowDowns > lastSlowDowns) {
+  /**
+   * Returns the limit to set, as {@link #decide(int, long, long, long)} does, given also the count
+   * of responses whose first byte came so far and the sum of their first-byte latencies.
+   */
+  public int decide(
+      int currentLimit,
+      long bytesDone,
+      long slowDowns,
+      long firstBytes,
+      long firstByteNanos,
+      long nowNanos) {
+    boolean queueing = latencyRose(firstBytes, firstByteNanos);
+    return clamp(
+        target == 0
+            ? backOff(currentLimit, slowDowns, queueing, nowNanos)
+            : seekTarget(currentLimit, bytesDone, slowDowns, queueing, nowNanos));
+  }
+
+  /**
+   * Returns whether the mean first-byte latency since the last judged interval rose well above the
+   * lowest so far; judges only once enough first bytes came.
+   */
+  private boolean latencyRose(long firstBytes, long firstByteNanos) {
+    long n = firstBytes - lastFirstBytes;
+    if (n < LATENCY_SAMPLES) {
+      return false;
+    }
+    double mean = (double) (firstByteNanos - lastFirstByteNanos) / n;
+    lastFirstBytes = firstBytes;
+    lastFirstByteNanos = firstByteNanos;
+    if (Double.isNaN(lowestLatency) || mean < lowestLatency) {
+      lowestLatency = mean;
+    }
+    latencyHigh = mean > 2 * lowestLatency && mean > lowestLatency + LATENCY_RISE_NANOS;
+    return latencyHigh;
+  }
+
+  private int backOff(int limit, long slowDowns, boolean queueing, long now) {
+    if (slowDowns > lastSlowDowns || queueing) {
       lastSlowDowns = slowDowns;
       if (now - lastCut >= SPACING_NANOS) {
         lastCut = now;
@@ -148,6 +205,7 @@ public final class Controller {
         return Math.max(1, limit / 2);
       }
     } else if (limit < ceiling
+        && !latencyHigh
         && now - lastCut >= RECOVERY_NANOS
         && now - lastChange >= SPACING_NANOS) {
       lastChange = now;
@@ -156,12 +214,12 @@ public final class Controller {
     return limit;
   }
 
-  private int seekTarget(int current, long bytes, long slowDowns, long now) {
+  private int seekTarget(int current, long bytes, long slowDowns, boolean queueing, long now) {
     double rate = (bytes - lastBytes) * 1e9 / Math.max(1, now - lastNanos);
     int next = current;
     if (hold > 0) {
       hold--;
-    } else if (slowDowns > lastSlowDowns) {
+    } else if (slowDowns > lastSlowDowns || queueing) {
       previousLimit = current;
       next = current / 2;
     } else if (rate > 0 && !measured) {

@@ -34,7 +34,11 @@ public final class Engine implements AutoCloseable {
   static final int INITIAL_TUNED_CONCURRENCY = 8;
 
   /** What every download adds to, for the controller to watch. */
-  record Totals(AtomicLong bytesDone, AtomicLong slowDowns) {}
+  record Totals(
+      AtomicLong bytesDone,
+      AtomicLong slowDowns,
+      AtomicLong firstBytes,
+      AtomicLong firstByteNanos) {}
 
   final Settings settings;
   final S3Access s3;
@@ -47,7 +51,8 @@ public final class Engine implements AutoCloseable {
   final Throttle throttle;
 
   final ConcurrencyLimit limit;
-  final Totals totals = new Totals(new AtomicLong(), new AtomicLong());
+  final Totals totals =
+      new Totals(new AtomicLong(), new AtomicLong(), new AtomicLong(), new AtomicLong());
 
   /** Admitted chunks of every download, in admission order, waiting for a worker. */
   final BlockingQueue<Work> work = new LinkedBlockingQueue<>();
@@ -153,7 +158,12 @@ public final class Engine implements AutoCloseable {
         clock.sleep(controller.intervalNanos());
         limit.set(
             controller.decide(
-                limit.get(), totals.bytesDone().get(), totals.slowDowns().get(), clock.nanoTime()));
+                limit.get(),
+                totals.bytesDone().get(),
+                totals.slowDowns().get(),
+                totals.firstBytes().get(),
+                totals.firstByteNanos().get(),
+                clock.nanoTime()));
       }
     } catch (InterruptedException e) {
       // The Retriever closed.

@@ -7,7 +7,9 @@ import io.retriever.event.ChunkRequested;
 import io.retriever.event.ChunkRetried;
 import io.retriever.internal.Fixes;
 import io.retriever.internal.Settings;
+import io.retriever.internal.Text;
 import io.retriever.internal.flow.Throttle;
+import io.retriever.internal.s3.Outage;
 import io.retriever.internal.s3.S3Access;
 import io.retriever.internal.s3.S3Errors;
 import io.retriever.internal.verify.CheckingStream;
@@ -153,8 +155,15 @@ final class Fetcher {
       cursor.partMd5 = Hashes.newDigest("MD5");
     }
     String uri = task.object().uri();
+    Outage outage = scope.outage();
+    // Attempts that count against maxAttempts; an outage's retries do not, within its limit.
+    int counted = 0;
+    int riding = 0;
+    long progressNanos = outage.now();
     for (int attempt = 1; ; attempt++) {
       int number = attempt;
+      long answersBefore = outage.answers();
+      int positionBefore = cursor.position;
       long firstByte = task.offset() + cursor.position;
       scope
           .invoker()
@@ -172,22 +181,44 @@ final class Fetcher {
         if (scope.failures().failed()) {
           throw scope.failures().failure();
         }
-        if (e instanceof S3Exception s3e && s3e.statusCode() == 503) {
+        if (e instanceof S3Exception s3e) {
+          outage.refused();
+          if (s3e.statusCode() == 503) {
+            scope.metrics().slowDown();
+          }
+        } else if (S3Errors.timedOut(e)) {
+          // No byte for the stall timeout: the store falls behind, as a 503 says.
           scope.metrics().slowDown();
+        }
+        if (cursor.position > positionBefore) {
+          progressNanos = outage.now();
         }
         boolean corrupt = cursor.position == task.length();
         if (corrupt) {
           // Every byte arrived, and a checksum said they are wrong: fetch them all again.
           cursor.restart();
         }
+        long backoff;
+        if (!corrupt && outage.ridesThrough(e, answersBefore, progressNanos)) {
+          backoff = backoffMillis(++riding);
+          scope.metrics().outageRetries.incrementAndGet();
+          LOG.debug("{}: riding through an outage ({}); again in {} ms", uri, e, backoff);
+          tellRetried(scope, task, number, e, backoff);
+          if (scope.failures().sleep(backoff)) {
+            throw scope.failures().failure();
+          }
+          continue;
+        }
+        riding = 0;
+        counted++;
         boolean retryable = S3Errors.retryable(e) || unchangedAfter412(scope, e, task);
-        if (!retryable || attempt >= settings.maxAttempts()) {
+        if (!retryable || counted >= settings.maxAttempts()) {
           if (corrupt) {
             throw new RetrieverException(
                 Reason.CORRUPT,
                 task.object().uri()
                     + " failed verification on all "
-                    + attempt
+                    + counted
                     + " attempts ("
                     + e.getMessage()
                     + "); the server or the network corrupts it, or turn verification off ("
@@ -196,7 +227,9 @@ final class Fetcher {
                     + " store's ETags are not MD5s",
                 e);
           }
-          throw s3.describe(e, task.object().bucket(), task.object().key());
+          throw outage.hadAnswered() && Outage.isOutage(e)
+              ? gaveUp(outage, task, e)
+              : s3.describe(e, task.object().bucket(), task.object().key());
         }
         if (scope.metrics().retries.incrementAndGet() > settings.maxRetriesPerDownload()) {
           throw new RetrieverException(
@@ -210,18 +243,52 @@ final class Fetcher {
                   + e,
               e);
         }
-        long backoff = backoffMillis(attempt);
-        scope
-            .invoker()
-            .tell(
-                "chunkRetried",
-                uri,
-                l -> l.chunkRetried(new ChunkRetried(task, number, e, Duration.ofMillis(backoff))));
+        backoff = backoffMillis(counted);
+        tellRetried(scope, task, number, e, backoff);
         if (scope.failures().sleep(backoff)) {
           throw scope.failures().failure();
         }
       }
     }
+  }
+
+  private static void tellRetried(
+      Scope scope, ChunkTask task, int attempt, Exception cause, long backoffMillis) {
+    scope
+        .invoker()
+        .tell(
+            "chunkRetried",
+            task.object().uri(),
+            l ->
+                l.chunkRetried(
+                    new ChunkRetried(task, attempt, cause, Duration.ofMillis(backoffMillis))));
+  }
+
+  /**
+   * Describes a chunk given up on after an outage: the store answered before, so the endpoint is
+   * right, and what was fetched is kept for a rerun.
+   */
+  private RetrieverException gaveUp(Outage outage, ChunkTask task, Exception e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String cause =
+        root.getClass().getSimpleName()
+            + (root.getMessage() == null
+                ? ""
+                : ": " + root.getMessage().lines().findFirst().orElse(""));
+    long limit = outage.limit().toSeconds();
+    return new RetrieverException(
+        Reason.UNREACHABLE,
+        "the store stopped answering while fetching "
+            + task.object().uri()
+            + (limit > 0 ? " and did not answer again within " + Text.duration(outage.limit()) : "")
+            + " (last: "
+            + cause
+            + "); rerun when it is back"
+            + (limit > 0 ? ", or allow a longer outage (" + Fixes.MAX_OUTAGE + ")" : ""),
+        e);
   }
 
   /**
@@ -282,8 +349,10 @@ final class Fetcher {
     long first = task.offset() + cursor.position;
     long last = task.offset() + task.length() - 1;
     scope.metrics().requests.incrementAndGet();
+    long asked = System.nanoTime();
     try (ResponseInputStream<GetObjectResponse> body =
         s3.get(task.object(), whole ? null : "bytes=" + first + "-" + last, headers)) {
+      scope.metrics().firstByte(System.nanoTime() - asked);
       scope.inFlight().add(body);
       try {
         Responses.check(task, body.response(), whole, first, last);
@@ -291,6 +360,7 @@ final class Fetcher {
             cursor.position == 0 && task.wholeObject()
                 ? scope.verifier().wholeGet(task.object(), body.response())
                 : null;
+        scope.outage().answered();
         if (plan != null) {
           // A whole object is its only chunk, whose CRC no sink keeps: the field is free.
           cursor.whole = plan;

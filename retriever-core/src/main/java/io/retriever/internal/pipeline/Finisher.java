@@ -110,7 +110,7 @@ final class Finisher {
     }
     RetrieverException error = object.failure();
     if (error != null) {
-      object.discard();
+      object.giveUp(error);
       scope.failures().report(object.object(), error);
       return false;
     }

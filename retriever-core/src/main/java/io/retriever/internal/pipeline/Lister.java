@@ -8,6 +8,7 @@ import io.retriever.hook.ObjectInterceptor;
 import io.retriever.hook.ObjectLister;
 import io.retriever.hook.ObjectPlan;
 import io.retriever.internal.Settings;
+import io.retriever.internal.s3.Outage;
 import io.retriever.internal.s3.S3Access;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,11 +58,12 @@ final class Lister {
   }
 
   /** Returns the user's lister, or else the built-in one. */
-  static ObjectLister chosen(Settings settings, S3Access s3, Metrics metrics, Threads threads) {
+  static ObjectLister chosen(
+      Settings settings, S3Access s3, Metrics metrics, Threads threads, Outage outage) {
     return settings.lister() != null
         ? settings.lister()
         : new S3Lister(
-            s3, settings.maxAttempts(), settings.maxRetriesPerDownload(), metrics, threads);
+            s3, settings.maxAttempts(), settings.maxRetriesPerDownload(), metrics, threads, outage);
   }
 
   /**

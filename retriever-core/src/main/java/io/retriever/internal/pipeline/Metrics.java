@@ -29,6 +29,10 @@ public final class Metrics {
   final AtomicLong bytesDone = new AtomicLong();
   final AtomicLong requests = new AtomicLong();
   final AtomicLong retries = new AtomicLong();
+
+  /** Requests sent again through an outage, which no retry budget counts. */
+  final AtomicLong outageRetries = new AtomicLong();
+
   final AtomicLong bytesFetched = new AtomicLong();
   final AtomicLong bytesResumed = new AtomicLong();
   final AtomicLong objectsSkipped = new AtomicLong();
@@ -53,6 +57,12 @@ public final class Metrics {
   void bytesDone(long n) {
     bytesDone.addAndGet(n);
     totals.bytesDone().addAndGet(n);
+  }
+
+  /** Counts a response whose first byte (its headers) came {@code nanos} after it was asked. */
+  void firstByte(long nanos) {
+    totals.firstBytes().incrementAndGet();
+    totals.firstByteNanos().addAndGet(nanos);
   }
 
   /** Counts a GET that got 503 SlowDown after the SDK's own retries. */
@@ -80,7 +90,7 @@ public final class Metrics {
         bytesDone.get(),
         elapsed,
         requests.get(),
-        retries.get(),
+        retries.get() + outageRetries.get(),
         peak,
         bytesFetched.get(),
         objectsSkipped.get(),

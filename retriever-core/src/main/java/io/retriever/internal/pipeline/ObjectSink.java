@@ -129,6 +129,14 @@ public abstract class ObjectSink {
   /** Removes what an object that failed before completion left behind. */
   public void discard() {}
 
+  /**
+   * Ends an object that failed alone with {@code error}: like {@link #discard}, unless the sink
+   * keeps what a failure fetched for a rerun.
+   */
+  public void giveUp(RetrieverException error) {
+    discard();
+  }
+
   /** Takes a completed object back after a post-download hook failed it. */
   public void revoke() {}
 

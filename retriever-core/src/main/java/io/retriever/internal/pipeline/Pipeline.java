@@ -8,10 +8,14 @@ import io.retriever.ProgressSnapshot;
 import io.retriever.RetrieverException;
 import io.retriever.RetrieverException.Reason;
 import io.retriever.event.DownloadStarted;
+import io.retriever.event.StoreReachable;
+import io.retriever.event.StoreUnreachable;
 import io.retriever.internal.Settings;
 import io.retriever.internal.flow.Budget;
+import io.retriever.internal.s3.Outage;
 import io.retriever.internal.verify.Verifier;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -22,6 +26,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /*
  * One download: wiring and lifecycle. Data flows one way, through queues: lister -> chunker ->
@@ -38,6 +45,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 /** Runs one download through lister, chunker, downloader, sink and finisher. */
 public final class Pipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+
   private final Engine engine;
   private final Settings settings;
   private final DownloadRequest request;
@@ -87,12 +96,41 @@ public final class Pipeline {
             invoker,
             verifier,
             ConcurrentHashMap.newKeySet(),
+            new Outage(settings.maxOutage(), new StoreWatcher(), engine.clock::nanoTime),
             finished,
             new AtomicLong(),
             this::maybeEnd);
     this.progress =
         new Progress(metrics, failures, account, engine.limit, listed, finished, engine.clock);
     this.crew = new Crew(engine.threads, metrics, failures, this::maybeEnd);
+  }
+
+  /** Tells the listeners when the store stops answering and when it answers again. */
+  private final class StoreWatcher implements Outage.Watcher {
+    @Override
+    public void unreachable(Throwable cause, Duration limit) {
+      LOG.info(
+          "the store stopped answering ({}); retrying for up to {} s without progress",
+          cause.toString(),
+          limit.toSeconds());
+      Instant since = engine.clock.now();
+      tellStore(
+          "storeUnreachable", l -> l.storeUnreachable(new StoreUnreachable(since, cause, limit)));
+    }
+
+    @Override
+    public void reachable(Duration downtime) {
+      LOG.info("the store answers again after {} ms", downtime.toMillis());
+      tellStore("storeReachable", l -> l.storeReachable(new StoreReachable(downtime)));
+    }
+
+    private void tellStore(String point, Consumer<DownloadListener> event) {
+      try {
+        invoker.tell(point, null, event);
+      } catch (RetrieverException e) {
+        failures.fail(e);
+      }
+    }
   }
 
   /** Starts a download into {@code sink} on the Retriever's {@code engine}. */
@@ -120,7 +158,7 @@ public final class Pipeline {
     Lister lister =
         new Lister(
             request,
-            Lister.chosen(settings, engine.s3, metrics, engine.threads),
+            Lister.chosen(settings, engine.s3, metrics, engine.threads, scope.outage()),
             sink,
             Lister.interceptors(settings, sink),
             listed,

@@ -65,7 +65,7 @@ final class Progress {
         Duration.ofNanos(clock.nanoTime() - startNanos),
         metrics.chunksAdmitted.get() - metrics.chunksFinished.get(),
         metrics.requests.get(),
-        metrics.retries.get(),
+        metrics.retries.get() + metrics.outageRetries.get(),
         Map.of(
             StageName.CHUNKER,
             listed.size(),

@@ -6,6 +6,7 @@ import io.retriever.RetrieverException;
 import io.retriever.hook.ObjectLister;
 import io.retriever.internal.s3.ListedObjects;
 import io.retriever.internal.s3.ListingPages;
+import io.retriever.internal.s3.Outage;
 import io.retriever.internal.s3.S3Access;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -35,12 +36,21 @@ final class S3Lister implements ObjectLister {
   private final int maxRetries;
   private final Metrics metrics;
   private final Threads threads;
+  private final Outage outage;
 
   /**
    * @param maxAttempts attempts per page or HEAD
    * @param maxRetries retries the whole download may spend
+   * @param outage the download's knowledge of the store's reachability, which pages ride through
    */
-  S3Lister(S3Access s3, int maxAttempts, int maxRetries, Metrics metrics, Threads threads) {
+  S3Lister(
+      S3Access s3,
+      int maxAttempts,
+      int maxRetries,
+      Metrics metrics,
+      Threads threads,
+      Outage outage) {
+    this.outage = outage;
     this.s3 = s3;
     this.maxAttempts = maxAttempts;
     this.maxRetries = maxRetries;
@@ -71,14 +81,25 @@ final class S3Lister implements ObjectLister {
         new FolderListing(
             (under, delimiter, startAfter) ->
                 new ListingPages(
-                    s3,
-                    bucket,
-                    under,
-                    maxAttempts,
-                    metrics.requests::incrementAndGet,
-                    () -> metrics.retries.incrementAndGet() <= maxRetries,
-                    delimiter,
-                    startAfter),
+                        s3,
+                        bucket,
+                        under,
+                        maxAttempts,
+                        metrics.requests::incrementAndGet,
+                        new ListingPages.RetryBudget() {
+                          @Override
+                          public boolean spend() {
+                            return metrics.retries.incrementAndGet() <= maxRetries;
+                          }
+
+                          @Override
+                          public void rodeThrough() {
+                            metrics.outageRetries.incrementAndGet();
+                          }
+                        },
+                        delimiter,
+                        startAfter)
+                    .ridingThrough(outage),
             threads,
             metrics);
     listing.list(
@@ -115,7 +136,9 @@ final class S3Lister implements ObjectLister {
               pool.submit(
                   () -> {
                     metrics.requests.incrementAndGet();
-                    return s3.head(request.bucket(), key);
+                    ObjectInfo head = s3.head(request.bucket(), key);
+                    outage.answered();
+                    return head;
                   }));
         }
         out.add(result(window.removeFirst()));

@@ -1,5 +1,6 @@
 package io.retriever.internal.pipeline;
 
+import io.retriever.internal.s3.Outage;
 import io.retriever.internal.verify.Verifier;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.core.ResponseInputStream;
  * download's counters, failure policy, hook invoker and verifier, its responses in flight (aborted
  * when it fails) and the finisher's input. The workers know a download only through this.
  *
+ * @param outage what the download knows of its store's reachability
  * @param finished objects whose last chunk is in, for the finisher
  * @param outstanding chunks admitted that no worker is done with yet
  * @param whenIdle called each time {@code outstanding} falls to 0
@@ -22,6 +24,7 @@ record Scope(
     Invoker invoker,
     Verifier verifier,
     Set<ResponseInputStream<?>> inFlight,
+    Outage outage,
     BlockingQueue<ObjectSink> finished,
     AtomicLong outstanding,
     Runnable whenIdle) {

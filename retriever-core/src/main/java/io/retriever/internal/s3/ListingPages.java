@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /*
@@ -56,6 +57,9 @@ public final class ListingPages {
   @FunctionalInterface
   public interface RetryBudget {
     boolean spend();
+
+    /** Counts a page asked for again through an outage, which spends nothing. */
+    default void rodeThrough() {}
   }
 
   private final S3Access s3;
@@ -64,6 +68,9 @@ public final class ListingPages {
   private final int maxAttempts;
   private final Runnable onRequest;
   private final RetryBudget budget;
+
+  /** What the download knows of the store's reachability; by default, nothing rides through. */
+  private Outage outage = Outage.never();
 
   /** The delimiter that rolls keys up into common prefixes, or null for every key. */
   private final String delimiter;
@@ -258,11 +265,34 @@ public final class ListingPages {
 
   /** Sends the request for the next page, again after a failure that may pass, within bounds. */
   private ListObjectsV2Response fetch() throws InterruptedException {
-    for (int attempt = 1; ; attempt++) {
+    long asked = outage.now();
+    int riding = 0;
+    for (int attempt = 1; ; ) {
+      long answersBefore = outage.answers();
       try {
         onRequest.run();
-        return s3.listPage(bucket, prefix, token, delimiter, startAfter);
+        ListObjectsV2Response page = s3.listPage(bucket, prefix, token, delimiter, startAfter);
+        outage.answered();
+        return page;
       } catch (RuntimeException e) {
+        if (e instanceof S3Exception) {
+          outage.refused();
+        }
+        if (outage.ridesThrough(e, answersBefore, asked)) {
+          budget.rodeThrough();
+          long ceiling =
+              Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(riding++, 16));
+          long backoff = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+          LOG.debug(
+              "listing {}: page {} met an outage ({}); asking again in {} ms",
+              where(),
+              pages + 1,
+              e.toString(),
+              backoff);
+          TimeUnit.MILLISECONDS.sleep(backoff);
+          continue;
+        }
+        riding = 0;
         boolean retryable = S3Errors.retryable(e);
         if (!retryable || attempt >= maxAttempts || !budget.spend()) {
           RetrieverException described = s3.describe(e, bucket, prefix);
@@ -292,8 +322,15 @@ public final class ListingPages {
             e.toString(),
             backoff);
         TimeUnit.MILLISECONDS.sleep(backoff);
+        attempt++;
       }
     }
+  }
+
+  /** Rides the pages through an outage of the store as {@code outage} says; returns this. */
+  public ListingPages ridingThrough(Outage outage) {
+    this.outage = outage;
+    return this;
   }
 
   /**

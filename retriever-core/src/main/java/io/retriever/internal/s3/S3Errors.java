@@ -200,6 +200,11 @@ public final class S3Errors {
     return false;
   }
 
+  /** Returns whether a request failed because no byte came for the stall timeout. */
+  public static boolean timedOut(Throwable error) {
+    return rootCause(error) instanceof SocketTimeoutException;
+  }
+
   /** Returns whether the SDK failed because no credentials provider had any. */
   private static boolean noCredentials(Throwable error) {
     for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {

@@ -329,19 +329,39 @@ final class FileObject extends ObjectSink {
     close(h, j);
   }
 
+  @Override
+  public void giveUp(RetrieverException error) {
+    if (sink.keeps(error)) {
+      sink.keptAlone(keep());
+    } else {
+      discard();
+    }
+  }
+
   /**
-   * Leaves its temporary file and journal for a rerun to continue, when it has them; else discards
-   * it.
+   * Leaves its temporary file and journal for a rerun to continue, when it has them, and returns
+   * the bytes of whole chunks they hold; else discards it and returns 0.
    */
-  void keep() {
+  long keep() {
     PartFiles.Held h = held;
     Journal j = journal;
     if (h == null || j == null) {
       discard();
-      return;
+      return 0;
     }
     sink.forget(this);
     close(h, j);
+    try {
+      Journal.Contents contents = Journal.read(Journal.pathFor(h.path()));
+      if (contents == null) {
+        return 0;
+      }
+      ResumedChunks kept = new ResumedChunks();
+      kept.take(contents, layout().count());
+      return kept.bytes(layout());
+    } catch (IOException e) {
+      return 0; // Kept all the same; a rerun reads the journal again.
+    }
   }
 
   private static void close(PartFiles.Held h, Journal j) {

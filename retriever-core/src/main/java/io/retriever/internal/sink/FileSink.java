@@ -69,8 +69,15 @@ public final class FileSink implements Sink {
   /** The finished files an iteration takes, or null when the download is not iterated. */
   private final FinishedFiles finished;
 
-  /** Whether the download was cancelled (rather than failed). */
-  private volatile boolean cancelled;
+  /** Whether the download's failure lets unfinished objects keep what they fetched. */
+  private volatile boolean keepable;
+
+  /** Bytes kept for a rerun by the clean-up. */
+  private volatile long kept;
+
+  /** Bytes kept for a rerun by objects that failed alone. */
+  private final java.util.concurrent.atomic.AtomicLong keptAlone =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param root the directory no file may be written outside of
@@ -177,26 +184,69 @@ public final class FileSink implements Sink {
 
   @Override
   public void failed(RetrieverException failure) {
-    cancelled = failure.reason() == Reason.CANCELLED;
+    keepable = keepsProgress(failure);
     if (finished != null) {
       finished.release(); // Its workers must not wait for an iteration now.
     }
   }
 
   /**
-   * Removes the temporary files of unfinished objects; when the download was cancelled and the
-   * options say so, keeps those a rerun can continue (with their journals) instead.
+   * Returns whether a download that failed this way keeps what it fetched: unless its bytes proved
+   * wrong, or the disk is full (then keeping would hold the space the failure needs).
+   */
+  static boolean keepsProgress(RetrieverException failure) {
+    return failure.reason() != Reason.CORRUPT
+        && failure.reason() != Reason.CHANGED
+        && failure.reason() != Reason.NOT_FOUND
+        && !outOfSpace(failure);
+  }
+
+  /** Returns whether an object that failed alone with {@code error} keeps its temporary file. */
+  boolean keeps(RetrieverException error) {
+    return keepsProgress(error) && options.keepPartial() && options.resume();
+  }
+
+  /** Counts bytes an object that failed alone kept for a rerun. */
+  void keptAlone(long bytes) {
+    keptAlone.addAndGet(bytes);
+  }
+
+  /** Returns whether a failure came from a full disk or an exhausted quota. */
+  public static boolean outOfSpace(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = t.getMessage();
+      if (message != null
+          && (message.contains("No space left on device")
+              || message.contains("Disk quota exceeded")
+              || message.contains("File too large"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Removes the temporary files of unfinished objects; when the failure allows it and the options
+   * say so, keeps those a rerun can continue (with their journals) instead, as Ctrl-C does.
    */
   @Override
   public void cleanUp() {
-    boolean keep = cancelled && options.keepPartial() && options.resume();
+    boolean keep = keepable && options.keepPartial() && options.resume();
+
+    long bytes = 0;
     for (FileObject file : List.copyOf(unfinished)) {
       if (keep) {
-        file.keep();
+        bytes += file.keep();
       } else {
         file.discard();
       }
     }
+    kept = bytes;
+  }
+
+  /** Returns the bytes the temporary files kept for a rerun hold, once the clean-up ran. */
+  public long kept() {
+    return kept + keptAlone.get();
   }
 
   /** Returns the completed files in listing order. */

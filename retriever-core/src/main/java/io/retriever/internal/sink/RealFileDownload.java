@@ -28,6 +28,11 @@ public final class RealFileDownload extends RealDownload implements FileDownload
   }
 
   @Override
+  public long keptBytes() {
+    return sink.kept();
+  }
+
+  @Override
   public List<DownloadedFile> files() {
     if (finished != null) {
       throw new IllegalStateException(

@@ -64,6 +64,61 @@ class ControllerTest {
   }
 
   @Test
+  void fixed_firstByteLatencyRisingWellAboveTheLowest_cuts_andHoldsGrowthWhileHigh() {
+    Controller controller = Controller.fixed(64, 0, 0);
+    long firstBytes = 0;
+    long latency = 0;
+    int limit = 64;
+    // 25 ms to the first byte while the store keeps up: no cut.
+    for (long t = 250 * MS; t <= 2_000 * MS; t += 250 * MS) {
+      firstBytes += 10;
+      latency += 10 * 25 * MS;
+      limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
+    }
+    assertThat(limit).isEqualTo(64);
+    // Requests queue at the store: 2 s to the first byte. Cut, at most once a second.
+    int cuts = 0;
+    for (long t = 2_250 * MS; t <= 4_000 * MS; t += 250 * MS) {
+      firstBytes += 4;
+      latency += 4 * 2_000 * MS;
+      int next = controller.decide(limit, 0, 0, firstBytes, latency, t);
+      if (next < limit) {
+        cuts++;
+      }
+      limit = next;
+    }
+    assertThat(cuts).isEqualTo(2);
+    assertThat(limit).isEqualTo(16);
+    // Still high, with no new first byte for a long while: no growth.
+    for (long t = 4_250 * MS; t <= 20_000 * MS; t += 250 * MS) {
+      limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
+    }
+    assertThat(limit).isEqualTo(16);
+    // Back to 25 ms: the limit grows again.
+    for (long t = 20_250 * MS; t <= 30_000 * MS; t += 250 * MS) {
+      firstBytes += 10;
+      latency += 10 * 25 * MS;
+      limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
+    }
+    assertThat(limit).isGreaterThan(16);
+  }
+
+  @Test
+  void fixed_latencyThatRisesLessThanASecond_neverCuts() {
+    Controller controller = Controller.fixed(64, 0, 0);
+    long firstBytes = 0;
+    long latency = 0;
+    int limit = 64;
+    for (long t = 250 * MS; t <= 30_000 * MS; t += 250 * MS) {
+      firstBytes += 10;
+      // From 1 ms to 400 ms: 400 times the lowest, but a store answering, not a queue.
+      latency += 10 * (t < 5_000 * MS ? 1 : 400) * MS;
+      limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
+    }
+    assertThat(limit).isEqualTo(64);
+  }
+
+  @Test
   void fixed_503sCountedBeforeTheStart_doNotCut() {
     Controller controller = Controller.fixed(64, 7, 0);
     assertThat(controller.decide(64, 0, 7, 250 * MS)).isEqualTo(64);
