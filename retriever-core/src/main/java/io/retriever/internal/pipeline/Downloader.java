@@ -60,7 +60,7 @@ final class Downloader {
     this.limit = limit;
     this.buffers = buffers;
     this.clock = clock;
-    this.fetcher = new Fetcher(settings, s3, throttle);
+    this.fetcher = new Fetcher(settings, s3, throttle, limit);
     this.interceptors = settings.chunkInterceptors();
     this.streams = interceptors.stream().allMatch(i -> i instanceof ChunkInterceptor.RequestOnly);
   }

@@ -8,6 +8,7 @@ import io.retriever.event.ChunkRetried;
 import io.retriever.internal.Fixes;
 import io.retriever.internal.Settings;
 import io.retriever.internal.Text;
+import io.retriever.internal.flow.ConcurrencyLimit;
 import io.retriever.internal.flow.Throttle;
 import io.retriever.internal.s3.Outage;
 import io.retriever.internal.s3.S3Access;
@@ -66,10 +67,22 @@ final class Fetcher {
   /** The bandwidth cap, or null. */
   private final Throttle throttle;
 
-  Fetcher(Settings settings, S3Access s3, Throttle throttle) {
+  /** The concurrency limit, which holds back retries as well when it is lowered. */
+  private final ConcurrencyLimit limit;
+
+  Fetcher(Settings settings, S3Access s3, Throttle throttle, ConcurrencyLimit limit) {
     this.settings = settings;
     this.s3 = s3;
     this.throttle = throttle;
+    this.limit = limit;
+  }
+
+  /** Waits out a back-off; returns true when the download failed meanwhile. */
+  private static boolean backOff(Scope scope, long millis, boolean throughOutage)
+      throws InterruptedException {
+    return throughOutage
+        ? scope.outage().backOff(millis, scope.failures()::sleep)
+        : scope.failures().sleep(millis);
   }
 
   /** How far into its chunk a fetch has come, across attempts. */
@@ -172,8 +185,17 @@ final class Fetcher {
               uri,
               l -> l.chunkRequested(new ChunkRequested(task, number, firstByte)));
       cursor.requests++;
+      if (attempt == 1) {
+        limit.sending();
+      } else if (!limit.awaitSending(scope.failures()::failed)) {
+        throw scope.failures().failure();
+      }
       try {
-        attempt(scope, task, headers, writer, cursor);
+        try {
+          attempt(scope, task, headers, writer, cursor);
+        } finally {
+          limit.sent();
+        }
         return cursor;
       } catch (RetrieverException e) {
         throw e;
@@ -200,11 +222,11 @@ final class Fetcher {
         }
         long backoff;
         if (!corrupt && outage.ridesThrough(e, answersBefore, progressNanos)) {
-          backoff = backoffMillis(++riding);
+          backoff = outageBackoffMillis(++riding);
           scope.metrics().outageRetries.incrementAndGet();
           LOG.debug("{}: riding through an outage ({}); again in {} ms", uri, e, backoff);
           tellRetried(scope, task, number, e, backoff);
-          if (scope.failures().sleep(backoff)) {
+          if (backOff(scope, backoff, true)) {
             throw scope.failures().failure();
           }
           continue;
@@ -245,7 +267,7 @@ final class Fetcher {
         }
         backoff = backoffMillis(counted);
         tellRetried(scope, task, number, e, backoff);
-        if (scope.failures().sleep(backoff)) {
+        if (backOff(scope, backoff, false)) {
           throw scope.failures().failure();
         }
       }
@@ -459,6 +481,15 @@ final class Fetcher {
             + " of "
             + task.object().uri()
             + " differs from an earlier fetch of it; fetching it again to tell which is right");
+  }
+
+  /**
+   * Returns a back-off through an outage: the same ceiling, with full jitter, so that of the many
+   * requests waiting one goes again soon after the store is back, and its answer wakes the rest.
+   */
+  private static long outageBackoffMillis(int attempt) {
+    long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+    return ThreadLocalRandom.current().nextLong(ceiling / 10, ceiling + 1);
   }
 
   private static long backoffMillis(int attempt) {

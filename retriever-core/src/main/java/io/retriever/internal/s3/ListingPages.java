@@ -289,7 +289,12 @@ public final class ListingPages {
               pages + 1,
               e.toString(),
               backoff);
-          TimeUnit.MILLISECONDS.sleep(backoff);
+          outage.backOff(
+              backoff,
+              millis -> {
+                TimeUnit.MILLISECONDS.sleep(millis);
+                return false;
+              });
           continue;
         }
         riding = 0;

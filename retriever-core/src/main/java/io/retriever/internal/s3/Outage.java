@@ -64,6 +64,12 @@ public final class Outage {
   /** When the current outage began, or {@link #NOT_DOWN}. */
   private final AtomicLong downSince = new AtomicLong(NOT_DOWN);
 
+  /** Outages ended so far: a change wakes the requests waiting out their back-off. */
+  private final AtomicLong ended = new AtomicLong();
+
+  /** How often a request waiting out its back-off looks whether the outage ended. */
+  private static final long LOOK_MILLIS = 50;
+
   /**
    * @param limit how long a chunk or page may go without progress through an outage; zero turns
    *     riding through off
@@ -113,6 +119,7 @@ public final class Outage {
     if (downSince.get() != NOT_DOWN) {
       long since = downSince.getAndSet(NOT_DOWN);
       if (since != NOT_DOWN) {
+        ended.incrementAndGet();
         watcher.reachable(Duration.ofNanos(nanoTime.getAsLong() - since));
       }
     }
@@ -145,6 +152,35 @@ public final class Outage {
       watcher.unreachable(error, limit());
     }
     return true;
+  }
+
+  /** Waits for something to end a back-off. */
+  public interface Wait {
+    /**
+     * Waits up to {@code millis}; returns true when the waiting must stop (the download failed).
+     */
+    boolean sleep(long millis) throws InterruptedException;
+  }
+
+  /**
+   * Waits out a back-off through an outage: {@code millis}, or less when the store answers another
+   * request meanwhile (then every request waiting goes again at once). Returns true when {@code
+   * wait} says to stop.
+   */
+  public boolean backOff(long millis, Wait wait) throws InterruptedException {
+    long epoch = ended.get();
+    long left = millis;
+    while (left > 0) {
+      long step = Math.min(left, LOOK_MILLIS);
+      if (wait.sleep(step)) {
+        return true;
+      }
+      if (ended.get() != epoch) {
+        return false;
+      }
+      left -= step;
+    }
+    return false;
   }
 
   /** Returns whether the store had answered when it stopped: an outage, not a wrong endpoint. */

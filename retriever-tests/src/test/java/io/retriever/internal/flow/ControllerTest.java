@@ -76,9 +76,10 @@ class ControllerTest {
       limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
     }
     assertThat(limit).isEqualTo(64);
-    // Requests queue at the store: 2 s to the first byte. Cut, at most once a second.
+    // Requests queue at the store: 2 s to the first byte. Cut once, then judge again only when
+    // as many first bytes as the old limit came back (the requests sent before the cut).
     int cuts = 0;
-    for (long t = 2_250 * MS; t <= 4_000 * MS; t += 250 * MS) {
+    for (long t = 2_250 * MS; t <= 5_750 * MS; t += 250 * MS) {
       firstBytes += 4;
       latency += 4 * 2_000 * MS;
       int next = controller.decide(limit, 0, 0, firstBytes, latency, t);
@@ -87,10 +88,17 @@ class ControllerTest {
       }
       limit = next;
     }
-    assertThat(cuts).isEqualTo(2);
+    assertThat(cuts).isEqualTo(1);
+    assertThat(limit).isEqualTo(32);
+    // Still queueing after those 64: cut again.
+    for (long t = 6_000 * MS; t <= 7_000 * MS; t += 250 * MS) {
+      firstBytes += 4;
+      latency += 4 * 2_000 * MS;
+      limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
+    }
     assertThat(limit).isEqualTo(16);
     // Still high, with no new first byte for a long while: no growth.
-    for (long t = 4_250 * MS; t <= 20_000 * MS; t += 250 * MS) {
+    for (long t = 7_250 * MS; t <= 20_000 * MS; t += 250 * MS) {
       limit = controller.decide(limit, 0, 0, firstBytes, latency, t);
     }
     assertThat(limit).isEqualTo(16);
