@@ -61,6 +61,9 @@ class CleanStderrTest {
                   "64KiB",
                   "--stall-timeout",
                   "2",
+                  // Every GET fails: with no outage to ride through, each counts as an attempt.
+                  "--max-outage",
+                  "0",
                   "-q"));
       assertThat(result.exitCode()).isEqualTo(1);
       // Each object fails alone, named on a line of its own; the last line says the outcome.

@@ -249,7 +249,7 @@ final class Fetcher {
                     + " store's ETags are not MD5s",
                 e);
           }
-          throw outage.hadAnswered() && Outage.isOutage(e)
+          throw outageOutlasted(outage, e, progressNanos)
               ? gaveUp(outage, task, e)
               : s3.describe(e, task.object().bucket(), task.object().key());
         }
@@ -284,6 +284,18 @@ final class Fetcher {
             l ->
                 l.chunkRetried(
                     new ChunkRetried(task, attempt, cause, Duration.ofMillis(backoffMillis))));
+  }
+
+  /**
+   * Returns whether a chunk gives up because the store stopped answering for longer than the outage
+   * limit (or, with no limit, went away), rather than for a failure of its own object.
+   */
+  private static boolean outageOutlasted(Outage outage, Exception e, long progressNanos) {
+    if (!outage.hadAnswered() || !Outage.isOutage(e)) {
+      return false;
+    }
+    long limit = outage.limit().toNanos();
+    return limit > 0 && outage.now() - progressNanos >= limit;
   }
 
   /**
