@@ -303,15 +303,7 @@ final class Fetcher {
    * right, and what was fetched is kept for a rerun.
    */
   private RetrieverException gaveUp(Outage outage, ChunkTask task, Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String cause =
-        root.getClass().getSimpleName()
-            + (root.getMessage() == null
-                ? ""
-                : ": " + root.getMessage().lines().findFirst().orElse(""));
+    String cause = S3Errors.rootCauseLine(e);
     long limit = outage.limit().toSeconds();
     return new RetrieverException(
         Reason.UNREACHABLE,
@@ -500,12 +492,17 @@ final class Fetcher {
    * requests waiting one goes again soon after the store is back, and its answer wakes the rest.
    */
   private static long outageBackoffMillis(int attempt) {
-    long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+    long ceiling = ceilingMillis(attempt);
     return ThreadLocalRandom.current().nextLong(ceiling / 10, ceiling + 1);
   }
 
   private static long backoffMillis(int attempt) {
-    long ceiling = Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
+    long ceiling = ceilingMillis(attempt);
     return ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+  }
+
+  /** The longest back-off before attempt {@code attempt + 1}: doubling from the base, capped. */
+  private static long ceilingMillis(int attempt) {
+    return Math.min(MAX_BACKOFF_MILLIS, BASE_BACKOFF_MILLIS << Math.min(attempt - 1, 16));
   }
 }

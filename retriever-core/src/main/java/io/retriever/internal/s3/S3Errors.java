@@ -231,6 +231,15 @@ public final class S3Errors {
             .anyMatch(name -> name.toLowerCase(Locale.ROOT).startsWith("x-amz"));
   }
 
+  /**
+   * Names the innermost cause of a failure in one line: its class, and its message's first line.
+   */
+  public static String rootCauseLine(Throwable error) {
+    Throwable root = rootCause(error);
+    return root.getClass().getSimpleName()
+        + (root.getMessage() == null ? "" : ": " + oneLine(root.getMessage()));
+  }
+
   private static Throwable rootCause(Throwable t) {
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
